@@ -1,0 +1,67 @@
+package dev.moegen.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.moegen.verify.npy.NpyBundle;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = Moegen.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void presetsTableListsEveryPreset() {
+        Run r = run("presets");
+        assertEquals(0, r.code());
+        for (String p : dev.moegen.dsl.preset.Presets.names()) assertTrue(r.out().contains(p), p);
+        assertTrue(r.out().contains("sigmoid+bias renorm x2.5"), r.out());
+    }
+
+    @Test
+    void specShowThenValidateRoundTrips(@TempDir Path dir) throws Exception {
+        Run show = run("spec", "show", "deepseek-v3", "--format", "json");
+        assertEquals(0, show.code());
+        Path f = dir.resolve("v3.json");
+        Files.writeString(f, show.out());
+        Run ok = run("spec", "validate", f.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("valid"));
+        Files.writeString(f, show.out().replace("\"top_k\" : 8", "\"top_k\" : 300"));
+        Run bad = run("spec", "validate", f.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("top_k = 300: must be in [1, experts = 256]"), bad.err());
+    }
+
+    @Test
+    void referenceDumpsEverything(@TempDir Path dir) throws Exception {
+        Run r = run("reference", "--preset", "qwen1.5-moe-a2.7b", "--scale", "64", "--tokens", "5", "--seed", "7", "--dump", dir.resolve("d").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("seed 7"));
+        NpyBundle b = NpyBundle.read(dir.resolve("d"));
+        assertArrayEquals(new long[] {5, 8}, b.get("topk_ids").shape(), "4 routed + 4 shared slices");
+        assertArrayEquals(new long[] {5, 32}, b.get("y").shape());
+        assertEquals("bf16", b.meta().get("spec").get("dtype").asText());
+        Run again = run("reference", "--preset", "qwen1.5-moe-a2.7b", "--scale", "64", "--tokens", "5", "--seed", "7");
+        assertEquals(r.out().lines().filter(l -> l.startsWith("||y||")).toList(), again.out().lines().filter(l -> l.startsWith("||y||")).toList(), "seed reproduces");
+    }
+
+    @Test
+    void badInputExitsNonZeroNamingTheProblem() {
+        Run r = run("reference", "--preset", "nope", "--tokens", "1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown preset 'nope'"), r.err());
+        assertNotEquals(0, run("reference", "--preset", "dbrx").code(), "--tokens is required");
+        Run t = run("reference", "--preset", "dbrx", "--scale", "64", "--tokens", "0");
+        assertTrue(t.err().contains("--tokens = 0"), t.err());
+    }
+}

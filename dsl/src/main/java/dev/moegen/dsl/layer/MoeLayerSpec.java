@@ -1,0 +1,97 @@
+package dev.moegen.dsl.layer;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.moegen.dsl.spec.SpecValidator;
+import dev.moegen.dsl.types.DType;
+
+/**
+ * A whole MoE layer: what a spec file holds and what every other module starts from.
+ *
+ * @param capacityFactor null = dropless; otherwise each routed expert keeps at most
+ *                       ceil(factor · T · K / E) assignments, earliest tokens first
+ * @param expertBias     expert GEMMs add biases (gpt-oss)
+ */
+@JsonPropertyOrder({"name", "dtype", "hidden", "intermediate", "experts", "top_k", "routing", "activation",
+        "capacity_factor", "shared", "expert_bias"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record MoeLayerSpec(
+        String name,
+        DType dtype,
+        int hidden,
+        int intermediate,
+        int experts,
+        int topK,
+        Routing routing,
+        Activation activation,
+        Double capacityFactor,
+        SharedExperts shared,
+        boolean expertBias) {
+
+    public static MoeLayer.Builder builder(String name) {
+        return new MoeLayer.Builder(name);
+    }
+
+    /** Throws {@link dev.moegen.dsl.spec.SpecException} listing every problem, or returns this. */
+    public MoeLayerSpec validated() {
+        SpecValidator.check(this);
+        return this;
+    }
+
+    @JsonIgnore
+    public boolean dropless() {
+        return capacityFactor == null;
+    }
+
+    /** Extra expert ids used by shared-expert slices. */
+    @JsonIgnore
+    public int sharedSlices() {
+        return shared == null ? 0 : shared.slices(intermediate);
+    }
+
+    /** Expert ids in the GroupGEMMs: routed then shared slices. */
+    @JsonIgnore
+    public int totalExperts() {
+        return experts + sharedSlices();
+    }
+
+    /** Slots per token in the GroupGEMMs: routed top-k then one per shared slice. */
+    @JsonIgnore
+    public int slotsPerToken() {
+        return topK + sharedSlices();
+    }
+
+    /** Per-token expert capacity for {@code tokens} tokens; {@link Integer#MAX_VALUE} when dropless. */
+    public long capacity(long tokens) {
+        if (dropless()) return Long.MAX_VALUE;
+        return (long) Math.ceil(capacityFactor * tokens * topK / experts);
+    }
+
+    public MoeLayerSpec withDtype(DType d) {
+        return new MoeLayerSpec(name, d, hidden, intermediate, experts, topK, routing, activation, capacityFactor, shared, expertBias);
+    }
+
+    public MoeLayerSpec withName(String n) {
+        return new MoeLayerSpec(n, dtype, hidden, intermediate, experts, topK, routing, activation, capacityFactor, shared, expertBias);
+    }
+
+    /**
+     * The same routing (E, top-k, groups, scoring, shared-expert count) with hidden and intermediate
+     * sizes divided by {@code scale}, rounded up to a multiple of 16 (at least 16), for CPU runs.
+     */
+    public MoeLayerSpec scaled(int scale) {
+        if (scale < 1) throw new IllegalArgumentException("scale = " + scale + ": must be >= 1");
+        if (scale == 1) return this;
+        int h = scaleDim(hidden, scale);
+        int i = scaleDim(intermediate, scale);
+        SharedExperts s = shared;
+        if (s != null && s.present()) s = new SharedExperts(s.count(), (s.intermediate() / intermediate) * i, s.gated());
+        return new MoeLayerSpec(name + "/s" + scale, dtype, h, i, experts, topK, routing, activation, capacityFactor, s, expertBias);
+    }
+
+    private static int scaleDim(int size, int scale) {
+        int v = (size + scale - 1) / scale;
+        return Math.max(16, (v + 15) / 16 * 16);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.moegen.dsl.spec;
+
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.layer.Routing;
+import dev.moegen.dsl.layer.SharedExperts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a layer spec and reports every problem at once, in the field names of the spec file
+ * (snake_case), with the value found and what is allowed.
+ */
+public final class SpecValidator {
+    /** Names become file names and generated identifiers (after sanitising); keep them tame. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
+    /** Largest expert count the kernels index with 16-bit-safe group math; far above real models. */
+    public static final int MAX_EXPERTS = 4096;
+
+    private SpecValidator() {}
+
+    public static void check(MoeLayerSpec s) {
+        List<String> p = problems(s);
+        if (!p.isEmpty()) throw new SpecException(s.name() == null ? null : "'" + s.name() + "'", p);
+    }
+
+    public static List<String> problems(MoeLayerSpec s) {
+        List<String> p = new ArrayList<>();
+        if (s.name() == null || !NAME.matcher(s.name()).matches())
+            p.add("name = " + quote(s.name()) + ": must match " + NAME.pattern());
+        if (s.dtype() == null) p.add("dtype is missing; allowed: fp32, fp16, bf16, fp8-e4m3");
+        else if (!s.dtype().floating()) p.add("dtype = " + s.dtype().id() + ": a layer computes in fp32, fp16, bf16 or fp8-e4m3");
+        positive(p, "hidden", s.hidden());
+        positive(p, "intermediate", s.intermediate());
+        if (s.experts() < 1 || s.experts() > MAX_EXPERTS)
+            p.add("experts = " + s.experts() + ": must be in [1, " + MAX_EXPERTS + "]");
+        if (s.topK() < 1 || (s.experts() >= 1 && s.topK() > s.experts()))
+            p.add("top_k = " + s.topK() + ": must be in [1, experts = " + s.experts() + "]");
+        if (s.activation() == null) p.add("activation is missing");
+        routing(p, s);
+        if (s.capacityFactor() != null && !(s.capacityFactor() > 0 && Double.isFinite(s.capacityFactor())))
+            p.add("capacity_factor = " + s.capacityFactor() + ": must be a finite number > 0, or absent for dropless");
+        shared(p, s);
+        if (p.isEmpty()) sizes(p, s);
+        return p;
+    }
+
+    private static void routing(List<String> p, MoeLayerSpec s) {
+        Routing r = s.routing();
+        if (r == null) {
+            p.add("routing is missing");
+            return;
+        }
+        if (r.scoring() == null) p.add("routing.scoring is missing; allowed: softmax, sigmoid");
+        if (r.nGroup() < 1) p.add("routing.n_group = " + r.nGroup() + ": must be >= 1");
+        else if (s.experts() > 0 && s.experts() % r.nGroup() != 0)
+            p.add("routing.n_group = " + r.nGroup() + ": must divide experts = " + s.experts());
+        if (r.topkGroup() < 1 || (r.nGroup() >= 1 && r.topkGroup() > r.nGroup()))
+            p.add("routing.topk_group = " + r.topkGroup() + ": must be in [1, n_group = " + r.nGroup() + "]");
+        else if (r.nGroup() > 1 && s.experts() % r.nGroup() == 0) {
+            int perGroup = s.experts() / r.nGroup();
+            if (perGroup < 2)
+                p.add("routing.n_group = " + r.nGroup() + ": groups need >= 2 experts (group score sums the top 2), got " + perGroup);
+            if ((long) r.topkGroup() * perGroup < s.topK())
+                p.add("routing.topk_group = " + r.topkGroup() + ": kept groups hold " + (long) r.topkGroup() * perGroup
+                        + " experts, fewer than top_k = " + s.topK());
+        }
+        if (!(r.routedScalingFactor() > 0) || !Double.isFinite(r.routedScalingFactor()))
+            p.add("routing.routed_scaling_factor = " + r.routedScalingFactor() + ": must be a finite number > 0");
+    }
+
+    private static void shared(List<String> p, MoeLayerSpec s) {
+        SharedExperts sh = s.shared();
+        if (sh == null || sh.count() == 0) {
+            if (sh != null && sh.gated()) p.add("shared.gated = true: needs shared.count >= 1");
+            return;
+        }
+        if (sh.count() < 0) p.add("shared.count = " + sh.count() + ": must be >= 0");
+        if (sh.intermediate() <= 0) p.add("shared.intermediate = " + sh.intermediate() + ": must be > 0 when shared.count > 0");
+        else if (s.intermediate() > 0 && sh.intermediate() % s.intermediate() != 0)
+            p.add("shared.intermediate = " + sh.intermediate() + ": must be a multiple of intermediate = " + s.intermediate()
+                    + " (shared experts ride the routed GroupGEMMs as slices)");
+    }
+
+    /** Element counts the kernels index must fit a signed 64-bit integer. */
+    private static void sizes(List<String> p, MoeLayerSpec s) {
+        try {
+            long w = Math.multiplyExact(Math.multiplyExact((long) s.totalExperts(), s.activation().gemm1Width(s.intermediate())), (long) s.hidden());
+            Math.multiplyExact(w, 2L); // W13 and W2 together
+        } catch (ArithmeticException e) {
+            p.add("experts × intermediate × hidden = " + s.experts() + " × " + s.intermediate() + " × " + s.hidden()
+                    + ": weight element count overflows 64 bits");
+        }
+    }
+
+    private static void positive(List<String> p, String field, int v) {
+        if (v <= 0) p.add(field + " = " + v + ": must be > 0");
+    }
+
+    private static String quote(String s) {
+        return s == null ? "null" : "'" + s + "'";
+    }
+}

@@ -1,0 +1,122 @@
+package dev.moegen.dsl;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.moegen.dsl.layer.*;
+import dev.moegen.dsl.preset.Presets;
+import dev.moegen.dsl.spec.*;
+import dev.moegen.dsl.types.DType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SpecTest {
+    static java.util.List<String> presets() {
+        return Presets.names();
+    }
+
+    @ParameterizedTest
+    @MethodSource("presets")
+    void presetRoundTripsExactlyThroughJsonAndYaml(String name, @TempDir Path dir) {
+        MoeLayerSpec s = Presets.get(name);
+        for (String ext : new String[] {"json", "yaml"}) {
+            Path f = dir.resolve("spec." + ext);
+            SpecFiles.write(s, f);
+            assertEquals(s, SpecFiles.read(f), ext);
+            assertEquals(s.scaled(32), SpecFiles.parse(SpecFiles.format(s.scaled(32), SpecFormat.of(f)), SpecFormat.of(f), ext));
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary files left behind");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void presetsCarryPublishedHyperParameters() {
+        assertEquals(10, Presets.names().size());
+        MoeLayerSpec v3 = Presets.get("deepseek-v3");
+        assertEquals(256, v3.experts());
+        assertEquals(8, v3.topK());
+        assertEquals(7168, v3.hidden());
+        assertEquals(Scoring.SIGMOID, v3.routing().scoring());
+        assertEquals(8, v3.routing().nGroup());
+        assertEquals(4, v3.routing().topkGroup());
+        assertEquals(2.5, v3.routing().routedScalingFactor());
+        assertEquals(257, v3.totalExperts());
+        MoeLayerSpec q = Presets.get("qwen1.5-moe-a2.7b");
+        assertEquals(4, q.sharedSlices(), "a 5632-wide shared expert is four 1408-wide slices");
+        assertEquals(1.25, Presets.get("switch-base-128").capacityFactor());
+        assertEquals(Activation.RELU, Presets.get("switch-base-128").activation());
+        assertEquals(Activation.SWIGLU_CLAMPED, Presets.get("gpt-oss-120b").activation());
+    }
+
+    @Test
+    void scalingKeepsRoutingAndShrinksSizes() {
+        MoeLayerSpec s = Presets.get("qwen1.5-moe-a2.7b").scaled(64);
+        assertEquals(60, s.experts());
+        assertEquals(4, s.topK());
+        assertEquals(32, s.hidden());
+        assertEquals(32, s.intermediate()); // 1408/64 = 22 -> 32
+        assertEquals(4 * 32, s.shared().intermediate());
+        assertEquals(Presets.get("qwen1.5-moe-a2.7b").routing(), s.routing());
+        assertThrows(IllegalArgumentException.class, () -> s.scaled(0));
+    }
+
+    private static MoeLayer.Builder valid() {
+        return MoeLayer.builder("t").hidden(64).intermediate(32).experts(8, 2);
+    }
+
+    @Test
+    void validationNamesFieldValueAndAllowedRange() {
+        var e = assertThrows(SpecException.class, () -> valid().experts(8, 9).build());
+        assertTrue(e.getMessage().contains("top_k = 9: must be in [1, experts = 8]"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().experts(10, 2).routing(Routing.softmax(true).withGroups(4, 2)).build());
+        assertTrue(e.getMessage().contains("routing.n_group = 4: must divide experts = 10"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().routing(Routing.softmax(true).withGroups(4, 5)).build());
+        assertTrue(e.getMessage().contains("routing.topk_group = 5: must be in [1, n_group = 4]"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().hidden(0).intermediate(-3).build());
+        assertEquals(2, e.problems().size(), "every problem reported at once: " + e.problems());
+        assertTrue(e.getMessage().contains("hidden = 0: must be > 0"));
+        assertTrue(e.getMessage().contains("intermediate = -3: must be > 0"));
+        e = assertThrows(SpecException.class, () -> valid().hidden(2_000_000_000).intermediate(2_000_000_000).experts(4096, 2).build());
+        assertTrue(e.getMessage().contains("overflows 64 bits"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().capacityFactor(-1).build());
+        assertTrue(e.getMessage().contains("capacity_factor = -1.0"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().shared(1, 48, false).build());
+        assertTrue(e.getMessage().contains("shared.intermediate = 48: must be a multiple of intermediate = 32"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().dtype(DType.INT32).build());
+        assertTrue(e.getMessage().contains("dtype = int32"), e.getMessage());
+    }
+
+    @Test
+    void fileErrorsNameTheField() {
+        String yaml = SpecFiles.format(Presets.get("mixtral-8x7b"), SpecFormat.YAML);
+        var e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("dtype: bf16", "dtype: fp64"), SpecFormat.YAML, "x.yaml"));
+        assertTrue(e.getMessage().contains("dtype: unknown dtype 'fp64'; allowed: fp32, fp16, bf16"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("activation: swiglu", "activation: tanh"), SpecFormat.YAML, "x.yaml"));
+        assertTrue(e.getMessage().contains("activation: unknown activation 'tanh'"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("top_k: 2", "topk: 2"), SpecFormat.YAML, "x.yaml"));
+        assertTrue(e.getMessage().contains("top_k: is missing (required)"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("top_k: 2", "top_k: 2\nexperts_per_tok: 2"), SpecFormat.YAML, "x.yaml"));
+        assertTrue(e.getMessage().contains("experts_per_tok: unknown field"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("top_k: 2", "top_k: 20"), SpecFormat.YAML, "x.yaml"));
+        assertTrue(e.getMessage().contains("top_k = 20"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SpecFiles.parse("{\"name\": ", SpecFormat.JSON, "x.json"));
+        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+    }
+
+    @Test
+    void dtypeRoundingMatchesTheFormats() {
+        assertEquals(1.0f, DType.BF16.round(1.00390625f)); // exactly half-way: ties to even
+        assertEquals(1.0078125f, DType.BF16.round(1.005f));
+        assertEquals(65504f, DType.FP16.round(65504f));
+        assertEquals(Float.POSITIVE_INFINITY, DType.FP16.round(70000f));
+        assertEquals(448f, DType.FP8_E4M3.round(440f));
+        assertEquals(0.1015625f, DType.FP8_E4M3.round(0.1f));
+        assertTrue(Float.isNaN(DType.BF16.round(Float.NaN)));
+    }
+}

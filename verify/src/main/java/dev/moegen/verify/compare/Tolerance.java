@@ -1,0 +1,31 @@
+package dev.moegen.verify.compare;
+
+import dev.moegen.dsl.types.DType;
+
+/**
+ * Elementwise bound |a − e| ≤ atol + rtol·|e| and relative Frobenius bound ‖a − e‖/‖e‖ ≤ rtol.
+ * Base rtol per dtype (DESIGN.md 5): fp32 1.3e-6, fp16 1e-3, bf16 1.6e-2. An fp32 accumulation of
+ * n terms has rounding error growing like √n, so {@link #forReduction} widens rtol by max(1, √n/4);
+ * atol is rtol × rms(expected) so an element near zero is judged on the tensor's scale.
+ */
+public record Tolerance(double rtol, double atolScale) {
+    public static Tolerance forDtype(DType d) {
+        return switch (d) {
+            case FP32 -> new Tolerance(1.3e-6, 1.0);
+            case FP16 -> new Tolerance(1e-3, 1.0);
+            case BF16 -> new Tolerance(1.6e-2, 1.0);
+            case FP8_E4M3 -> new Tolerance(1.25e-1, 1.0);
+            case INT32 -> new Tolerance(0, 0);
+        };
+    }
+
+    /** For outputs that are sums of {@code n} products accumulated in fp32. */
+    public Tolerance forReduction(long n) {
+        return new Tolerance(rtol * Math.max(1.0, Math.sqrt((double) n) / 4.0), atolScale);
+    }
+
+    /** The looser of this and {@code other} (e.g. fp32 accumulation vs. bf16 storage). */
+    public Tolerance max(Tolerance other) {
+        return new Tolerance(Math.max(rtol, other.rtol), Math.max(atolScale, other.atolScale));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.moegen.verify.compare;
+
+import dev.moegen.verify.reference.LayerInputs;
+import dev.moegen.verify.reference.Reference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Exact top-k comparison that tolerates near ties. A token whose picks differ from the reference is
+ * accepted when each kernel pick is distinct, allowed (its group was kept, re-derived the same
+ * way), and its selection score is within {@code eps} of the reference's k-th score, in
+ * non-increasing order up to {@code eps}. Accepted tokens are returned as forced picks: the caller
+ * re-runs the reference with them ({@link Reference#forward(LayerInputs, int, int[][])}) and checks
+ * the rest against that.
+ */
+public final class TopKCheck {
+    private TopKCheck() {}
+
+    public record Result(int tokens, int exactTokens, int nearTies, List<String> failures, int[][] forced) {
+        public boolean pass() {
+            return failures.isEmpty();
+        }
+
+        public String summary() {
+            return String.format("top-k ids: %s %d/%d tokens exact, %d near-tie substitutions%s", pass() ? "PASS" : "FAIL",
+                    exactTokens, tokens, nearTies, pass() ? "" : "; " + String.join("; ", failures.subList(0, Math.min(3, failures.size()))));
+        }
+    }
+
+    /**
+     * @param selection reference selection scores [T, E]
+     * @param refIds    reference routed ids [T, slots] (first k of each row compared)
+     * @param actualIds kernel ids, same layout
+     * @param eps       absolute score slack for a near tie
+     */
+    public static Result compare(double[] selection, int experts, int k, int slots, int[] refIds, int[] actualIds, int tokens, double eps) {
+        int exact = 0, ties = 0;
+        List<String> failures = new ArrayList<>();
+        int[][] forced = new int[tokens][];
+        for (int t = 0; t < tokens; t++) {
+            int[] ref = Arrays.copyOfRange(refIds, t * slots, t * slots + k);
+            int[] act = Arrays.copyOfRange(actualIds, t * slots, t * slots + k);
+            if (Arrays.equals(ref, act)) {
+                exact++;
+                continue;
+            }
+            String why = nearTieProblem(selection, t * experts, experts, ref, act, eps);
+            if (why == null) {
+                ties++;
+                forced[t] = act;
+            } else {
+                failures.add("token " + t + ": got " + Arrays.toString(act) + " want " + Arrays.toString(ref) + " (" + why + ")");
+            }
+        }
+        return new Result(tokens, exact, ties, failures, ties > 0 ? forced : null);
+    }
+
+    private static String nearTieProblem(double[] sel, int from, int experts, int[] ref, int[] act, double eps) {
+        double kth = sel[from + ref[ref.length - 1]];
+        boolean[] seen = new boolean[experts];
+        double prev = Double.POSITIVE_INFINITY;
+        for (int id : act) {
+            if (id < 0 || id >= experts) return "id " + id + " out of range";
+            if (seen[id]) return "id " + id + " picked twice";
+            seen[id] = true;
+            double v = sel[from + id];
+            if (v < kth - eps) return "expert " + id + " scores " + v + ", below k-th " + kth + " by more than " + eps;
+            if (v > prev + eps) return "picks not in descending score order";
+            prev = v;
+        }
+        return null;
+    }
+
+    /** Score slack for a near tie: relative to the k-th score's size at the dtype's precision. */
+    public static double epsilon(Tolerance tol, double[] selection) {
+        double max = 0;
+        for (double v : selection) max = Math.max(max, Math.abs(v));
+        return Math.max(tol.rtol(), 1e-5) * Math.max(max, 1e-3);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.moegen.verify.npy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.moegen.dsl.types.DType;
+import java.io.IOException;
+import java.nio.file.*;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A folder of named .npy arrays plus {@code meta.json} (each array's moegen dtype and shape, and
+ * free-form metadata such as the spec, seed and tokens). Written to a temporary sibling folder and
+ * renamed into place, so a failed dump leaves nothing half-written.
+ */
+public final class NpyBundle {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Map<String, NpyArray> arrays = new LinkedHashMap<>();
+    private final ObjectNode meta = JSON.createObjectNode();
+
+    public NpyBundle put(String name, NpyArray a) {
+        if (!name.matches("[a-z0-9_]+")) throw new IllegalArgumentException("array name '" + name + "': use [a-z0-9_]");
+        arrays.put(name, a);
+        return this;
+    }
+
+    public ObjectNode meta() {
+        return meta;
+    }
+
+    public Map<String, NpyArray> arrays() {
+        return arrays;
+    }
+
+    public NpyArray get(String name) {
+        NpyArray a = arrays.get(name);
+        if (a == null) throw new IllegalArgumentException("bundle has no array '" + name + "'; it has " + arrays.keySet());
+        return a;
+    }
+
+    public void write(Path dir) throws IOException {
+        Path target = dir.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
+        try {
+            ObjectNode tensors = meta.putObject("tensors");
+            for (var e : arrays.entrySet()) {
+                Npy.write(tmp.resolve(e.getKey() + ".npy"), e.getValue());
+                ObjectNode t = tensors.putObject(e.getKey());
+                t.put("dtype", e.getValue().dtype().id());
+                t.put("file", e.getKey() + ".npy");
+                var shape = t.putArray("shape");
+                for (long d : e.getValue().shape()) shape.add(d);
+            }
+            JSON.writeValue(tmp.resolve("meta.json").toFile(), meta);
+            if (Files.exists(target)) deleteTree(target);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(tmp)) deleteTree(tmp);
+        }
+    }
+
+    public static NpyBundle read(Path dir) throws IOException {
+        Path metaFile = dir.resolve("meta.json");
+        if (!Files.isRegularFile(metaFile)) throw new IOException(dir + " has no meta.json");
+        JsonNode m = JSON.readTree(metaFile.toFile());
+        NpyBundle b = new NpyBundle();
+        m.properties().forEach(e -> {
+            if (!e.getKey().equals("tensors")) b.meta.set(e.getKey(), e.getValue());
+        });
+        JsonNode tensors = m.path("tensors");
+        for (var it = tensors.properties().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            DType d = DType.parse(e.getValue().path("dtype").asText());
+            NpyArray a = Npy.read(dir.resolve(e.getValue().path("file").asText(e.getKey() + ".npy")), d);
+            if (a.dtype() != d && !(d == DType.INT32 && a.ints() != null))
+                throw new IOException(e.getKey() + ".npy holds " + a.dtype().id() + " but meta.json says " + d.id());
+            b.arrays.put(e.getKey(), a);
+        }
+        return b;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}

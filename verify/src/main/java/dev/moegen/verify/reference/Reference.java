@@ -1,0 +1,254 @@
+package dev.moegen.verify.reference;
+
+import dev.moegen.dsl.graph.LayerGraph;
+import dev.moegen.dsl.layer.Activation;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.layer.Routing;
+import dev.moegen.dsl.layer.Scoring;
+import java.util.Arrays;
+
+/**
+ * The layer as it must compute, op by op, in double precision on dtype-rounded inputs. Every
+ * kernel is checked against these functions. Ties in every selection go to the lower index.
+ */
+public final class Reference {
+    private Reference() {}
+
+    /** logits[T, R] = x · wRouterᵀ (+ bias); R = {@link LayerGraph#routerRows}. */
+    public static double[] routerLogits(LayerInputs in) {
+        MoeLayerSpec s = in.spec();
+        int t = in.tokens(), h = s.hidden(), r = LayerGraph.routerRows(s);
+        double[] out = new double[t * r];
+        for (int tok = 0; tok < t; tok++)
+            for (int e = 0; e < r; e++) {
+                double acc = dot(in.x(), tok * h, in.wRouter(), e * h, h);
+                if (in.bRouter() != null && e < s.experts()) acc += in.bRouter()[e];
+                out[tok * r + e] = acc;
+            }
+        return out;
+    }
+
+    /** scores[T, E] from logits[T, R] (the gate row of a gated shared expert is not a score). */
+    public static double[] scores(MoeLayerSpec s, double[] logits, int tokens) {
+        int e = s.experts(), r = LayerGraph.routerRows(s);
+        double[] out = new double[tokens * e];
+        for (int t = 0; t < tokens; t++) {
+            if (s.routing().scoring() == Scoring.SOFTMAX) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < e; j++) max = Math.max(max, logits[t * r + j]);
+                double sum = 0;
+                for (int j = 0; j < e; j++) sum += out[t * e + j] = Math.exp(logits[t * r + j] - max);
+                for (int j = 0; j < e; j++) out[t * e + j] /= sum;
+            } else {
+                for (int j = 0; j < e; j++) out[t * e + j] = sigmoid(logits[t * r + j]);
+            }
+        }
+        return out;
+    }
+
+    /** Scores the selection ranks: scores + correction bias when the spec has one. */
+    public static double[] selectionScores(LayerInputs in, double[] scores) {
+        if (in.correctionBias() == null) return scores;
+        int e = in.spec().experts();
+        double[] out = scores.clone();
+        for (int k = 0; k < out.length; k++) out[k] += in.correctionBias()[k % e];
+        return out;
+    }
+
+    /** The k best of {@code values[from, from+n)} restricted to {@code allowed} (null = all); best first, ties to the lower index. */
+    public static int[] topK(double[] values, int from, int n, int k, boolean[] allowed) {
+        Integer[] idx = new Integer[n];
+        for (int j = 0; j < n; j++) idx[j] = j;
+        Arrays.sort(idx, (a, b) -> {
+            boolean oa = allowed == null || allowed[a], ob = allowed == null || allowed[b];
+            if (oa != ob) return oa ? -1 : 1;
+            int c = Double.compare(values[from + b], values[from + a]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int[] out = new int[k];
+        for (int j = 0; j < k; j++) out[j] = idx[j];
+        return out;
+    }
+
+    /** Experts a token may pick under grouped top-k: those in its best {@code topkGroup} groups. */
+    public static boolean[] allowedExperts(Routing r, double[] selection, int from, int experts) {
+        if (!r.grouped()) return null;
+        int per = experts / r.nGroup();
+        double[] groupScore = new double[r.nGroup()];
+        for (int g = 0; g < r.nGroup(); g++) {
+            int[] top2 = topK(selection, from + g * per, per, 2, null);
+            groupScore[g] = selection[from + g * per + top2[0]] + selection[from + g * per + top2[1]];
+        }
+        boolean[] allowed = new boolean[experts];
+        for (int g : topK(groupScore, 0, r.nGroup(), r.topkGroup(), null))
+            Arrays.fill(allowed, g * per, (g + 1) * per, true);
+        return allowed;
+    }
+
+    /**
+     * Selection and weights for every token: routed slots then shared-expert slots.
+     * {@code forced}, when not null, holds per-token routed picks (null entries = choose) that replace
+     * the selection; weights are then computed for those picks as usual.
+     */
+    public static RoutingResult route(LayerInputs in, double[] logits, int[][] forced) {
+        MoeLayerSpec s = in.spec();
+        Routing r = s.routing();
+        int tokens = in.tokens(), e = s.experts(), k = s.topK(), slots = s.slotsPerToken(), rows = LayerGraph.routerRows(s);
+        double[] scores = scores(s, logits, tokens);
+        double[] sel = selectionScores(in, scores);
+        int[] ids = new int[tokens * slots];
+        double[] w = new double[tokens * slots];
+        for (int t = 0; t < tokens; t++) {
+            int[] pick = forced != null && forced[t] != null ? forced[t] : topK(sel, t * e, e, k, allowedExperts(r, sel, t * e, e));
+            double sum = 0;
+            for (int j = 0; j < k; j++) sum += scores[t * e + pick[j]];
+            for (int j = 0; j < k; j++) {
+                double v = scores[t * e + pick[j]];
+                if (r.renormalize()) v /= sum;
+                ids[t * slots + j] = pick[j];
+                w[t * slots + j] = v * r.routedScalingFactor();
+            }
+            double sharedWeight = s.shared() != null && s.shared().gated() ? sigmoid(logits[t * rows + e]) : 1.0;
+            for (int j = k; j < slots; j++) {
+                ids[t * slots + j] = e + (j - k);
+                w[t * slots + j] = sharedWeight;
+            }
+        }
+        return new RoutingResult(tokens, slots, ids, w);
+    }
+
+    /**
+     * Capacity limit: each routed expert keeps its first C assignments in flat (token, slot) order;
+     * later ones become −1. Shared slots are never dropped.
+     */
+    public static RoutingResult applyCapacity(MoeLayerSpec s, RoutingResult routing) {
+        if (s.dropless()) return routing;
+        long cap = s.capacity(routing.tokens());
+        long[] used = new long[s.experts()];
+        int[] ids = routing.ids().clone();
+        for (int a = 0; a < ids.length; a++) {
+            int id = ids[a];
+            if (id < 0 || id >= s.experts()) continue;
+            if (used[id]++ >= cap) ids[a] = -1;
+        }
+        return new RoutingResult(routing.tokens(), routing.slots(), ids, routing.weights());
+    }
+
+    /** Stable counting sort of assignments by expert, each expert's run padded to {@code blockM}. */
+    public static Alignment align(int[] ids, int experts, int blockM) {
+        int n = ids.length;
+        int[] count = new int[experts];
+        for (int id : ids) if (id >= 0) count[id]++;
+        int[] start = new int[experts];
+        int total = 0;
+        for (int e = 0; e < experts; e++) {
+            start[e] = total;
+            total += (count[e] + blockM - 1) / blockM * blockM;
+        }
+        int cap = Alignment.maxPadded(n, experts, blockM);
+        cap = (cap + blockM - 1) / blockM * blockM;
+        int[] sorted = new int[cap];
+        Arrays.fill(sorted, n);
+        int[] expertIds = new int[cap / blockM];
+        Arrays.fill(expertIds, -1);
+        int[] pos = new int[n];
+        int[] next = start.clone();
+        for (int a = 0; a < n; a++) {
+            int id = ids[a];
+            if (id < 0) {
+                pos[a] = -1;
+                continue;
+            }
+            pos[a] = next[id]++;
+            sorted[pos[a]] = a;
+        }
+        for (int e = 0; e < experts; e++) {
+            int blocks = (count[e] + blockM - 1) / blockM;
+            for (int b = 0; b < blocks; b++) expertIds[start[e] / blockM + b] = e;
+        }
+        return new Alignment(blockM, sorted, expertIds, total, pos);
+    }
+
+    /** GEMM 1 + activation: inter[p, I] for each sorted position p holding an assignment (padding rows stay 0). */
+    public static double[] groupGemm1(LayerInputs in, Alignment al) {
+        MoeLayerSpec s = in.spec();
+        int h = s.hidden(), i = s.intermediate(), n1 = in.n1(), slots = s.slotsPerToken();
+        Activation act = s.activation();
+        double[] inter = new double[al.numTokensPostPadded() * i];
+        for (int p = 0; p < al.numTokensPostPadded(); p++) {
+            int a = al.sortedTokenIds()[p];
+            if (a >= al.sentinel()) continue;
+            int e = al.expertIds()[p / al.blockM()], tok = a / slots;
+            for (int c = 0; c < i; c++) {
+                double gate = dot(in.x(), tok * h, in.w13(), (e * n1 + c) * h, h);
+                if (in.b13() != null) gate += in.b13()[e * n1 + c];
+                double up = 0;
+                if (act.gated()) {
+                    up = dot(in.x(), tok * h, in.w13(), (e * n1 + i + c) * h, h);
+                    if (in.b13() != null) up += in.b13()[e * n1 + i + c];
+                }
+                inter[p * i + c] = act.apply(gate, up);
+            }
+        }
+        return inter;
+    }
+
+    /** GEMM 2 × routing weight: out[p, H] for each sorted position p holding an assignment. */
+    public static double[] groupGemm2(LayerInputs in, Alignment al, double[] inter, RoutingResult routing) {
+        MoeLayerSpec s = in.spec();
+        int h = s.hidden(), i = s.intermediate();
+        double[] out = new double[al.numTokensPostPadded() * h];
+        for (int p = 0; p < al.numTokensPostPadded(); p++) {
+            int a = al.sortedTokenIds()[p];
+            if (a >= al.sentinel()) continue;
+            int e = al.expertIds()[p / al.blockM()];
+            double wgt = routing.weights()[a];
+            for (int c = 0; c < h; c++) {
+                double acc = 0;
+                for (int j = 0; j < i; j++) acc += inter[p * i + j] * in.w2()[(e * h + c) * i + j];
+                if (in.b2() != null) acc += in.b2()[e * h + c];
+                out[p * h + c] = acc * wgt;
+            }
+        }
+        return out;
+    }
+
+    /** y[t] = Σ_slot out[position(t, slot)], slots in order, dropped slots skipped. */
+    public static double[] combine(MoeLayerSpec s, int tokens, Alignment al, double[] out) {
+        int h = s.hidden(), slots = s.slotsPerToken();
+        double[] y = new double[tokens * h];
+        for (int t = 0; t < tokens; t++)
+            for (int j = 0; j < slots; j++) {
+                int p = al.slotPosition()[t * slots + j];
+                if (p < 0) continue;
+                for (int c = 0; c < h; c++) y[t * h + c] += out[p * h + c];
+            }
+        return y;
+    }
+
+    /** The whole layer with every intermediate, for kernel-by-kernel comparison. */
+    public static LayerResult forward(LayerInputs in, int blockM, int[][] forced) {
+        double[] logits = routerLogits(in);
+        double[] scores = scores(in.spec(), logits, in.tokens());
+        double[] sel = selectionScores(in, scores);
+        RoutingResult routing = applyCapacity(in.spec(), route(in, logits, forced));
+        Alignment al = align(routing.ids(), in.spec().totalExperts(), blockM);
+        double[] inter = groupGemm1(in, al);
+        double[] out = groupGemm2(in, al, inter, routing);
+        return new LayerResult(logits, scores, sel, routing, al, inter, out, combine(in.spec(), in.tokens(), al, out));
+    }
+
+    public static LayerResult forward(LayerInputs in, int blockM) {
+        return forward(in, blockM, null);
+    }
+
+    static double dot(float[] a, int ao, float[] b, int bo, int n) {
+        double acc = 0;
+        for (int j = 0; j < n; j++) acc += (double) a[ao + j] * b[bo + j];
+        return acc;
+    }
+
+    static double sigmoid(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
+}

@@ -1,0 +1,259 @@
+package dev.moegen.verify;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.moegen.dsl.layer.*;
+import dev.moegen.dsl.types.DType;
+import dev.moegen.verify.compare.*;
+import dev.moegen.verify.reference.*;
+import dev.moegen.verify.stats.LoadStats;
+import java.util.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ReferenceTest {
+    private static MoeLayer.Builder small() {
+        return MoeLayer.builder("t").dtype(DType.FP32).hidden(24).intermediate(16);
+    }
+
+    /** FFN of expert e on token t computed straight from the weight layout, independent of Reference. */
+    private static double[] ffn(LayerInputs in, int e, int t) {
+        int h = in.spec().hidden(), i = in.spec().intermediate(), n1 = in.n1();
+        double[] a = new double[i];
+        for (int c = 0; c < i; c++) {
+            double g = 0, u = 0;
+            for (int j = 0; j < h; j++) {
+                g += in.x()[t * h + j] * (double) in.w13()[(e * n1 + c) * h + j];
+                if (in.spec().activation().gated()) u += in.x()[t * h + j] * (double) in.w13()[(e * n1 + i + c) * h + j];
+            }
+            a[c] = in.spec().activation().apply(g, u);
+        }
+        double[] o = new double[h];
+        for (int c = 0; c < h; c++) for (int j = 0; j < i; j++) o[c] += a[j] * in.w2()[(e * h + c) * i + j];
+        return o;
+    }
+
+    @Test
+    void topKEqualsEWithRenormalisedSoftmaxIsTheDenseSoftmaxMixture() {
+        MoeLayerSpec s = small().experts(6, 6).routing(Routing.softmax(true)).build();
+        LayerInputs in = LayerInputs.random(s, 5, 11);
+        double[] y = Reference.forward(in, 4).y();
+        int h = s.hidden();
+        for (int t = 0; t < 5; t++) {
+            double[] logits = new double[6];
+            double max = -1e300, sum = 0;
+            for (int e = 0; e < 6; e++) {
+                for (int j = 0; j < h; j++) logits[e] += in.x()[t * h + j] * (double) in.wRouter()[e * h + j];
+                max = Math.max(max, logits[e]);
+            }
+            for (int e = 0; e < 6; e++) sum += Math.exp(logits[e] - max);
+            double[] dense = new double[h];
+            for (int e = 0; e < 6; e++) {
+                double p = Math.exp(logits[e] - max) / sum;
+                double[] o = ffn(in, e, t);
+                for (int c = 0; c < h; c++) dense[c] += p * o[c];
+            }
+            for (int c = 0; c < h; c++) assertEquals(dense[c], y[t * h + c], 1e-12 * (1 + Math.abs(dense[c])));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"8,4,2,3", "12,3,1,2", "16,8,3,5", "12,6,6,4"})
+    void groupedTopKEqualsBruteForceEnumeration(int experts, int nGroup, int topkGroup, int k) {
+        Routing r = new Routing(Scoring.SIGMOID, false, nGroup, topkGroup, false, 1, false);
+        Random rnd = new Random(experts * 31L + k);
+        int per = experts / nGroup;
+        for (int trial = 0; trial < 200; trial++) {
+            double[] sel = new double[experts];
+            for (int e = 0; e < experts; e++) sel[e] = rnd.nextDouble();
+            // Brute force: the best set of topkGroup groups by summed group score, then the best k-subset inside it.
+            double[] gs = new double[nGroup];
+            for (int g = 0; g < nGroup; g++) {
+                double[] v = Arrays.copyOfRange(sel, g * per, (g + 1) * per);
+                Arrays.sort(v);
+                gs[g] = v[per - 1] + v[per - 2];
+            }
+            int bestGroups = -1;
+            double best = -1;
+            for (int mask = 0; mask < 1 << nGroup; mask++) {
+                if (Integer.bitCount(mask) != topkGroup) continue;
+                double sum = 0;
+                for (int g = 0; g < nGroup; g++) if ((mask >> g & 1) == 1) sum += gs[g];
+                if (sum > best) { best = sum; bestGroups = mask; }
+            }
+            List<Integer> allowed = new ArrayList<>();
+            for (int e = 0; e < experts; e++) if ((bestGroups >> (e / per) & 1) == 1) allowed.add(e);
+            Set<Integer> bestSet = null;
+            double bestSum = -1;
+            for (long m = 0; m < 1L << allowed.size(); m++) {
+                if (Long.bitCount(m) != k) continue;
+                Set<Integer> set = new TreeSet<>();
+                double sum = 0;
+                for (int j = 0; j < allowed.size(); j++) if ((m >> j & 1) == 1) { set.add(allowed.get(j)); sum += sel[allowed.get(j)]; }
+                if (sum > bestSum) { bestSum = sum; bestSet = set; }
+            }
+            int[] got = Reference.topK(sel, 0, experts, k, Reference.allowedExperts(r, sel, 0, experts));
+            Set<Integer> gotSet = new TreeSet<>();
+            for (int g : got) gotSet.add(g);
+            assertEquals(bestSet, gotSet, "trial " + trial);
+            for (int j = 1; j < k; j++) assertTrue(sel[got[j - 1]] >= sel[got[j]], "best first");
+        }
+    }
+
+    private static double logit(double p) {
+        return Math.log(p / (1 - p));
+    }
+
+    @Test
+    void deepSeekV3RoutingHandComputed() {
+        // 8 experts in 4 groups of 2; keep 2 groups; top-2; sigmoid; correction bias; renormalise; x2.5.
+        MoeLayerSpec s = MoeLayer.builder("v3-small").dtype(DType.FP32).hidden(16).intermediate(16).experts(8, 2)
+                .routing(new Routing(Scoring.SIGMOID, true, 4, 2, true, 2.5, false)).build();
+        double[] scores = {0.9, 0.1, 0.5, 0.5, 0.8, 0.7, 0.2, 0.3};
+        float[] bias = {0, 0, 0, 0, 0, 0, 0.55f, 0};
+        // selection = [.9 .1 .5 .5 .8 .7 .75 .3]; group scores (top-2 sums) = [1.0, 1.0, 1.5, 1.05]
+        // -> groups 2 and 3 kept, expert 0 (the best score) is out; top-2 inside = 4 (.8), 6 (.75)
+        // weights use unbiased scores .8 and .2 -> renormalised .8, .2 -> scaled 2.0, 0.5
+        double[] logits = Arrays.stream(scores).map(ReferenceTest::logit).toArray();
+        LayerInputs in = new LayerInputs(s, 1, null, null, null, null, null, bias, null, null);
+        RoutingResult r = Reference.route(in, logits, null);
+        assertArrayEquals(new int[] {4, 6}, r.ids());
+        assertArrayEquals(new double[] {2.0, 0.5}, r.weights(), 1e-12);
+    }
+
+    @Test
+    void tiesGoToTheLowerExpertIndex() {
+        int[] got = Reference.topK(new double[] {0.5, 0.7, 0.7, 0.5, 0.7}, 0, 5, 3, null);
+        assertArrayEquals(new int[] {1, 2, 4}, got);
+        assertArrayEquals(new int[] {0, 3}, Reference.topK(new double[] {0.5, 0.5, 0.5, 0.5}, 0, 4, 2, new boolean[] {true, false, false, true}));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"5,2,8,16", "64,8,128,16", "1,1,3,4", "300,4,2000,64", "7,3,16,1"})
+    void permutationIsAValidInvertibleStableGrouping(int tokens, int k, int experts, int blockM) {
+        Random rnd = new Random(tokens * 7L + experts);
+        int[] ids = new int[tokens * k];
+        for (int i = 0; i < ids.length; i++) ids[i] = rnd.nextInt(Math.min(experts, 5)) * (experts / Math.min(experts, 5)); // many empty experts
+        Alignment al = Reference.align(ids, experts, blockM);
+        assertEquals(List.of(), PermutationCheck.problems(ids, al.sortedTokenIds(), al.expertIds(), al.numTokensPostPadded(), al.slotPosition(), blockM));
+        for (int a = 0; a < ids.length; a++) assertEquals(a, al.sortedTokenIds()[al.slotPosition()[a]], "inverse");
+        // stable: within an expert, assignments keep their flat order
+        for (int p = 1; p < al.numTokensPostPadded(); p++) {
+            int a = al.sortedTokenIds()[p - 1], b = al.sortedTokenIds()[p];
+            if (a < ids.length && b < ids.length && ids[a] == ids[b]) assertTrue(a < b);
+        }
+        int expected = 0;
+        int[] count = new int[experts];
+        for (int id : ids) count[id]++;
+        for (int c : count) expected += (c + blockM - 1) / blockM * blockM;
+        assertEquals(expected, al.numTokensPostPadded());
+        assertTrue(al.sortedTokenIds().length >= al.numTokensPostPadded());
+    }
+
+    @Test
+    void permutationCheckCatchesBrokenPermutations() {
+        int[] ids = {0, 1, 0, 1};
+        Alignment al = Reference.align(ids, 2, 2);
+        int[] sorted = al.sortedTokenIds().clone();
+        sorted[0] = 1; // expert 1's assignment in expert 0's block, and assignment 0 lost
+        assertFalse(PermutationCheck.problems(ids, sorted, al.expertIds(), al.numTokensPostPadded(), al.slotPosition(), 2).isEmpty());
+        int[] experts = al.expertIds().clone();
+        experts[0] = 1;
+        assertFalse(PermutationCheck.problems(ids, al.sortedTokenIds(), experts, al.numTokensPostPadded(), al.slotPosition(), 2).isEmpty());
+    }
+
+    @Test
+    void capacityDroppingKeepsTheEarliestTokensPerExpert() {
+        MoeLayerSpec s = small().experts(4, 1).routing(Routing.softmax(false)).capacityFactor(1.0).build();
+        // 8 tokens, top-1: capacity = ceil(1.0 * 8 * 1 / 4) = 2
+        int[] ids = {2, 2, 1, 2, 2, 0, 1, 1};
+        RoutingResult kept = Reference.applyCapacity(s, new RoutingResult(8, 1, ids, new double[8]));
+        assertArrayEquals(new int[] {2, 2, 1, -1, -1, 0, 1, -1}, kept.ids());
+        Alignment al = Reference.align(kept.ids(), 4, 4);
+        assertEquals(-1, al.slotPosition()[3]);
+        assertEquals(List.of(), PermutationCheck.problems(kept.ids(), al.sortedTokenIds(), al.expertIds(), al.numTokensPostPadded(), al.slotPosition(), 4));
+        LayerInputs in = LayerInputs.random(s, 8, 3);
+        LayerResult r = Reference.forward(in, 4, Arrays.stream(ids).mapToObj(i -> new int[] {i}).toArray(int[][]::new));
+        for (int c = 0; c < s.hidden(); c++) assertEquals(0.0, r.y()[3 * s.hidden() + c], "dropped token outputs nothing");
+    }
+
+    @Test
+    void sharedExpertSlicesEqualADenseFfnOfFullWidth() {
+        // One gated shared expert of width 3·I, riding the GroupGEMMs as 3 slices, vs. a dense FFN of width 3·I.
+        MoeLayerSpec s = small().experts(4, 2).shared(1, 48, true).build();
+        LayerInputs in = LayerInputs.random(s, 3, 5);
+        LayerResult r = Reference.forward(in, 4);
+        int h = s.hidden(), i = s.intermediate(), n1 = in.n1();
+        for (int t = 0; t < 3; t++) {
+            double[] routed = new double[h];
+            for (int j = 0; j < 2; j++) {
+                double[] o = ffn(in, r.routing().id(t, j), t);
+                for (int c = 0; c < h; c++) routed[c] += r.routing().weights()[t * 5 + j] * o[c];
+            }
+            // dense shared FFN: gate/up rows and down columns of the 3 slices concatenated
+            double[] act = new double[3 * i];
+            for (int c = 0; c < 3 * i; c++) {
+                int e = 4 + c / i, cc = c % i;
+                double g = 0, u = 0;
+                for (int q = 0; q < h; q++) {
+                    g += in.x()[t * h + q] * (double) in.w13()[(e * n1 + cc) * h + q];
+                    u += in.x()[t * h + q] * (double) in.w13()[(e * n1 + i + cc) * h + q];
+                }
+                act[c] = Activation.SWIGLU.apply(g, u);
+            }
+            double gateLogit = 0;
+            for (int q = 0; q < h; q++) gateLogit += in.x()[t * h + q] * (double) in.wRouter()[4 * h + q];
+            double gate = 1 / (1 + Math.exp(-gateLogit));
+            for (int c = 0; c < h; c++) {
+                double dense = 0;
+                for (int q = 0; q < 3 * i; q++) dense += act[q] * in.w2()[((4 + q / i) * h + c) * i + q % i];
+                assertEquals(routed[c] + gate * dense, r.y()[t * h + c], 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void compareFailsNaNAndUnwrittenAndPassesRounding() {
+        double[] ref = {1.0, -2.0, 3.0, 0.5};
+        float[] ok = {DType.BF16.round(1.0f), DType.BF16.round(-2.0f), DType.BF16.round(3.001f), DType.BF16.round(0.5f)};
+        assertTrue(Compare.close("x", ok, ref, Tolerance.forDtype(DType.BF16)).pass());
+        float[] nan = ok.clone();
+        nan[2] = Float.NaN;
+        CompareResult r = Compare.close("x", nan, ref, Tolerance.forDtype(DType.BF16));
+        assertFalse(r.pass());
+        assertEquals(2, r.worstIndex());
+        assertTrue(Compare.close("x", new float[] {Float.NaN}, new double[] {Double.NaN}, Tolerance.forDtype(DType.FP32)).pass());
+        float[] off = {1.0f, -2.0f, 3.1f, 0.5f};
+        assertFalse(Compare.close("x", off, ref, Tolerance.forDtype(DType.BF16)).pass());
+        assertTrue(Compare.exact("ids", new int[] {1, 2, 9}, new int[] {1, 2, 7}, 2).pass());
+        assertFalse(Compare.exact("ids", new int[] {1, 2, 9}, new int[] {1, 2, 7}, 3).pass());
+    }
+
+    @Test
+    void topKCheckAcceptsNearTiesOnlyAndForcesTheKernelsPick() {
+        double[] sel = {0.5, 0.3, 0.3000001, 0.1};
+        // reference picks {0, 2}; a kernel that picks {0, 1} is within 1e-6 of the 2nd score
+        TopKCheck.Result near = TopKCheck.compare(sel, 4, 2, 2, new int[] {0, 2}, new int[] {0, 1}, 1, 1e-5);
+        assertTrue(near.pass());
+        assertEquals(1, near.nearTies());
+        assertArrayEquals(new int[] {0, 1}, near.forced()[0]);
+        TopKCheck.Result far = TopKCheck.compare(sel, 4, 2, 2, new int[] {0, 2}, new int[] {0, 3}, 1, 1e-5);
+        assertFalse(far.pass());
+        assertFalse(TopKCheck.compare(sel, 4, 2, 2, new int[] {0, 2}, new int[] {0, 0}, 1, 1e-5).pass());
+    }
+
+    @Test
+    void loadStatsFollowSwitch() {
+        // 4 tokens, 2 experts, perfectly balanced top-1 with uniform probabilities -> aux loss 1
+        RoutingResult r = new RoutingResult(4, 1, new int[] {0, 1, 0, 1}, new double[4]);
+        LoadStats st = LoadStats.of(r, r, new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, 2, 1);
+        assertEquals(1.0, st.auxLoss(), 1e-12);
+        assertArrayEquals(new long[] {2, 2}, st.tokensPerExpert());
+        RoutingResult skewed = new RoutingResult(4, 1, new int[] {0, 0, 0, 0}, new double[4]);
+        RoutingResult kept = new RoutingResult(4, 1, new int[] {0, 0, -1, -1}, new double[4]);
+        LoadStats s2 = LoadStats.of(skewed, kept, new double[] {1, 0, 1, 0, 1, 0, 1, 0}, 2, 1);
+        assertEquals(2.0, s2.auxLoss(), 1e-12, "all load on one expert = E");
+        assertEquals(2, s2.dropped());
+    }
+}
