@@ -36,6 +36,11 @@ public record LayerInputs(
         return new LayerInputs(spec, tokens, x, wr, w13, w2, br, cb, b13, b2);
     }
 
+    /** These activations with {@code other}'s weights (one weight upload serves many token counts). */
+    public LayerInputs withWeightsOf(LayerInputs other) {
+        return new LayerInputs(spec, tokens, x, other.wRouter, other.w13, other.w2, other.bRouter, other.correctionBias, other.b13, other.b2);
+    }
+
     public LayerInputs withX(float[] newX, int newTokens) {
         return new LayerInputs(spec, newTokens, newX, wRouter, w13, w2, bRouter, correctionBias, b13, b2);
     }

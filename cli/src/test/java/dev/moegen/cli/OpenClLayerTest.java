@@ -1,0 +1,76 @@
+package dev.moegen.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.moegen.cli.check.CheckRow;
+import dev.moegen.cli.check.LayerVerifier;
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.preset.Presets;
+import dev.moegen.dsl.types.DType;
+import dev.moegen.runtime.exec.OpenClLayer;
+import dev.moegen.runtime.opencl.ClContext;
+import dev.moegen.runtime.opencl.OpenCl;
+import dev.moegen.verify.reference.LayerInputs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every preset's generated OpenCL kernels, run on the CPU through PoCL and checked against the reference. */
+class OpenClLayerTest {
+    static ClContext ctx;
+
+    @BeforeAll
+    static void open() {
+        var why = OpenCl.unavailableReason();
+        if (System.getenv("CI") != null) assertTrue(why.isEmpty(), "CI must have an OpenCL device: " + why.orElse(""));
+        assumeTrue(why.isEmpty(), () -> "no OpenCL: " + why.orElse(""));
+        ctx = OpenCl.open(OpenCl.bestDevice());
+    }
+
+    @AfterAll
+    static void close() {
+        if (ctx != null) ctx.close();
+    }
+
+    @ParameterizedTest(name = "{0} /{1} {2} T={3}")
+    @CsvSource({
+        "qwen3-30b-a3b, 32, bf16, '1,7,64'",
+        "deepseek-v3, 64, bf16, '1,33'",
+        "mixtral-8x7b, 64, fp32, '5,64'",
+        "switch-base-128, 16, bf16, '300'",
+    })
+    void presetMatchesReference(String preset, int scale, String dtype, String tokens) {
+        MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
+        KernelPlan plan = Lowering.lower(s);
+        int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
+        OpenClLayer layer = new OpenClLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
+        LayerInputs w = LayerInputs.random(s, ts[ts.length - 1], 1234);
+        layer.setWeights(LayerVerifier.weights(w));
+        for (int t : ts) {
+            LayerInputs in = LayerInputs.random(s, t, 1000 + t).withWeightsOf(w);
+            var out = LayerVerifier.verify(layer, in);
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
+            assertEquals(7, out.rows().size());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void verifierCatchesWrongWeightsAndNearTieForcing() {
+        MoeLayerSpec s = Presets.get("olmoe-1b-7b").scaled(64);
+        OpenClLayer layer = new OpenClLayer(ctx, Lowering.lower(s), 8);
+        LayerInputs in = LayerInputs.random(s, 8, 1);
+        var w = LayerVerifier.weights(in);
+        float[] w2 = w.get("w2").clone();
+        w2[5] += 0.25f; // one wrong down-projection weight of expert 0
+        w.put("w2", w2);
+        layer.setWeights(w);
+        var out = LayerVerifier.verify(layer, in);
+        assertFalse(out.pass(), "a corrupted weight must fail verification");
+        assertTrue(out.rows().stream().filter(r -> !r.pass()).map(CheckRow::kernel).toList().contains("layer (all kernels)"));
+        assertTrue(out.rows().stream().filter(r -> r.kernel().equals("moe_gating")).allMatch(CheckRow::pass), "routing is unaffected");
+    }
+}

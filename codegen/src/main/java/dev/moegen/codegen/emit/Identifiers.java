@@ -1,0 +1,23 @@
+package dev.moegen.codegen.emit;
+
+/** Turns spec-provided names into safe identifiers and file names: nothing from a spec reaches source text unchecked. */
+public final class Identifiers {
+    private Identifiers() {}
+
+    /** lower_snake identifier: [a-z0-9_], starting with a letter. */
+    public static String snake(String name) {
+        String s = name.toLowerCase().replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        if (s.isEmpty() || !Character.isLetter(s.charAt(0))) s = "m_" + s;
+        return s;
+    }
+
+    /** UpperCamel Java type name. */
+    public static String camel(String name) {
+        StringBuilder b = new StringBuilder();
+        for (String part : snake(name).split("_")) {
+            if (part.isEmpty()) continue;
+            b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.moegen.codegen.emit;
+
+import dev.moegen.codegen.Backend;
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.PlannedKernel;
+import dev.moegen.dsl.layer.Activation;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.spec.SpecFiles;
+import dev.moegen.dsl.spec.SpecFormat;
+import freemarker.template.Configuration;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Renders a plan into one kernel source per backend from the Freemarker templates. Only numbers and
+ * enum-derived choices enter the source; the layer name appears in a comment, sanitised.
+ */
+public final class SourceEmitter {
+    public static final String GENERATOR_VERSION = "0.1.0";
+    private static final Configuration CFG = configure();
+
+    private SourceEmitter() {}
+
+    private static Configuration configure() {
+        Configuration c = new Configuration(Configuration.VERSION_2_3_34);
+        c.setClassForTemplateLoading(SourceEmitter.class, "/dev/moegen/codegen/templates");
+        c.setDefaultEncoding("UTF-8");
+        c.setNumberFormat("computer");
+        c.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        c.setLogTemplateExceptions(false);
+        c.setFallbackOnNullLoopVariable(false);
+        return c;
+    }
+
+    public static GeneratedSource emit(KernelPlan plan, Backend backend) {
+        MoeLayerSpec s = plan.spec();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("generatorVersion", GENERATOR_VERSION);
+        m.put("backend", backend.id());
+        m.put("layerName", Identifiers.snake(s.name()));
+        m.put("specHash", specHash(s));
+        m.put("params", plan.params().asMap());
+        m.put("kernels", plan.kernels().stream().map(PlannedKernel::name).toList());
+        m.put("defines", defines(plan));
+        m.put("dtype", s.dtype().id());
+        m.put("activation", s.activation().id());
+        m.put("gated", s.activation().gated());
+        m.put("clampLimit", floatLiteral(Activation.CLAMP_LIMIT));
+        m.put("clampAlpha", floatLiteral(Activation.CLAMP_ALPHA));
+        m.put("scoring", s.routing().scoring().id());
+        m.put("grouped", s.routing().grouped());
+        m.put("correctionBias", s.routing().correctionBias());
+        m.put("routerBias", s.routing().routerBias());
+        m.put("renormalize", s.routing().renormalize());
+        m.put("routedScaling", floatLiteral(s.routing().routedScalingFactor()));
+        m.put("sharedSlices", s.sharedSlices());
+        m.put("sharedGated", s.shared() != null && s.shared().gated());
+        m.put("expertBias", s.expertBias());
+        StringWriter out = new StringWriter();
+        try {
+            CFG.getTemplate("program.ftl").process(m, out);
+        } catch (IOException | TemplateException e) {
+            throw new IllegalStateException("template rendering failed for " + s.name() + ": " + e.getMessage(), e);
+        }
+        return new GeneratedSource(backend, Identifiers.snake(s.name()) + backend.extension(), out.toString());
+    }
+
+    static Map<String, Object> defines(KernelPlan plan) {
+        MoeLayerSpec s = plan.spec();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("EXPERTS", s.experts());
+        d.put("ALL_EXPERTS", s.totalExperts());
+        d.put("TOP_K", s.topK());
+        d.put("SLOTS", s.slotsPerToken());
+        d.put("ROUTER_ROWS", plan.routerRows());
+        d.put("HIDDEN", s.hidden());
+        d.put("INTER", s.intermediate());
+        d.put("N1", s.activation().gemm1Width(s.intermediate()));
+        d.put("N_GROUP", s.routing().nGroup());
+        d.put("TOPK_GROUP", s.routing().topkGroup());
+        d.put("PER_GROUP", s.experts() / s.routing().nGroup());
+        d.putAll(plan.params().asMap());
+        return d;
+    }
+
+    /** A C float literal that round-trips the double's float value (e.g. 2.5f, 1.702f). */
+    static String floatLiteral(double v) {
+        String f = Float.toString((float) v);
+        return f.contains(".") || f.contains("E") ? f : f + ".0";
+    }
+
+    /** SHA-256 of the spec's canonical JSON: identifies what a generated file was made from. */
+    public static String specHash(MoeLayerSpec s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(SpecFiles.format(s, SpecFormat.JSON).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

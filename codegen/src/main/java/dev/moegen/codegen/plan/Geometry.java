@@ -1,0 +1,19 @@
+package dev.moegen.codegen.plan;
+
+/** How a kernel's launch grid follows from the token count. */
+public enum Geometry {
+    /** one work-item per (token, router row) */
+    TOKEN_ROUTER_ROWS,
+    /** one work-group of GATE_WG per token */
+    TOKEN_GROUPS,
+    /** one work-item per chunk of ALIGN_CHUNK assignments */
+    ALIGN_CHUNKS,
+    /** a single work-group of SCAN_WG */
+    SINGLE_GROUP,
+    /** (N / BLOCK_N) x (max padded rows / BLOCK_M) groups of BLOCK_N x BLOCK_M; N = GEMM 1 width */
+    GEMM1_TILES,
+    /** same, N = hidden */
+    GEMM2_TILES,
+    /** one work-item per (token, hidden column) */
+    TOKEN_HIDDEN
+}

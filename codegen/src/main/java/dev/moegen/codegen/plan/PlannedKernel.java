@@ -1,0 +1,12 @@
+package dev.moegen.codegen.plan;
+
+import java.util.List;
+
+/**
+ * One generated kernel: its entry point, arguments in order (buffer names, or the scalars
+ * {@code T} and {@code capacity}), launch geometry, and the graph ops it fuses.
+ */
+public record PlannedKernel(String name, List<String> args, Geometry geometry, List<String> fuses) {
+    public static final String TOKENS = "T";
+    public static final String CAPACITY = "capacity";
+}

@@ -1,0 +1,14 @@
+/* Combine: y[t, h] = sum over slots, in slot order, of out[slot_position[t, slot], h]; dropped slots
+ * (position -1) add nothing. Fixed order, no atomics: bitwise deterministic. */
+KERNEL void moe_combine(GLOBAL const float* expert_out, GLOBAL const int* slot_position, GLOBAL act_t* y, int T) {
+    const idx_t gid = GLOBAL_ID(0);
+    if (gid >= (idx_t)T * HIDDEN) return;
+    const idx_t t = gid / HIDDEN;
+    const int h = (int)(gid % HIDDEN);
+    float acc = 0.0f;
+    for (int s = 0; s < SLOTS; ++s) {
+        const int p = slot_position[t * SLOTS + s];
+        if (p >= 0) acc += expert_out[(idx_t)p * HIDDEN + h];
+    }
+    STORE_ACT(y, gid, acc);
+}

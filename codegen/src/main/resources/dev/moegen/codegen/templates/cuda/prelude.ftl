@@ -1,0 +1,33 @@
+/* CUDA C++ spelling of the kernel macros used by the shared kernel bodies in common/. */
+#include <cuda_fp16.h>
+#define KERNEL extern "C" __global__
+#define GLOBAL
+#define SHARED __shared__
+#define LOCAL_PTR
+#define DEVICE_FN static __device__ __forceinline__
+#define BARRIER() __syncthreads()
+#define GROUP_ID(d) ((int)((d) == 0 ? blockIdx.x : (d) == 1 ? blockIdx.y : blockIdx.z))
+#define LOCAL_ID(d) ((int)((d) == 0 ? threadIdx.x : (d) == 1 ? threadIdx.y : threadIdx.z))
+#define GLOBAL_ID(d) ((long long)((d) == 0 ? (long long)blockIdx.x * blockDim.x + threadIdx.x \
+                     : (d) == 1 ? (long long)blockIdx.y * blockDim.y + threadIdx.y : (long long)blockIdx.z * blockDim.z + threadIdx.z))
+#define AS_FLOAT(u) __uint_as_float(u)
+#define AS_UINT(f) __float_as_uint(f)
+#ifndef INFINITY
+#define INFINITY __int_as_float(0x7f800000)
+#endif
+typedef unsigned int uint;
+typedef unsigned short ushort;
+typedef long long idx_t;
+<#if dtype == "fp16">
+typedef __half act_t;
+#define LOAD_ACT(p, i) __half2float((p)[i])
+#define STORE_ACT(p, i, v) ((p)[i] = __float2half_rn(v))
+<#elseif dtype == "bf16">
+typedef ushort act_t;
+#define LOAD_ACT(p, i) bf16_to_float((p)[i])
+#define STORE_ACT(p, i, v) ((p)[i] = float_to_bf16(v))
+<#else>
+typedef float act_t;
+#define LOAD_ACT(p, i) ((p)[i])
+#define STORE_ACT(p, i, v) ((p)[i] = (v))
+</#if>

@@ -1,0 +1,26 @@
+/* OpenCL C spelling of the kernel macros used by the shared kernel bodies in common/. */
+#define KERNEL __kernel
+#define GLOBAL __global
+#define SHARED __local
+#define LOCAL_PTR __local
+#define DEVICE_FN static inline
+#define BARRIER() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)
+#define GROUP_ID(d) ((int)get_group_id(d))
+#define LOCAL_ID(d) ((int)get_local_id(d))
+#define GLOBAL_ID(d) ((long)get_global_id(d))
+#define AS_FLOAT(u) as_float(u)
+#define AS_UINT(f) as_uint(f)
+typedef long idx_t;
+<#if dtype == "fp16">
+typedef half act_t;
+#define LOAD_ACT(p, i) vload_half((i), (p))
+#define STORE_ACT(p, i, v) vstore_half_rte((v), (i), (p))
+<#elseif dtype == "bf16">
+typedef ushort act_t;
+#define LOAD_ACT(p, i) bf16_to_float((p)[i])
+#define STORE_ACT(p, i, v) ((p)[i] = float_to_bf16(v))
+<#else>
+typedef float act_t;
+#define LOAD_ACT(p, i) ((p)[i])
+#define STORE_ACT(p, i, v) ((p)[i] = (v))
+</#if>
