@@ -64,4 +64,37 @@ class CliTest {
         Run t = run("reference", "--preset", "dbrx", "--scale", "64", "--tokens", "0");
         assertTrue(t.err().contains("--tokens = 0"), t.err());
     }
+
+    @Test
+    void verifyPrintsATableAndPassesThenReadsADump(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.moegen.runtime.opencl.OpenCl.unavailableReason().isEmpty() || System.getenv("CI") != null);
+        Run r = run("verify", "--preset", "deepseek-v2-lite", "--scale", "64", "--tokens", "3,20", "--seed", "5", "--dump", dir.resolve("d").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("14 checks, 14 passed, 0 failed"), r.out());
+        assertTrue(r.out().contains("moe_group_gemm_1") && r.out().contains("PASS"));
+        NpyBundle dump = NpyBundle.read(dir.resolve("d/T20"));
+        assertArrayEquals(new long[] {20, 8}, dump.get("kernel_topk_ids").shape(), "6 routed + 2 shared slots");
+        Run again = run("verify", "--preset", "deepseek-v2-lite", "--scale", "64", "--inputs", dir.resolve("d/T20").toString());
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("7 checks, 7 passed"), again.out());
+        Run wrong = run("verify", "--preset", "qwen3-30b-a3b", "--scale", "64", "--inputs", dir.resolve("d/T20").toString());
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("x.npy has shape [20, 32], want [T, 32]") || wrong.err().contains("w_router.npy has"), wrong.err());
+    }
+
+    @Test
+    void generateWritesSourcesPlanAndLauncher(@TempDir Path dir) throws Exception {
+        Run r = run("generate", "--preset", "olmoe-1b-7b", "--backend", "opencl", "--out", dir.resolve("g").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(dir.resolve("g/olmoe_1b_7b.cl")).contains("KERNEL void moe_gating("));
+        assertTrue(Files.readString(dir.resolve("g/plan.json")).contains("\"moe_align_scan\""));
+        assertTrue(Files.exists(dir.resolve("g/java/dev/moegen/generated/Olmoe1b7bLayer.java")));
+        Run bad = run("generate", "--preset", "olmoe-1b-7b", "--backend", "metal", "--out", dir.resolve("h").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("backend = 'metal': allowed: opencl, cuda"), bad.err());
+        assertFalse(Files.exists(dir.resolve("h")), "nothing half-written");
+        Run cuda = run("verify", "--preset", "olmoe-1b-7b", "--scale", "64", "--backend", "cuda");
+        assertEquals(2, cuda.code());
+        assertTrue(cuda.err().contains("no CUDA runtime"), cuda.err());
+    }
 }

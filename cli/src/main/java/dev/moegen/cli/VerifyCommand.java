@@ -1,0 +1,115 @@
+package dev.moegen.cli;
+
+import dev.moegen.cli.check.CheckRow;
+import dev.moegen.cli.check.LayerVerifier;
+import dev.moegen.codegen.Backend;
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.types.DType;
+import dev.moegen.runtime.exec.OpenClLayer;
+import dev.moegen.runtime.opencl.ClContext;
+import dev.moegen.runtime.opencl.OpenCl;
+import dev.moegen.verify.npy.NpyArray;
+import dev.moegen.verify.npy.NpyBundle;
+import dev.moegen.verify.reference.LayerInputs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Generate, build and run every kernel of a layer, compare each with the reference, print a table; exit 1 on any failure.")
+final class VerifyCommand implements Callable<Integer> {
+    @Spec CommandSpec cmd;
+    @Mixin LayerSource layer;
+    @Option(names = "--tokens", split = ",", defaultValue = "1,7,64", description = "token counts (default: ${DEFAULT-VALUE})") List<Integer> tokens;
+    @Option(names = "--backend", defaultValue = "opencl", description = "opencl or cuda (default: ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--seed", description = "random seed (default: time-based, printed)") Long seed;
+    @Option(names = "--dump", description = "write inputs, reference and kernel outputs per token count to DIR/T<n>") Path dump;
+    @Option(names = "--inputs", description = "read x and weights from a dump folder (.npy + meta.json) instead of random ones") Path inputs;
+
+    @Override
+    public Integer call() throws Exception {
+        Backend b = Backend.parse(backend);
+        if (b == Backend.CUDA)
+            throw new IllegalArgumentException("--backend cuda: this build has no CUDA runtime yet; CUDA kernels are compiled and checked by `moegen generate --backend cuda`");
+        var why = OpenCl.unavailableReason();
+        if (why.isPresent()) throw new IllegalStateException("OpenCL backend unavailable: " + why.get());
+        MoeLayerSpec s = layer.resolve();
+        KernelPlan plan = Lowering.lower(s);
+        long sd = seed != null ? seed : System.nanoTime();
+        List<LayerInputs> cases = new ArrayList<>();
+        if (inputs != null) cases.add(fromDump(s, NpyBundle.read(inputs)));
+        else {
+            for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
+            LayerInputs w = LayerInputs.random(s, 1, sd);
+            for (int t : tokens) cases.add(LayerInputs.random(s, t, sd + t).withWeightsOf(w));
+        }
+        var o = cmd.commandLine().getOut();
+        int maxT = cases.stream().mapToInt(LayerInputs::tokens).max().orElseThrow();
+        boolean ok = true;
+        List<List<String>> rows = new ArrayList<>();
+        try (ClContext ctx = OpenCl.open(OpenCl.bestDevice())) {
+            o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
+                    s.hidden(), s.intermediate(), sd, ctx.device().describe(), plan.params().asMap());
+            OpenClLayer dev = new OpenClLayer(ctx, plan, maxT);
+            dev.setWeights(LayerVerifier.weights(cases.get(0)));
+            for (LayerInputs in : cases) {
+                var out = LayerVerifier.verify(dev, in);
+                for (CheckRow r : out.rows()) {
+                    ok &= r.pass();
+                    rows.add(List.of("" + in.tokens(), r.kernel(), r.shape(), String.format("%.3e", r.maxAbsErr()), String.format("%.3e", r.relErr()),
+                            r.tolerance(), r.pass() ? "PASS" : "FAIL", String.format("%.3f", r.millis()), r.detail()));
+                }
+                if (dump != null) {
+                    NpyBundle bundle = Dumps.of(s, in, out.reference(), sd, plan.params().blockM());
+                    bundle.put("kernel_y", NpyArray.of(DType.FP32, out.run().f("y"), in.tokens(), s.hidden()))
+                            .put("kernel_topk_ids", NpyArray.ofInts(out.run().i("topk_ids"), in.tokens(), s.slotsPerToken()))
+                            .put("kernel_logits", NpyArray.of(DType.FP32, out.run().f("logits"), in.tokens(), plan.routerRows()));
+                    bundle.write(dump.resolve("T" + in.tokens()));
+                }
+            }
+        }
+        o.println(Table.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), rows));
+        long fails = rows.stream().filter(r -> r.get(6).equals("FAIL")).count();
+        o.printf("%d checks, %d passed, %d failed%n", rows.size(), rows.size() - fails, fails);
+        return ok ? 0 : 1;
+    }
+
+    private static LayerInputs fromDump(MoeLayerSpec s, NpyBundle b) {
+        NpyArray x = b.get("x");
+        if (x.shape().length != 2 || x.shape()[1] != s.hidden())
+            throw new IllegalArgumentException("--inputs x.npy has shape " + java.util.Arrays.toString(x.shape()) + ", want [T, " + s.hidden() + "]");
+        int t = (int) x.shape()[0];
+        LayerInputs shapeOf = LayerInputs.random(s, t, 0);
+        return new LayerInputs(s, t, round(s, x.floats()), expect(b, "w_router", shapeOf.wRouter(), s), expect(b, "w13", shapeOf.w13(), s),
+                expect(b, "w2", shapeOf.w2(), s), opt(b, "b_router", shapeOf.bRouter()), opt(b, "e_score_correction_bias", shapeOf.correctionBias()),
+                opt(b, "b13", shapeOf.b13()), opt(b, "b2", shapeOf.b2()));
+    }
+
+    private static float[] expect(NpyBundle b, String name, float[] like, MoeLayerSpec s) {
+        float[] v = b.get(name).floats();
+        if (v == null || v.length != like.length)
+            throw new IllegalArgumentException("--inputs " + name + ".npy has " + (v == null ? 0 : v.length) + " values, the layer needs " + like.length);
+        return round(s, v);
+    }
+
+    private static float[] opt(NpyBundle b, String name, float[] like) {
+        if (like == null) return null;
+        float[] v = b.get(name).floats();
+        if (v.length != like.length) throw new IllegalArgumentException("--inputs " + name + ".npy has " + v.length + " values, want " + like.length);
+        return v;
+    }
+
+    private static float[] round(MoeLayerSpec s, float[] v) {
+        float[] r = new float[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = s.dtype().round(v[i]);
+        return r;
+    }
+}

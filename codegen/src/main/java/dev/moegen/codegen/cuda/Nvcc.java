@@ -1,0 +1,91 @@
+package dev.moegen.codegen.cuda;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The CUDA compiler: found through $CUDA_HOME, $PATH or /usr/local/cuda. Compiles generated CUDA
+ * to PTX and cubin per architecture (sm_80 and sm_90a by default) with the ptxas resource report;
+ * a compile error comes back with the offending source lines.
+ */
+public final class Nvcc {
+    public static final List<String> DEFAULT_ARCHS = List.of("sm_80", "sm_90a");
+    private static final Pattern ERROR_LINE = Pattern.compile("\\((\\d+)\\): error");
+    private final Path nvcc;
+
+    private Nvcc(Path nvcc) {
+        this.nvcc = nvcc;
+    }
+
+    public static Optional<Nvcc> find() {
+        List<Path> candidates = new ArrayList<>();
+        String home = System.getenv("CUDA_HOME");
+        if (home != null) candidates.add(Path.of(home, "bin", "nvcc"));
+        String path = System.getenv("PATH");
+        if (path != null) for (String d : path.split(java.io.File.pathSeparator)) if (!d.isEmpty()) candidates.add(Path.of(d, "nvcc"));
+        candidates.add(Path.of("/usr/local/cuda/bin/nvcc"));
+        return candidates.stream().filter(Files::isExecutable).findFirst().map(Nvcc::new);
+    }
+
+    public Path path() {
+        return nvcc;
+    }
+
+    /** Outputs of one compile: PTX and cubin per architecture, and the parsed ptxas report. */
+    public record Result(List<Path> ptx, List<Path> cubins, PtxasReport report, String log) {}
+
+    /** Compiles {@code cu} into {@code outDir}: {@code name.sm_XX.ptx} and {@code name.sm_XX.cubin} per arch. */
+    public Result compile(Path cu, Path outDir, List<String> archs) throws IOException {
+        Files.createDirectories(outDir);
+        String base = cu.getFileName().toString().replaceFirst("\\.cu$", "");
+        List<Path> ptx = new ArrayList<>(), cubins = new ArrayList<>();
+        StringBuilder log = new StringBuilder();
+        for (String arch : archs) {
+            String compute = arch.replace("sm_", "compute_");
+            Path p = outDir.resolve(base + "." + arch + ".ptx");
+            Path c = outDir.resolve(base + "." + arch + ".cubin");
+            run(List.of(nvcc.toString(), "-std=c++17", "-O3", "-ptx", "-arch=" + compute, "-o", p.toString(), cu.toString()), cu, log);
+            run(List.of(nvcc.toString(), "-std=c++17", "-O3", "-cubin", "-gencode=arch=" + compute + ",code=" + arch, "-Xptxas", "-v",
+                    "-o", c.toString(), cu.toString()), cu, log);
+            ptx.add(p);
+            cubins.add(c);
+        }
+        return new Result(ptx, cubins, PtxasReport.parse(log.toString()), log.toString());
+    }
+
+    private static void run(List<String> cmd, Path cu, StringBuilder log) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("nvcc timed out: " + String.join(" ", cmd));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        log.append(out);
+        if (p.exitValue() != 0) throw new IOException("nvcc failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n" + out + withSource(cu, out));
+    }
+
+    private static String withSource(Path cu, String out) throws IOException {
+        List<String> lines = Files.readAllLines(cu);
+        StringBuilder b = new StringBuilder();
+        Matcher m = ERROR_LINE.matcher(out);
+        while (m.find()) {
+            int n = Integer.parseInt(m.group(1));
+            b.append("\n").append(cu.getFileName()).append(":").append(n).append(": ");
+            if (n >= 1 && n <= lines.size()) b.append(lines.get(n - 1).strip());
+        }
+        return b.toString();
+    }
+}
