@@ -42,6 +42,12 @@ class OpenClLayerTest {
         "deepseek-v3, 64, bf16, '1,33'",
         "mixtral-8x7b, 64, fp32, '5,64'",
         "switch-base-128, 16, bf16, '300'",
+        "qwen1.5-moe-a2.7b, 64, bf16, '2,50'",
+        "dbrx, 128, fp16, '9'",
+        "gpt-oss-120b, 64, bf16, '4,17'",
+        "deepseek-v2-lite, 64, fp32, '12'",
+        "olmoe-1b-7b, 64, fp16, '128'",
+        "gpt-oss-20b, 64, fp32, '3'",
     })
     void presetMatchesReference(String preset, int scale, String dtype, String tokens) {
         MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
@@ -55,6 +61,26 @@ class OpenClLayerTest {
             var out = LayerVerifier.verify(layer, in);
             for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
             assertEquals(7, out.rows().size());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void thousandsOfExpertsAndCapacityWithTopKAboveOne() {
+        // E = 2048 (no 1024-expert ceiling anywhere), grouped; and GShard-like top-2 with capacity over many chunks
+        MoeLayerSpec wide = MoeLayerSpec.builder("wide").dtype(DType.BF16).hidden(32).intermediate(16).experts(2048, 6)
+                .routing(new dev.moegen.dsl.layer.Routing(dev.moegen.dsl.layer.Scoring.SIGMOID, true, 16, 4, true, 1.5, false)).build();
+        MoeLayerSpec capped = MoeLayerSpec.builder("capped").dtype(DType.FP32).hidden(32).intermediate(16).experts(16, 2)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(false)).capacityFactor(0.5).build();
+        for (var s : java.util.List.of(wide, capped)) {
+            OpenClLayer layer = new OpenClLayer(ctx, Lowering.lower(s), 700);
+            LayerInputs in = LayerInputs.random(s, 700, 9);
+            layer.setWeights(LayerVerifier.weights(in));
+            var out = LayerVerifier.verify(layer, in);
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), s.name() + " " + r.kernel() + ": " + r.detail());
+            if (s == capped) {
+                long dropped = java.util.Arrays.stream(out.run().i("slot_position")).filter(p -> p < 0).count();
+                assertTrue(dropped > 0, "capacity 0.5 must drop assignments");
+            }
         }
     }
 
