@@ -9,7 +9,6 @@ import dev.moegen.codegen.plan.PlannedKernel;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
@@ -59,10 +58,7 @@ public final class LauncherGenerator {
                 .addStatement("var params = new $T($L, $L, $L, $L, $L, $L)", PARAMS, p.blockM(), p.blockN(), p.blockK(), p.gateWg(), p.scanWg(), p.alignChunk())
                 .addStatement("this.layer = new $T(context, $T.lower(spec, params), maxTokens)", OPENCL_LAYER, LOWERING)
                 .build());
-        List<String> weights = new ArrayList<>(List.of("w_router", "w13", "w2"));
-        if (s.routing().routerBias()) weights.add("b_router");
-        if (s.routing().correctionBias()) weights.add("e_score_correction_bias");
-        if (s.expertBias()) weights.addAll(List.of("b13", "b2"));
+        List<String> weights = plan.buffers().stream().filter(b -> b.role().equals("weight")).map(b -> b.name()).toList();
         MethodSpec.Builder load = MethodSpec.methodBuilder("loadWeights").addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Uploads the weights, row-major: w_router[R][H], w13[E'][N1][H] (gate rows then up rows), w2[E'][H][I];\n"
                         + "E' = $L (routed experts then shared-expert slices).\n", s.totalExperts())

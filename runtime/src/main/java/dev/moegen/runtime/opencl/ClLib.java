@@ -84,18 +84,16 @@ final class ClLib {
     }
 
     static int invokeInt(MethodHandle h, String call, Object... args) {
-        try {
-            return (int) h.invokeWithArguments(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(call + ": " + t.getMessage(), t);
-        }
+        return (int) invoke(h, call, args);
     }
 
     static MemorySegment invokePtr(MethodHandle h, String call, Object... args) {
+        return (MemorySegment) invoke(h, call, args);
+    }
+
+    private static Object invoke(MethodHandle h, String call, Object... args) {
         try {
-            return (MemorySegment) h.invokeWithArguments(args);
+            return h.invokeWithArguments(args);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
