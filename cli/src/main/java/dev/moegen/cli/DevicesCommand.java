@@ -17,7 +17,9 @@ final class DevicesCommand implements Callable<Integer> {
         var why = OpenCl.unavailableReason();
         if (why.isPresent()) o.println("opencl: unavailable: " + why.get());
         else for (ClDevice d : OpenCl.devices()) o.println("opencl: " + d.describe());
-        o.println("cuda: no CUDA runtime in this build yet (kernels compile with nvcc; see `moegen generate --backend cuda`)");
+        var cudaWhy = dev.moegen.runtime.cuda.Cuda.unavailableReason();
+        if (cudaWhy.isPresent()) o.println("cuda: unavailable: " + cudaWhy.get());
+        else for (var d : dev.moegen.runtime.cuda.Cuda.devices()) o.println("cuda: " + d.describe());
         return 0;
     }
 }

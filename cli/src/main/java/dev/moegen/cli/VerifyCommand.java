@@ -2,14 +2,13 @@ package dev.moegen.cli;
 
 import dev.moegen.cli.check.CheckRow;
 import dev.moegen.cli.check.LayerVerifier;
-import dev.moegen.codegen.Backend;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
-import dev.moegen.runtime.exec.OpenClLayer;
-import dev.moegen.runtime.opencl.ClContext;
-import dev.moegen.runtime.opencl.OpenCl;
+import dev.moegen.runtime.exec.Backends;
+import dev.moegen.runtime.exec.DeviceSession;
+import dev.moegen.runtime.exec.PlanLayer;
 import dev.moegen.verify.npy.NpyArray;
 import dev.moegen.verify.npy.NpyBundle;
 import dev.moegen.verify.reference.LayerInputs;
@@ -29,18 +28,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
     @Mixin LayerSource layer;
     @Option(names = "--tokens", split = ",", defaultValue = "1,7,64", description = "token counts (default: ${DEFAULT-VALUE})") List<Integer> tokens;
-    @Option(names = "--backend", defaultValue = "opencl", description = "opencl or cuda (default: ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--backend", defaultValue = "auto", description = "auto (CUDA if present, else OpenCL), cuda or opencl (default: ${DEFAULT-VALUE})") String backend;
     @Option(names = "--seed", description = "random seed (default: time-based, printed)") Long seed;
     @Option(names = "--dump", description = "write inputs, reference and kernel outputs per token count to DIR/T<n>") Path dump;
     @Option(names = "--inputs", description = "read x and weights from a dump folder (.npy + meta.json) instead of random ones") Path inputs;
 
     @Override
     public Integer call() throws Exception {
-        Backend b = Backend.parse(backend);
-        if (b == Backend.CUDA)
-            throw new IllegalArgumentException("--backend cuda: this build has no CUDA runtime yet; CUDA kernels are compiled and checked by `moegen generate --backend cuda`");
-        var why = OpenCl.unavailableReason();
-        if (why.isPresent()) throw new IllegalStateException("OpenCL backend unavailable: " + why.get());
         MoeLayerSpec s = layer.resolve();
         KernelPlan plan = Lowering.lower(s);
         long sd = seed != null ? seed : System.nanoTime();
@@ -55,10 +49,10 @@ final class VerifyCommand implements Callable<Integer> {
         int maxT = cases.stream().mapToInt(LayerInputs::tokens).max().orElseThrow();
         boolean ok = true;
         List<List<String>> rows = new ArrayList<>();
-        try (ClContext ctx = OpenCl.open(OpenCl.bestDevice())) {
-            o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
-                    s.hidden(), s.intermediate(), sd, ctx.device().describe(), plan.params().asMap());
-            OpenClLayer dev = new OpenClLayer(ctx, plan, maxT);
+        try (DeviceSession ctx = Backends.open(backend)) {
+            o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
+                    s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), plan.params().asMap());
+            PlanLayer dev = new PlanLayer(ctx, plan, maxT);
             dev.setWeights(LayerVerifier.weights(cases.get(0)));
             for (LayerInputs in : cases) {
                 var out = LayerVerifier.verify(dev, in);

@@ -8,7 +8,8 @@ import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.preset.Presets;
 import dev.moegen.dsl.types.DType;
-import dev.moegen.runtime.opencl.ClContext;
+import dev.moegen.runtime.exec.DeviceSession;
+import dev.moegen.runtime.exec.OpenClSession;
 import dev.moegen.runtime.opencl.OpenCl;
 import dev.moegen.verify.compare.Compare;
 import dev.moegen.verify.compare.Tolerance;
@@ -40,10 +41,10 @@ class GeneratedLauncherTest {
 
         var why = OpenCl.unavailableReason();
         assumeTrue(why.isEmpty() || System.getenv("CI") != null, "no OpenCL");
-        try (ClContext ctx = OpenCl.open(OpenCl.bestDevice());
+        try (DeviceSession ctx = OpenClSession.open(OpenCl.bestDevice());
              URLClassLoader cl = new URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()}, getClass().getClassLoader())) {
             Class<?> c = cl.loadClass("dev.moegen.generated." + LauncherGenerator.className(s));
-            Object layer = c.getConstructor(ClContext.class, int.class).newInstance(ctx, 9);
+            Object layer = c.getConstructor(DeviceSession.class, int.class).newInstance(ctx, 9);
             LayerInputs in = LayerInputs.random(s, 9, 77);
             c.getMethod("loadWeights", float[].class, float[].class, float[].class, float[].class, float[].class, float[].class)
                     .invoke(layer, in.wRouter(), in.w13(), in.w2(), in.bRouter(), in.b13(), in.b2());

@@ -10,8 +10,8 @@ import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.preset.Presets;
 import dev.moegen.dsl.types.DType;
-import dev.moegen.runtime.exec.OpenClLayer;
-import dev.moegen.runtime.opencl.ClContext;
+import dev.moegen.runtime.exec.OpenClSession;
+import dev.moegen.runtime.exec.PlanLayer;
 import dev.moegen.runtime.opencl.OpenCl;
 import dev.moegen.verify.reference.LayerInputs;
 import org.junit.jupiter.api.AfterAll;
@@ -21,14 +21,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every preset's generated OpenCL kernels, run on the CPU through PoCL and checked against the reference. */
 class OpenClLayerTest {
-    static ClContext ctx;
+    static OpenClSession ctx;
 
     @BeforeAll
     static void open() {
         var why = OpenCl.unavailableReason();
         if (System.getenv("CI") != null) assertTrue(why.isEmpty(), "CI must have an OpenCL device: " + why.orElse(""));
         assumeTrue(why.isEmpty(), () -> "no OpenCL: " + why.orElse(""));
-        ctx = OpenCl.open(OpenCl.bestDevice());
+        ctx = OpenClSession.open(OpenCl.bestDevice());
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class OpenClLayerTest {
         MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
         KernelPlan plan = Lowering.lower(s);
         int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
-        OpenClLayer layer = new OpenClLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
+        PlanLayer layer = new PlanLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
         LayerInputs w = LayerInputs.random(s, ts[ts.length - 1], 1234);
         layer.setWeights(LayerVerifier.weights(w));
         for (int t : ts) {
@@ -72,7 +72,7 @@ class OpenClLayerTest {
         MoeLayerSpec capped = MoeLayerSpec.builder("capped").dtype(DType.FP32).hidden(32).intermediate(16).experts(16, 2)
                 .routing(dev.moegen.dsl.layer.Routing.softmax(false)).capacityFactor(0.5).build();
         for (var s : java.util.List.of(wide, capped)) {
-            OpenClLayer layer = new OpenClLayer(ctx, Lowering.lower(s), 700);
+            PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s), 700);
             LayerInputs in = LayerInputs.random(s, 700, 9);
             layer.setWeights(LayerVerifier.weights(in));
             var out = LayerVerifier.verify(layer, in);
@@ -87,7 +87,7 @@ class OpenClLayerTest {
     @org.junit.jupiter.api.Test
     void verifierCatchesWrongWeightsAndNearTieForcing() {
         MoeLayerSpec s = Presets.get("olmoe-1b-7b").scaled(64);
-        OpenClLayer layer = new OpenClLayer(ctx, Lowering.lower(s), 8);
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s), 8);
         LayerInputs in = LayerInputs.random(s, 8, 1);
         var w = LayerVerifier.weights(in);
         float[] w2 = w.get("w2").clone();

@@ -4,7 +4,7 @@ import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
 import dev.moegen.runtime.exec.LayerRun;
-import dev.moegen.runtime.exec.OpenClLayer;
+import dev.moegen.runtime.exec.PlanLayer;
 import dev.moegen.verify.compare.*;
 import dev.moegen.verify.reference.*;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class LayerVerifier {
         return w;
     }
 
-    public static Outcome verify(OpenClLayer layer, LayerInputs in) {
+    public static Outcome verify(PlanLayer layer, LayerInputs in) {
         KernelPlan plan = layer.plan();
         MoeLayerSpec s = plan.spec();
         int t = in.tokens(), h = s.hidden(), i = s.intermediate(), slots = s.slotsPerToken(), bm = plan.params().blockM();

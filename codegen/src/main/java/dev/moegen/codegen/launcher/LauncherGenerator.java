@@ -21,8 +21,8 @@ import javax.lang.model.element.Modifier;
  */
 public final class LauncherGenerator {
     public static final String PACKAGE = "dev.moegen.generated";
-    private static final ClassName CL_CONTEXT = ClassName.get("dev.moegen.runtime.opencl", "ClContext");
-    private static final ClassName OPENCL_LAYER = ClassName.get("dev.moegen.runtime.exec", "OpenClLayer");
+    private static final ClassName SESSION = ClassName.get("dev.moegen.runtime.exec", "DeviceSession");
+    private static final ClassName PLAN_LAYER = ClassName.get("dev.moegen.runtime.exec", "PlanLayer");
     private static final ClassName LOWERING = ClassName.get("dev.moegen.codegen.plan", "Lowering");
     private static final ClassName PARAMS = ClassName.get(KernelParams.class);
     private static final ClassName SPEC_FILES = ClassName.get(SpecFiles.class);
@@ -50,13 +50,13 @@ public final class LauncherGenerator {
                 .addField(constant("TOP_K", s.topK()))
                 .addField(constant("SLOTS_PER_TOKEN", s.slotsPerToken()))
                 .addField(FieldSpec.builder(String.class, "SPEC_JSON", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).initializer("$S", json).build())
-                .addField(FieldSpec.builder(OPENCL_LAYER, "layer", Modifier.PRIVATE, Modifier.FINAL).build());
+                .addField(FieldSpec.builder(PLAN_LAYER, "layer", Modifier.PRIVATE, Modifier.FINAL).build());
         t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-                .addJavadoc("Builds the kernels on {@code context} (once per context) and sizes buffers for up to {@code maxTokens} tokens.\n")
-                .addParameter(CL_CONTEXT, "context").addParameter(int.class, "maxTokens")
+                .addJavadoc("Loads the kernels on {@code session} (OpenCL or CUDA) and sizes buffers for up to {@code maxTokens} tokens.\n")
+                .addParameter(SESSION, "session").addParameter(int.class, "maxTokens")
                 .addStatement("var spec = $T.parse(SPEC_JSON, $T.JSON, $S)", SPEC_FILES, SPEC_FORMAT, className(s))
                 .addStatement("var params = new $T($L, $L, $L, $L, $L, $L)", PARAMS, p.blockM(), p.blockN(), p.blockK(), p.gateWg(), p.scanWg(), p.alignChunk())
-                .addStatement("this.layer = new $T(context, $T.lower(spec, params), maxTokens)", OPENCL_LAYER, LOWERING)
+                .addStatement("this.layer = new $T(session, $T.lower(spec, params), maxTokens)", PLAN_LAYER, LOWERING)
                 .build());
         List<String> weights = plan.buffers().stream().filter(b -> b.role().equals("weight")).map(b -> b.name()).toList();
         MethodSpec.Builder load = MethodSpec.methodBuilder("loadWeights").addModifiers(Modifier.PUBLIC)

@@ -1,45 +1,44 @@
 package dev.moegen.runtime.exec;
 
-import dev.moegen.codegen.Backend;
-import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.plan.KernelPlan;
-import dev.moegen.codegen.plan.Launch;
 import dev.moegen.codegen.plan.PlannedBuffer;
 import dev.moegen.codegen.plan.PlannedKernel;
 import dev.moegen.dsl.types.DType;
-import dev.moegen.runtime.opencl.ClContext;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A kernel plan made ready on an OpenCL context: program built (once per source per context),
- * buffers sized for {@code maxTokens}, weights uploaded. {@link #run} poisons every output buffer
- * with 0xFF (NaN / −1) so an element a kernel fails to write cannot pass verification.
+ * A kernel plan made ready on a device session: kernels loaded, buffers sized for
+ * {@code maxTokens}, weights uploaded. {@link #run} poisons every output buffer with 0xFF
+ * (NaN / −1) so an element a kernel fails to write cannot pass verification.
  */
-public final class OpenClLayer {
-    private final ClContext ctx;
+public final class PlanLayer {
+    private final DeviceSession dev;
     private final KernelPlan plan;
     private final int maxTokens;
-    private final Map<String, MemorySegment> buffers = new LinkedHashMap<>();
-    private final Map<String, MemorySegment> kernels = new LinkedHashMap<>();
+    private final Map<String, DeviceSession.Buffer> buffers = new LinkedHashMap<>();
+    private final Map<String, DeviceSession.Kernel> kernels;
 
-    public OpenClLayer(ClContext ctx, KernelPlan plan, int maxTokens) {
+    public PlanLayer(DeviceSession dev, KernelPlan plan, int maxTokens) {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens = " + maxTokens + ": must be >= 1");
-        this.ctx = ctx;
+        this.dev = dev;
         this.plan = plan;
         this.maxTokens = maxTokens;
-        String source = SourceEmitter.emit(plan, Backend.OPENCL).text();
-        MemorySegment program = ctx.buildCached(source, "-cl-std=CL1.2");
-        for (PlannedKernel k : plan.kernels()) kernels.put(k.name(), ctx.kernel(program, k.name()));
+        this.kernels = dev.load(plan);
         for (PlannedBuffer b : plan.buffers())
-            buffers.put(b.name(), ctx.buffer(Math.multiplyExact(plan.elements(b.name(), maxTokens), (long) b.dtype().bytes())));
+            buffers.put(b.name(), dev.alloc(Math.multiplyExact(plan.elements(b.name(), maxTokens), (long) b.dtype().bytes())));
     }
 
     public KernelPlan plan() {
         return plan;
+    }
+
+    public DeviceSession session() {
+        return dev;
     }
 
     /** Uploads the named weights (w_router, w13, w2 and the biases the plan has). */
@@ -57,20 +56,18 @@ public final class OpenClLayer {
         upload(plan.buffer("x"), x, plan.elements("x", tokens));
         for (PlannedBuffer b : plan.buffers())
             if (b.role().equals("output") || b.role().equals("scratch"))
-                ctx.fill(buffers.get(b.name()), (byte) 0xFF, plan.elements(b.name(), maxTokens) * b.dtype().bytes());
+                dev.fill(buffers.get(b.name()), (byte) 0xFF, plan.elements(b.name(), maxTokens) * b.dtype().bytes());
         Map<String, Long> nanos = new LinkedHashMap<>();
         for (PlannedKernel k : plan.kernels()) {
-            MemorySegment kernel = kernels.get(k.name());
-            List<String> args = k.args();
-            for (int i = 0; i < args.size(); i++) {
-                switch (args.get(i)) {
-                    case PlannedKernel.TOKENS -> ctx.setArg(kernel, i, tokens);
-                    case PlannedKernel.CAPACITY -> ctx.setArg(kernel, i, plan.capacity(tokens));
-                    default -> ctx.setArg(kernel, i, buffers.get(args.get(i)));
+            List<Object> args = new ArrayList<>();
+            for (String a : k.args()) {
+                switch (a) {
+                    case PlannedKernel.TOKENS -> args.add(tokens);
+                    case PlannedKernel.CAPACITY -> args.add(plan.capacity(tokens));
+                    default -> args.add(buffers.get(a));
                 }
             }
-            Launch l = plan.launch(k, tokens);
-            nanos.put(k.name(), ctx.launch(kernel, k.name(), l.global(), l.local()));
+            nanos.put(k.name(), dev.launch(kernels.get(k.name()), k.name(), args, plan.launch(k, tokens)));
         }
         Map<String, float[]> floats = new LinkedHashMap<>();
         Map<String, int[]> ints = new LinkedHashMap<>();
@@ -79,7 +76,7 @@ public final class OpenClLayer {
                 if (!b.role().equals("output")) continue;
                 int n = Math.toIntExact(plan.elements(b.name(), tokens));
                 MemorySegment host = a.allocate(Math.max(1, (long) n * b.dtype().bytes()), 8);
-                ctx.read(buffers.get(b.name()), host);
+                dev.read(buffers.get(b.name()), host);
                 if (b.dtype() == DType.INT32) ints.put(b.name(), HostCodec.decodeInts(host, n));
                 else floats.put(b.name(), HostCodec.decode(host, b.dtype(), n));
             }
@@ -91,7 +88,7 @@ public final class OpenClLayer {
         if (v.length != expected)
             throw new IllegalArgumentException(b.name() + " has " + v.length + " elements, the plan needs " + expected);
         try (Arena a = Arena.ofConfined()) {
-            ctx.write(buffers.get(b.name()), HostCodec.encode(a, b.dtype(), v));
+            dev.write(buffers.get(b.name()), HostCodec.encode(a, b.dtype(), v));
         }
     }
 }

@@ -1,0 +1,203 @@
+package dev.moegen.runtime.cuda;
+
+import static java.lang.foreign.ValueLayout.*;
+
+import dev.moegen.codegen.Backend;
+import dev.moegen.codegen.cuda.Nvcc;
+import dev.moegen.codegen.emit.GeneratedSource;
+import dev.moegen.codegen.emit.SourceEmitter;
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.Launch;
+import dev.moegen.codegen.plan.PlannedKernel;
+import dev.moegen.runtime.exec.DeviceSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.*;
+
+/**
+ * {@link DeviceSession} on a CUDA device's primary context. Kernels: the plan's CUDA source compiled
+ * by nvcc to a cubin for the device's architecture (once per distinct source per session), loaded
+ * with cuModuleLoadData. Launch timing from CUDA events around each launch.
+ */
+public final class CudaSession implements DeviceSession {
+    private record CuBuffer(long ptr) implements Buffer {}
+
+    private record CuKernel(MemorySegment function) implements Kernel {}
+
+    private final CuLib cu = Cuda.lib();
+    private final CudaDevice device;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment context;
+    private final Path workDir;
+    private final Map<String, MemorySegment> modules = new HashMap<>();
+    private final List<Long> allocations = new ArrayList<>();
+    private boolean closed;
+
+    public CudaSession(CudaDevice device) {
+        this.device = device;
+        MemorySegment ctx = arena.allocate(ADDRESS);
+        cu.call(cu.init, "cuInit", 0);
+        cu.call(cu.primaryCtxRetain, "cuDevicePrimaryCtxRetain", ctx, device.ordinal());
+        context = ctx.get(ADDRESS, 0);
+        current();
+        try {
+            workDir = Files.createTempDirectory("moegen-cuda");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public CudaDevice device() {
+        return device;
+    }
+
+    private void current() {
+        cu.call(cu.ctxSetCurrent, "cuCtxSetCurrent", context);
+    }
+
+    @Override
+    public String backend() {
+        return Backend.CUDA.id();
+    }
+
+    @Override
+    public String describe() {
+        return device.describe();
+    }
+
+    @Override
+    public Map<String, Kernel> load(KernelPlan plan) {
+        current();
+        GeneratedSource src = SourceEmitter.emit(plan, Backend.CUDA);
+        MemorySegment module = modules.computeIfAbsent(src.text(), text -> loadModule(src));
+        Map<String, Kernel> out = new LinkedHashMap<>();
+        try (Arena a = Arena.ofConfined()) {
+            for (PlannedKernel k : plan.kernels()) {
+                MemorySegment f = a.allocate(ADDRESS);
+                cu.call(cu.moduleGetFunction, "cuModuleGetFunction(" + k.name() + ")", f, module, a.allocateFrom(k.name()));
+                out.put(k.name(), new CuKernel(f.get(ADDRESS, 0)));
+            }
+        }
+        return out;
+    }
+
+    private MemorySegment loadModule(GeneratedSource src) {
+        Nvcc nvcc = Nvcc.find().orElseThrow(() -> new IllegalStateException("the CUDA backend compiles kernels with nvcc; none found"));
+        try {
+            Path dir = Files.createTempDirectory(workDir, "m");
+            Path cuFile = dir.resolve(src.fileName());
+            Files.writeString(cuFile, src.text());
+            Nvcc.Result r = nvcc.compile(cuFile, dir, List.of(device.arch()));
+            byte[] cubin = Files.readAllBytes(r.cubins().get(0));
+            MemorySegment image = arena.allocate(cubin.length + 1L, 16);
+            MemorySegment.copy(cubin, 0, image, JAVA_BYTE, 0, cubin.length);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment m = a.allocate(ADDRESS);
+                cu.call(cu.moduleLoadData, "cuModuleLoadData(" + src.fileName() + " for " + device.arch() + ")", m, image);
+                return m.get(ADDRESS, 0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("compiling " + src.fileName() + " for " + device.arch(), e);
+        }
+    }
+
+    @Override
+    public Buffer alloc(long bytes) {
+        current();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_LONG);
+            cu.call(cu.memAlloc, "cuMemAlloc(" + bytes + " bytes)", p, Math.max(1, bytes));
+            long ptr = p.get(JAVA_LONG, 0);
+            allocations.add(ptr);
+            return new CuBuffer(ptr);
+        }
+    }
+
+    @Override
+    public void write(Buffer b, MemorySegment host) {
+        current();
+        cu.call(cu.memcpyHtoD, "cuMemcpyHtoD", ((CuBuffer) b).ptr(), host, host.byteSize());
+    }
+
+    @Override
+    public void read(Buffer b, MemorySegment host) {
+        current();
+        cu.call(cu.memcpyDtoH, "cuMemcpyDtoH", host, ((CuBuffer) b).ptr(), host.byteSize());
+    }
+
+    @Override
+    public void fill(Buffer b, byte pattern, long bytes) {
+        current();
+        cu.call(cu.memsetD8, "cuMemsetD8", ((CuBuffer) b).ptr(), pattern, bytes);
+    }
+
+    @Override
+    public long launch(Kernel k, String name, List<Object> args, Launch launch) {
+        current();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment params = a.allocate(ADDRESS, args.size());
+            for (int i = 0; i < args.size(); i++) {
+                MemorySegment slot;
+                if (args.get(i) instanceof Integer v) {
+                    slot = a.allocate(JAVA_INT);
+                    slot.set(JAVA_INT, 0, v);
+                } else {
+                    slot = a.allocate(JAVA_LONG);
+                    slot.set(JAVA_LONG, 0, ((CuBuffer) args.get(i)).ptr());
+                }
+                params.setAtIndex(ADDRESS, i, slot);
+            }
+            long[] g = launch.global(), l = launch.local();
+            int gx = grid(g, l, 0), gy = grid(g, l, 1), gz = grid(g, l, 2);
+            int bx = (int) l[0], by = l.length > 1 ? (int) l[1] : 1, bz = l.length > 2 ? (int) l[2] : 1;
+            MemorySegment e0 = a.allocate(ADDRESS), e1 = a.allocate(ADDRESS);
+            cu.call(cu.eventCreate, "cuEventCreate", e0, 0);
+            cu.call(cu.eventCreate, "cuEventCreate", e1, 0);
+            MemorySegment start = e0.get(ADDRESS, 0), end = e1.get(ADDRESS, 0);
+            try {
+                cu.call(cu.eventRecord, "cuEventRecord", start, MemorySegment.NULL);
+                cu.call(cu.launchKernel, "cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + "x" + bz + ")",
+                        ((CuKernel) k).function(), gx, gy, gz, bx, by, bz, 0, MemorySegment.NULL, params, MemorySegment.NULL);
+                cu.call(cu.eventRecord, "cuEventRecord", end, MemorySegment.NULL);
+                cu.call(cu.eventSynchronize, "cuEventSynchronize(" + name + ")", end);
+                MemorySegment ms = a.allocate(JAVA_FLOAT);
+                cu.call(cu.eventElapsedTime, "cuEventElapsedTime", ms, start, end);
+                return Math.round(ms.get(JAVA_FLOAT, 0) * 1e6);
+            } finally {
+                cu.call(cu.eventDestroy, "cuEventDestroy", start);
+                cu.call(cu.eventDestroy, "cuEventDestroy", end);
+            }
+        }
+    }
+
+    private static int grid(long[] g, long[] l, int d) {
+        if (d >= g.length) return 1;
+        long n = g[d] / l[d];
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("grid dimension " + d + " = " + n + " exceeds the CUDA limit");
+        return (int) n;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            current();
+            cu.call(cu.ctxSynchronize, "cuCtxSynchronize");
+            for (long p : allocations) cu.call(cu.memFree, "cuMemFree", p);
+            for (MemorySegment m : modules.values()) cu.call(cu.moduleUnload, "cuModuleUnload", m);
+            cu.call(cu.primaryCtxRelease, "cuDevicePrimaryCtxRelease", device.ordinal());
+        } finally {
+            arena.close();
+            try (var files = Files.walk(workDir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a temp folder left behind is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.moegen.runtime.exec;
+
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.Launch;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a backend offers a plan: load its kernels, device buffers, copies, launches timed by device
+ * events. {@link PlanLayer} runs any plan on any session, so OpenCL and CUDA share one executor.
+ */
+public interface DeviceSession extends AutoCloseable {
+    /** A device buffer; opaque to callers. */
+    interface Buffer {}
+
+    /** A loaded kernel entry point; opaque to callers. */
+    interface Kernel {}
+
+    String backend();
+
+    String describe();
+
+    /** Compiles or loads the plan's kernels (once per distinct source per session). */
+    Map<String, Kernel> load(KernelPlan plan);
+
+    Buffer alloc(long bytes);
+
+    void write(Buffer b, MemorySegment host);
+
+    void read(Buffer b, MemorySegment host);
+
+    void fill(Buffer b, byte pattern, long bytes);
+
+    /** Launches with arguments that are {@link Buffer}s or {@link Integer}s; waits; returns device nanoseconds. */
+    long launch(Kernel k, String name, List<Object> args, Launch launch);
+
+    @Override
+    void close();
+}

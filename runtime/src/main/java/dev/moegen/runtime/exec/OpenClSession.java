@@ -1,0 +1,88 @@
+package dev.moegen.runtime.exec;
+
+import dev.moegen.codegen.Backend;
+import dev.moegen.codegen.emit.SourceEmitter;
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.Launch;
+import dev.moegen.codegen.plan.PlannedKernel;
+import dev.moegen.runtime.opencl.ClContext;
+import dev.moegen.runtime.opencl.ClDevice;
+import dev.moegen.runtime.opencl.OpenCl;
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link DeviceSession} on an OpenCL context. */
+public final class OpenClSession implements DeviceSession {
+    private record ClBuffer(MemorySegment mem) implements Buffer {}
+
+    private record ClKernel(MemorySegment kernel) implements Kernel {}
+
+    private final ClContext ctx;
+
+    public OpenClSession(ClContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static OpenClSession open(ClDevice device) {
+        return new OpenClSession(OpenCl.open(device));
+    }
+
+    public ClContext context() {
+        return ctx;
+    }
+
+    @Override
+    public String backend() {
+        return Backend.OPENCL.id();
+    }
+
+    @Override
+    public String describe() {
+        return ctx.device().describe();
+    }
+
+    @Override
+    public Map<String, Kernel> load(KernelPlan plan) {
+        MemorySegment program = ctx.buildCached(SourceEmitter.emit(plan, Backend.OPENCL).text(), "-cl-std=CL1.2");
+        Map<String, Kernel> m = new LinkedHashMap<>();
+        for (PlannedKernel k : plan.kernels()) m.put(k.name(), new ClKernel(ctx.kernel(program, k.name())));
+        return m;
+    }
+
+    @Override
+    public Buffer alloc(long bytes) {
+        return new ClBuffer(ctx.buffer(bytes));
+    }
+
+    @Override
+    public void write(Buffer b, MemorySegment host) {
+        ctx.write(((ClBuffer) b).mem(), host);
+    }
+
+    @Override
+    public void read(Buffer b, MemorySegment host) {
+        ctx.read(((ClBuffer) b).mem(), host);
+    }
+
+    @Override
+    public void fill(Buffer b, byte pattern, long bytes) {
+        ctx.fill(((ClBuffer) b).mem(), pattern, bytes);
+    }
+
+    @Override
+    public long launch(Kernel k, String name, List<Object> args, Launch launch) {
+        MemorySegment kernel = ((ClKernel) k).kernel();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i) instanceof Integer v) ctx.setArg(kernel, i, v);
+            else ctx.setArg(kernel, i, ((ClBuffer) args.get(i)).mem());
+        }
+        return ctx.launch(kernel, name, launch.global(), launch.local());
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}
