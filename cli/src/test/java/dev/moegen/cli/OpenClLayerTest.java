@@ -64,6 +64,22 @@ class OpenClLayerTest {
         }
     }
 
+    @ParameterizedTest(name = "params {0}")
+    @CsvSource({"8, 32, 8, 32, 32, 7", "32, 8, 32, 64, 256, 1", "1, 16, 3, 256, 32, 4096", "16, 16, 16, 32, 64, 64"})
+    void oddSizesAndNonDefaultParametersHitEveryTileEdge(int bm, int bn, int bk, int gateWg, int scanWg, int chunk) {
+        // H, I not multiples of any block; 60 routed experts + 4 shared slices > the 32-wide gating/scan groups
+        MoeLayerSpec s = MoeLayerSpec.builder("odd").dtype(DType.FP16).hidden(50).intermediate(36).experts(60, 4)
+                .shared(1, 144, true).build();
+        var params = new dev.moegen.codegen.plan.KernelParams(bm, bn, bk, gateWg, scanWg, chunk);
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, params), 45);
+        LayerInputs w = LayerInputs.random(s, 1, 3);
+        layer.setWeights(LayerVerifier.weights(w));
+        for (int t : new int[] {1, 45}) {
+            var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 50 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void thousandsOfExpertsAndCapacityWithTopKAboveOne() {
         // E = 2048 (no 1024-expert ceiling anywhere), grouped; and GShard-like top-2 with capacity over many chunks
