@@ -73,6 +73,23 @@ public final class SourceEmitter {
         return new GeneratedSource(backend, Identifiers.snake(s.name()) + backend.extension(), out.toString());
     }
 
+    /** The benchmark's floor kernels for {@code groups} x {@code wg} work-items (grid-stride loops). */
+    public static GeneratedSource emitBench(Backend backend, int groups, int wg) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("generatorVersion", GENERATOR_VERSION);
+        m.put("backend", backend.id());
+        m.put("dtype", "fp32");
+        m.put("groups", groups);
+        m.put("wg", wg);
+        StringWriter out = new StringWriter();
+        try {
+            CFG.getTemplate("bench_program.ftl").process(m, out);
+        } catch (IOException | TemplateException e) {
+            throw new IllegalStateException("bench template rendering failed: " + e.getMessage(), e);
+        }
+        return new GeneratedSource(backend, "moe_bench" + backend.extension(), out.toString());
+    }
+
     static Map<String, Object> defines(KernelPlan plan) {
         MoeLayerSpec s = plan.spec();
         Map<String, Object> d = new LinkedHashMap<>();

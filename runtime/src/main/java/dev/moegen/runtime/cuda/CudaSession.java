@@ -5,10 +5,7 @@ import static java.lang.foreign.ValueLayout.*;
 import dev.moegen.codegen.Backend;
 import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.emit.GeneratedSource;
-import dev.moegen.codegen.emit.SourceEmitter;
-import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Launch;
-import dev.moegen.codegen.plan.PlannedKernel;
 import dev.moegen.runtime.exec.DeviceSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,16 +67,15 @@ public final class CudaSession implements DeviceSession {
     }
 
     @Override
-    public Map<String, Kernel> load(KernelPlan plan) {
+    public Map<String, Kernel> load(GeneratedSource src, List<String> names) {
         current();
-        GeneratedSource src = SourceEmitter.emit(plan, Backend.CUDA);
         MemorySegment module = modules.computeIfAbsent(src.text(), text -> loadModule(src));
         Map<String, Kernel> out = new LinkedHashMap<>();
         try (Arena a = Arena.ofConfined()) {
-            for (PlannedKernel k : plan.kernels()) {
+            for (String k : names) {
                 MemorySegment f = a.allocate(ADDRESS);
-                cu.call(cu.moduleGetFunction, "cuModuleGetFunction(" + k.name() + ")", f, module, a.allocateFrom(k.name()));
-                out.put(k.name(), new CuKernel(f.get(ADDRESS, 0)));
+                cu.call(cu.moduleGetFunction, "cuModuleGetFunction(" + k + ")", f, module, a.allocateFrom(k));
+                out.put(k, new CuKernel(f.get(ADDRESS, 0)));
             }
         }
         return out;
@@ -145,6 +141,9 @@ public final class CudaSession implements DeviceSession {
                 if (args.get(i) instanceof Integer v) {
                     slot = a.allocate(JAVA_INT);
                     slot.set(JAVA_INT, 0, v);
+                } else if (args.get(i) instanceof Float f) {
+                    slot = a.allocate(JAVA_FLOAT);
+                    slot.set(JAVA_FLOAT, 0, f);
                 } else {
                     slot = a.allocate(JAVA_LONG);
                     slot.set(JAVA_LONG, 0, ((CuBuffer) args.get(i)).ptr());

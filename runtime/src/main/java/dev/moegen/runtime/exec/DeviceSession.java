@@ -21,8 +21,14 @@ public interface DeviceSession extends AutoCloseable {
 
     String describe();
 
-    /** Compiles or loads the plan's kernels (once per distinct source per session). */
-    Map<String, Kernel> load(KernelPlan plan);
+    /** Compiles or loads {@code kernels} from a generated source (once per distinct source per session). */
+    Map<String, Kernel> load(dev.moegen.codegen.emit.GeneratedSource source, List<String> kernels);
+
+    /** The plan's kernels, from its source for this session's backend. */
+    default Map<String, Kernel> load(KernelPlan plan) {
+        var src = dev.moegen.codegen.emit.SourceEmitter.emit(plan, dev.moegen.codegen.Backend.parse(backend()));
+        return load(src, plan.kernels().stream().map(dev.moegen.codegen.plan.PlannedKernel::name).toList());
+    }
 
     Buffer alloc(long bytes);
 
@@ -32,7 +38,7 @@ public interface DeviceSession extends AutoCloseable {
 
     void fill(Buffer b, byte pattern, long bytes);
 
-    /** Launches with arguments that are {@link Buffer}s or {@link Integer}s; waits; returns device nanoseconds. */
+    /** Launches with arguments that are {@link Buffer}s, {@link Integer}s or {@link Float}s; waits; returns device nanoseconds. */
     long launch(Kernel k, String name, List<Object> args, Launch launch);
 
     @Override

@@ -1,10 +1,8 @@
 package dev.moegen.runtime.exec;
 
 import dev.moegen.codegen.Backend;
-import dev.moegen.codegen.emit.SourceEmitter;
-import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.plan.Launch;
-import dev.moegen.codegen.plan.PlannedKernel;
 import dev.moegen.runtime.opencl.ClContext;
 import dev.moegen.runtime.opencl.ClDevice;
 import dev.moegen.runtime.opencl.OpenCl;
@@ -44,10 +42,10 @@ public final class OpenClSession implements DeviceSession {
     }
 
     @Override
-    public Map<String, Kernel> load(KernelPlan plan) {
-        MemorySegment program = ctx.buildCached(SourceEmitter.emit(plan, Backend.OPENCL).text(), "-cl-std=CL1.2");
+    public Map<String, Kernel> load(GeneratedSource source, List<String> names) {
+        MemorySegment program = ctx.buildCached(source.text(), "-cl-std=CL1.2");
         Map<String, Kernel> m = new LinkedHashMap<>();
-        for (PlannedKernel k : plan.kernels()) m.put(k.name(), new ClKernel(ctx.kernel(program, k.name())));
+        for (String k : names) m.put(k, new ClKernel(ctx.kernel(program, k)));
         return m;
     }
 
@@ -76,6 +74,7 @@ public final class OpenClSession implements DeviceSession {
         MemorySegment kernel = ((ClKernel) k).kernel();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i) instanceof Integer v) ctx.setArg(kernel, i, v);
+            else if (args.get(i) instanceof Float f) ctx.setArg(kernel, i, f);
             else ctx.setArg(kernel, i, ((ClBuffer) args.get(i)).mem());
         }
         return ctx.launch(kernel, name, launch.global(), launch.local());

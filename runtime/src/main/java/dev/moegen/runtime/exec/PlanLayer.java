@@ -51,6 +51,17 @@ public final class PlanLayer {
         }
     }
 
+    /** Fills a weight with a byte pattern on the device (benchmarks: timing does not depend on values). */
+    public void fillWeight(String name, byte pattern) {
+        PlannedBuffer b = plan.buffer(name);
+        dev.fill(buffers.get(name), pattern, plan.elements(name, maxTokens) * b.dtype().bytes());
+    }
+
+    /** Uploads one weight. */
+    public void setWeight(String name, float[] v) {
+        upload(plan.buffer(name), v, plan.elements(name, maxTokens));
+    }
+
     public LayerRun run(float[] x, int tokens) {
         if (tokens < 1 || tokens > maxTokens) throw new IllegalArgumentException("tokens = " + tokens + ": must be in [1, " + maxTokens + "]");
         upload(plan.buffer("x"), x, plan.elements("x", tokens));

@@ -144,6 +144,14 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
+    public void setArg(MemorySegment kernel, int index, float value) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_FLOAT);
+            p.set(JAVA_FLOAT, 0, value);
+            check(invokeInt(cl.setKernelArg, "clSetKernelArg", kernel, index, 4L, p), "clSetKernelArg(" + index + ")");
+        }
+    }
+
     /** Enqueues a launch and waits for it; returns its device time in nanoseconds (profiling events). */
     public long launch(MemorySegment kernel, String name, long[] global, long[] local) {
         try (Arena a = Arena.ofConfined()) {

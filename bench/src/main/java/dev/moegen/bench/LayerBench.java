@@ -1,0 +1,104 @@
+package dev.moegen.bench;
+
+import dev.moegen.codegen.Backend;
+import dev.moegen.codegen.emit.SourceEmitter;
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.Launch;
+import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.codegen.plan.PlannedBuffer;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.runtime.exec.DeviceSession;
+import dev.moegen.runtime.exec.LayerRun;
+import dev.moegen.runtime.exec.PlanLayer;
+import java.util.*;
+
+/**
+ * Times a layer's kernels with device events: warm-up, then the median of {@code reps} runs, the
+ * last-level cache flushed before each run. Each figure is set against the floor
+ * max(bytes / measured bandwidth, FLOPs / measured FMA peak) measured on the same device in the
+ * same run. Expert weights are filled on the device (values do not change timing); router weights
+ * and activations are random, so routing spreads over experts as in real use.
+ */
+public final class LayerBench {
+    private LayerBench() {}
+
+    public record Row(int tokens, int expertsTouched, double totalMs, Map<String, Double> kernelMs, double bytes, double flops,
+                      double floorMs, double floorFraction, String bound) {}
+
+    public record Report(String device, String backend, String layer, String dtype, String date, Floors floors, List<Row> rows) {}
+
+    public static Report run(DeviceSession s, MoeLayerSpec spec, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) {
+        Floors floors = Floors.measure(s, floorBytes, reps);
+        KernelPlan plan = Lowering.lower(spec);
+        int maxT = Arrays.stream(tokens).max().orElseThrow();
+        PlanLayer layer = new PlanLayer(s, plan, maxT);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (PlannedBuffer b : plan.buffers()) {
+            if (!b.role().equals("weight")) continue;
+            long n = plan.elements(b.name(), maxT);
+            if (b.name().equals("w13") || b.name().equals("w2")) layer.fillWeight(b.name(), (byte) 0x3C); // ~0.0115 in fp32/bf16/fp16
+            else layer.setWeight(b.name(), random(rnd, (int) n, 1.0 / Math.sqrt(spec.hidden())));
+        }
+        var flushKernels = s.load(SourceEmitter.emitBench(Backend.parse(s.backend()), Floors.GROUPS, Floors.WG), List.of("moe_bench_flush"));
+        int flushN = (int) Math.min(Integer.MAX_VALUE, flushBytes / 4);
+        DeviceSession.Buffer flush = s.alloc((long) flushN * 4);
+        s.fill(flush, (byte) 0, (long) flushN * 4);
+        Launch grid = new Launch(new long[] {(long) Floors.GROUPS * Floors.WG}, new long[] {Floors.WG});
+        List<Row> rows = new ArrayList<>();
+        for (int t : tokens) {
+            float[] x = random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
+            for (int i = 0; i < 2; i++) layer.run(x, t);
+            long[] totals = new long[reps];
+            Map<String, long[]> per = new LinkedHashMap<>();
+            LayerRun last = null;
+            for (int r = 0; r < reps; r++) {
+                s.launch(flushKernels.get("moe_bench_flush"), "moe_bench_flush", List.of(flush, flushN), grid);
+                last = layer.run(x, t);
+                totals[r] = last.totalNanos();
+                for (var e : last.kernelNanos().entrySet()) per.computeIfAbsent(e.getKey(), k -> new long[reps])[r] = e.getValue();
+            }
+            int touched = touched(last, plan);
+            double bytes = bytes(plan, t, touched, last.i("num_tokens_post_padded")[0]);
+            double flops = flops(plan, t);
+            double totalMs = Timing.median(totals) / 1e6;
+            double floorMs = floors.floorSeconds(bytes, flops) * 1e3;
+            Map<String, Double> kms = new LinkedHashMap<>();
+            per.forEach((k, v) -> kms.put(k, Timing.median(v) / 1e6));
+            String bound = bytes / floors.bandwidthBytesPerSec() >= flops / floors.fp32FlopsPerSec() ? "memory" : "compute";
+            rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound));
+        }
+        return new Report(s.describe(), s.backend(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), floors, rows);
+    }
+
+    /** Distinct experts that received at least one row (from the device's expert id per block). */
+    static int touched(LayerRun run, KernelPlan plan) {
+        int blocks = run.i("num_tokens_post_padded")[0] / plan.params().blockM();
+        Set<Integer> e = new HashSet<>();
+        for (int b = 0; b < blocks; b++) e.add(run.i("expert_ids")[b]);
+        return e.size();
+    }
+
+    /** Bytes that must cross memory at least once: touched expert weights, activations, router, intermediates written and read. */
+    static double bytes(KernelPlan plan, int t, int touched, int padded) {
+        MoeLayerSpec s = plan.spec();
+        double a = s.dtype().bytes(), h = s.hidden(), i = s.intermediate(), n1 = s.activation().gemm1Width(s.intermediate());
+        double weights = touched * (n1 * h + h * i) * a;
+        double router = plan.routerRows() * h * a;
+        double acts = 2.0 * t * h * a;
+        double inter = 2.0 * padded * i * a + 2.0 * padded * h * 4;
+        return weights + router + acts + inter;
+    }
+
+    /** Useful FLOPs: router GEMM plus both expert GEMMs over real (unpadded) rows. */
+    static double flops(KernelPlan plan, int t) {
+        MoeLayerSpec s = plan.spec();
+        double h = s.hidden(), i = s.intermediate(), n1 = s.activation().gemm1Width(s.intermediate());
+        return 2.0 * t * plan.routerRows() * h + 2.0 * t * s.slotsPerToken() * (n1 * h + h * i);
+    }
+
+    private static float[] random(SplittableRandom r, int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        return v;
+    }
+}

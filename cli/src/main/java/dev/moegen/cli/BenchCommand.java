@@ -1,0 +1,67 @@
+package dev.moegen.cli;
+
+import dev.moegen.bench.LayerBench;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.spec.SpecFiles;
+import dev.moegen.dsl.spec.SpecFormat;
+import dev.moegen.runtime.exec.Backends;
+import dev.moegen.runtime.exec.DeviceSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time a layer's kernels with device events and report each figure against floors measured on the same device in the same run.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec cmd;
+    @Mixin LayerSource layer;
+    @Option(names = "--tokens", split = ",", defaultValue = "1,16,128", description = "token counts (default: ${DEFAULT-VALUE})") List<Integer> tokens;
+    @Option(names = "--backend", defaultValue = "auto", description = "auto, cuda or opencl (default: ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--reps", defaultValue = "10", description = "timed runs per point; the median is reported (default: ${DEFAULT-VALUE})") int reps;
+    @Option(names = "--floor-mib", defaultValue = "256", description = "bytes copied to measure bandwidth, MiB (default: ${DEFAULT-VALUE})") int floorMib;
+    @Option(names = "--flush-mib", defaultValue = "128", description = "buffer touched before each run to flush caches, MiB (default: ${DEFAULT-VALUE})") int flushMib;
+    @Option(names = "--out", description = "write the report as JSON (atomically)") Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (reps < 1) throw new IllegalArgumentException("--reps = " + reps + ": must be >= 1");
+        for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
+        MoeLayerSpec s = layer.resolve();
+        LayerBench.Report r;
+        try (DeviceSession dev = Backends.open(backend)) {
+            r = LayerBench.run(dev, s, tokens.stream().mapToInt(Integer::intValue).toArray(), reps, floorMib * (1L << 20), flushMib * (1L << 20), 1);
+        }
+        var o = cmd.commandLine().getOut();
+        o.printf("layer %s  %s  device %s: %s%n", r.layer(), r.dtype(), r.backend(), r.device());
+        o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s%n",
+                r.floors().bandwidthBytesPerSec() / 1e9, r.floors().copyBytes() >> 20, r.floors().fp32FlopsPerSec() / 1e9);
+        List<List<String>> rows = new ArrayList<>();
+        for (var row : r.rows())
+            rows.add(List.of("" + row.tokens(), "" + row.expertsTouched(), String.format("%.3f", row.totalMs()),
+                    String.format("%.3f", row.kernelMs().getOrDefault("moe_group_gemm_1", 0.0)), String.format("%.3f", row.kernelMs().getOrDefault("moe_group_gemm_2", 0.0)),
+                    String.format("%.2f", row.bytes() / 1e6), String.format("%.3f", row.flops() / 1e9), String.format("%.3f", row.floorMs()),
+                    String.format("%.1f%%", 100 * row.floorFraction()), row.bound()));
+        o.println(Table.render(List.of("T", "experts hit", "total ms", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound"), rows));
+        if (out != null) {
+            Path target = out.toAbsolutePath();
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), ".bench", ".tmp");
+            try {
+                SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.toFile(), r);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            o.println("wrote " + target);
+        }
+        return 0;
+    }
+}
