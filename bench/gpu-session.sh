@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One call on a lent GPU machine (see the README, "On a GPU"): devices, every preset verified
+# through the CUDA backend, then issue 4's benchmark shapes with floors measured in the same run.
+# Runs from the self-contained bundle (bin/bundle, carried as dist/moegen): no JDK or Maven there.
+# Writes everything under $OUT (default ./gpu-out).
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+out=${OUT:-gpu-out}
+mkdir -p "$out"
+m=dist/moegen/moegen
+[ -x "$m" ] || { echo "no bundle at $m: run bin/bundle here and carry dist/moegen" >&2; exit 2; }
+{ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; date -u; } > "$out/device.txt" 2>&1
+$m devices | tee -a "$out/device.txt"
+status=0
+for p in $($m presets | awk 'NR>2 {print $1}'); do
+  $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 > "$out/verify-$p.txt" 2>&1 || status=1
+  tail -1 "$out/verify-$p.txt"
+done
+$m bench --backend cuda --spec bench/specs/mixtral-8x7b-tp2.yaml --tokens 1,16,128,1024,4096 --reps 10 \
+  --out "$out/bench-mixtral-8x7b-tp2.json" | tee "$out/bench-mixtral-8x7b-tp2.txt" || status=1
+$m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --reps 10 \
+  --out "$out/bench-qwen3-30b-a3b.json" | tee "$out/bench-qwen3-30b-a3b.txt" || status=1
+exit $status
