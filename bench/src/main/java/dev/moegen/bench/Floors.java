@@ -17,7 +17,7 @@ public record Floors(double bandwidthBytesPerSec, double fp32FlopsPerSec, long c
     static final int GROUPS = 1024, WG = 256;
 
     public static Floors measure(DeviceSession s, long copyBytes, int reps) {
-        GeneratedSource src = SourceEmitter.emitBench(Backend.parse(s.backend()), GROUPS, WG);
+        GeneratedSource src = SourceEmitter.emitBench(Backend.parse(s.backend()), GROUPS, WG, dev.moegen.dsl.types.DType.FP32);
         Map<String, DeviceSession.Kernel> k = s.load(src, List.of("moe_bench_copy", "moe_bench_fma", "moe_bench_flush"));
         Launch grid = new Launch(new long[] {(long) GROUPS * WG}, new long[] {WG});
         long n4 = copyBytes / 16;

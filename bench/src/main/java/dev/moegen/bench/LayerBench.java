@@ -16,8 +16,9 @@ import java.util.*;
  * Times a layer's kernels with device events: warm-up, then the median of {@code reps} runs, the
  * last-level cache flushed before each run. Each figure is set against the floor
  * max(bytes / measured bandwidth, FLOPs / measured FMA peak) measured on the same device in the
- * same run. Expert weights are filled on the device (values do not change timing); router weights
- * and activations are random, so routing spreads over experts as in real use.
+ * same run. Expert weights are pseudo-random, generated on the device (never constant or zero:
+ * those can time faster than real data); router weights and activations are random, so routing
+ * spreads over experts as in real use.
  */
 public final class LayerBench {
     private LayerBench() {}
@@ -36,14 +37,20 @@ public final class LayerBench {
         for (PlannedBuffer b : plan.buffers()) {
             if (!b.role().equals("weight")) continue;
             long n = plan.elements(b.name(), maxT);
-            if (b.name().equals("w13") || b.name().equals("w2")) layer.fillWeight(b.name(), (byte) 0x3C); // ~0.0115 in fp32/bf16/fp16
-            else layer.setWeight(b.name(), random(rnd, (int) n, 1.0 / Math.sqrt(spec.hidden())));
+            if (b.name().equals("w13") || b.name().equals("w2")) continue;
+            layer.setWeight(b.name(), random(rnd, (int) n, 1.0 / Math.sqrt(spec.hidden())));
         }
-        var flushKernels = s.load(SourceEmitter.emitBench(Backend.parse(s.backend()), Floors.GROUPS, Floors.WG), List.of("moe_bench_flush"));
+        var flushKernels = s.load(SourceEmitter.emitBench(Backend.parse(s.backend()), Floors.GROUPS, Floors.WG, spec.dtype()),
+                List.of("moe_bench_flush", "moe_bench_fill_random"));
+        Launch grid = new Launch(new long[] {(long) Floors.GROUPS * Floors.WG}, new long[] {Floors.WG});
+        // Expert weights are generated on the device: full-size layers need no host copy of them.
+        layer.fillWeight("w13", (buf, n) -> s.launch(flushKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
+                List.of(buf, n, 1, (float) (1 / Math.sqrt(spec.hidden()))), grid));
+        layer.fillWeight("w2", (buf, n) -> s.launch(flushKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
+                List.of(buf, n, 2, (float) (1 / Math.sqrt(spec.intermediate()))), grid));
         int flushN = (int) Math.min(Integer.MAX_VALUE, flushBytes / 4);
         DeviceSession.Buffer flush = s.alloc((long) flushN * 4);
         s.fill(flush, (byte) 0, (long) flushN * 4);
-        Launch grid = new Launch(new long[] {(long) Floors.GROUPS * Floors.WG}, new long[] {Floors.WG});
         List<Row> rows = new ArrayList<>();
         for (int t : tokens) {
             float[] x = random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);

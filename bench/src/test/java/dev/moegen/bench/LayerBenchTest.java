@@ -40,4 +40,27 @@ class LayerBenchTest {
             }
         }
     }
+
+    @Test
+    void deviceRandomFillIsSpreadNotConstant() {
+        assumeTrue(OpenCl.unavailableReason().isEmpty() || System.getenv("CI") != null);
+        try (DeviceSession s = Backends.open("opencl"); var a = java.lang.foreign.Arena.ofConfined()) {
+            var k = s.load(dev.moegen.codegen.emit.SourceEmitter.emitBench(dev.moegen.codegen.Backend.OPENCL, Floors.GROUPS, Floors.WG,
+                    dev.moegen.dsl.types.DType.BF16), java.util.List.of("moe_bench_fill_random"));
+            int n = 100_000;
+            var buf = s.alloc(n * 2L);
+            s.launch(k.get("moe_bench_fill_random"), "fill", java.util.List.of(buf, (long) n, 7, 0.5f),
+                    new dev.moegen.codegen.plan.Launch(new long[] {(long) Floors.GROUPS * Floors.WG}, new long[] {Floors.WG}));
+            var host = a.allocate(n * 2L);
+            s.read(buf, host);
+            float[] v = dev.moegen.runtime.exec.HostCodec.decode(host, dev.moegen.dsl.types.DType.BF16, n);
+            double sum = 0, min = 1, max = -1;
+            java.util.Set<Float> distinct = new java.util.HashSet<>();
+            for (float x : v) { sum += x; min = Math.min(min, x); max = Math.max(max, x); distinct.add(x); }
+            assertTrue(min >= -0.5 && max <= 0.5, min + " " + max);
+            assertTrue(max - min > 0.9, "spread over the range");
+            assertTrue(Math.abs(sum / n) < 0.01, "mean near 0: " + sum / n);
+            assertTrue(distinct.size() > 200, "not constant: " + distinct.size() + " distinct bf16 values");
+        }
+    }
 }

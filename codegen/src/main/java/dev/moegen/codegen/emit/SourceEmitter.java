@@ -74,11 +74,11 @@ public final class SourceEmitter {
     }
 
     /** The benchmark's floor kernels for {@code groups} x {@code wg} work-items (grid-stride loops). */
-    public static GeneratedSource emitBench(Backend backend, int groups, int wg) {
+    public static GeneratedSource emitBench(Backend backend, int groups, int wg, dev.moegen.dsl.types.DType dtype) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("generatorVersion", GENERATOR_VERSION);
         m.put("backend", backend.id());
-        m.put("dtype", "fp32");
+        m.put("dtype", dtype.id());
         m.put("groups", groups);
         m.put("wg", wg);
         StringWriter out = new StringWriter();
@@ -87,7 +87,7 @@ public final class SourceEmitter {
         } catch (IOException | TemplateException e) {
             throw new IllegalStateException("bench template rendering failed: " + e.getMessage(), e);
         }
-        return new GeneratedSource(backend, "moe_bench" + backend.extension(), out.toString());
+        return new GeneratedSource(backend, "moe_bench_" + dtype.id() + backend.extension(), out.toString());
     }
 
     static Map<String, Object> defines(KernelPlan plan) {

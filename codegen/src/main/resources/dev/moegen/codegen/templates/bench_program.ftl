@@ -7,4 +7,6 @@
 #define BENCH_GROUPS ${groups}
 #define BENCH_WG ${wg}
 
+<#include "common/convert.ftl">
+
 <#include "common/bench.ftl">

@@ -11,6 +11,7 @@
 #define ${k} ${v}
 </#list>
 
+<#include "common/convert.ftl">
 <#include "common/numerics.ftl">
 
 <#include "common/router_gemm.ftl">

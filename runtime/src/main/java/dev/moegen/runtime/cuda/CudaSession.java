@@ -141,6 +141,9 @@ public final class CudaSession implements DeviceSession {
                 if (args.get(i) instanceof Integer v) {
                     slot = a.allocate(JAVA_INT);
                     slot.set(JAVA_INT, 0, v);
+                } else if (args.get(i) instanceof Long l) {
+                    slot = a.allocate(JAVA_LONG);
+                    slot.set(JAVA_LONG, 0, l);
                 } else if (args.get(i) instanceof Float f) {
                     slot = a.allocate(JAVA_FLOAT);
                     slot.set(JAVA_FLOAT, 0, f);

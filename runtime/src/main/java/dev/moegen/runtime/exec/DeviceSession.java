@@ -38,7 +38,7 @@ public interface DeviceSession extends AutoCloseable {
 
     void fill(Buffer b, byte pattern, long bytes);
 
-    /** Launches with arguments that are {@link Buffer}s, {@link Integer}s or {@link Float}s; waits; returns device nanoseconds. */
+    /** Launches with arguments that are {@link Buffer}s, {@link Integer}s, {@link Long}s or {@link Float}s; waits; returns device nanoseconds. */
     long launch(Kernel k, String name, List<Object> args, Launch launch);
 
     @Override

@@ -75,6 +75,7 @@ public final class OpenClSession implements DeviceSession {
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i) instanceof Integer v) ctx.setArg(kernel, i, v);
             else if (args.get(i) instanceof Float f) ctx.setArg(kernel, i, f);
+            else if (args.get(i) instanceof Long l) ctx.setArg(kernel, i, l);
             else ctx.setArg(kernel, i, ((ClBuffer) args.get(i)).mem());
         }
         return ctx.launch(kernel, name, launch.global(), launch.local());

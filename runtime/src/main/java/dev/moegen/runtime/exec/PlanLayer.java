@@ -51,10 +51,10 @@ public final class PlanLayer {
         }
     }
 
-    /** Fills a weight with a byte pattern on the device (benchmarks: timing does not depend on values). */
-    public void fillWeight(String name, byte pattern) {
-        PlannedBuffer b = plan.buffer(name);
-        dev.fill(buffers.get(name), pattern, plan.elements(name, maxTokens) * b.dtype().bytes());
+    /** Lets {@code filler} write a weight on the device (buffer, element count), e.g. a random-fill kernel for benchmarks. */
+    public void fillWeight(String name, java.util.function.BiConsumer<DeviceSession.Buffer, Long> filler) {
+        plan.buffer(name);
+        filler.accept(buffers.get(name), plan.elements(name, maxTokens));
     }
 
     /** Uploads one weight. */

@@ -144,6 +144,14 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
+    public void setArg(MemorySegment kernel, int index, long value) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_LONG);
+            p.set(JAVA_LONG, 0, value);
+            check(invokeInt(cl.setKernelArg, "clSetKernelArg", kernel, index, 8L, p), "clSetKernelArg(" + index + ")");
+        }
+    }
+
     public void setArg(MemorySegment kernel, int index, float value) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(JAVA_FLOAT);

@@ -25,3 +25,14 @@ KERNEL void moe_bench_flush(GLOBAL float* buf, int n) {
     const idx_t stride = (idx_t)BENCH_GROUPS * BENCH_WG;
     for (idx_t i = GLOBAL_ID(0); i < n; i += stride) buf[i] += 1.0f;
 }
+
+/* Pseudo-random values in [-scale, scale) written in the activation dtype, so benchmarks never time
+ * on constant or zero weights (they can run faster than real data). Hash of the 64-bit index. */
+KERNEL void moe_bench_fill_random(GLOBAL act_t* p, idx_t n, uint seed, float scale) {
+    const idx_t stride = (idx_t)BENCH_GROUPS * BENCH_WG;
+    for (idx_t i = GLOBAL_ID(0); i < n; i += stride) {
+        uint x = (uint)i * 2654435761u ^ (uint)(i >> 32) * 2246822519u ^ seed;
+        x ^= x >> 16; x *= 0x7feb352du; x ^= x >> 15; x *= 0x846ca68bu; x ^= x >> 16;
+        STORE_ACT(p, i, ((float)(x >> 8) * (1.0f / 16777216.0f) * 2.0f - 1.0f) * scale);
+    }
+}
