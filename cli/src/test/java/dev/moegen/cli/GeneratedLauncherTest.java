@@ -52,6 +52,17 @@ class GeneratedLauncherTest {
             assertEquals(9 * s.hidden(), y.length);
             var cmp = Compare.close("y", y, Reference.forward(in, 16).y(), Tolerance.forDtype(DType.FP16).max(Tolerance.forDtype(DType.FP32).forReduction(s.hidden())));
             assertTrue(cmp.pass(), cmp.summary());
+            // what a user's own JUnit test does with the generated launcher
+            var load = c.getMethod("loadWeights", float[].class, float[].class, float[].class, float[].class, float[].class, float[].class);
+            var forward = c.getMethod("forward", float[].class, int.class);
+            dev.moegen.verify.junit.MoeAssertions.assertMatchesReference(s, li -> {
+                try {
+                    load.invoke(layer, li.wRouter(), li.w13(), li.w2(), li.bRouter(), li.b13(), li.b2());
+                    return dev.moegen.verify.junit.Observed.y((float[]) forward.invoke(layer, li.x(), li.tokens()));
+                } catch (ReflectiveOperationException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }, 99L, 1, 5, 9);
             assertEquals(s.hidden(), c.getField("HIDDEN").getInt(null));
         }
     }
