@@ -48,7 +48,8 @@ class CodegenTest {
     void specNamesAreSanitisedAndHashesTrackTheSpec() {
         assertEquals("qwen1_5_moe_a2_7b", Identifiers.snake("qwen1.5-moe-a2.7b"));
         assertEquals("m_8x7b", Identifiers.snake("8x7b"));
-        assertEquals("Qwen15MoeA27b", Identifiers.camel("qwen1.5-moe-a2.7b"));
+        assertEquals("Qwen1_5MoeA2_7b", Identifiers.camel("qwen1.5-moe-a2.7b"));
+        assertEquals("Qwen3_30bA3bS16", Identifiers.camel("qwen3-30b-a3b/s16"));
         var s = Presets.get("mixtral-8x7b");
         assertNotEquals(SourceEmitter.specHash(s), SourceEmitter.specHash(s.scaled(2)));
         assertFalse(SourceEmitter.emit(Lowering.lower(s.withName("x/../y")), Backend.OPENCL).text().contains("../"));

@@ -11,11 +11,12 @@ public final class Identifiers {
         return s;
     }
 
-    /** UpperCamel Java type name. */
+    /** UpperCamel Java type name; an underscore stays where a digit would meet a digit (qwen3-30b → Qwen3_30b, not Qwen330b). */
     public static String camel(String name) {
         StringBuilder b = new StringBuilder();
         for (String part : snake(name).split("_")) {
             if (part.isEmpty()) continue;
+            if (!b.isEmpty() && Character.isDigit(b.charAt(b.length() - 1)) && Character.isDigit(part.charAt(0))) b.append('_');
             b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
         }
         return b.toString();
