@@ -3,6 +3,7 @@
  * Benchmark floor kernels (bandwidth, FMA peak, cache flush); shared verbatim between backends.
  */
 <#include "${backend}/prelude.ftl">
+<#include "common/act_type.ftl">
 
 #define BENCH_GROUPS ${groups}
 #define BENCH_WG ${wg}

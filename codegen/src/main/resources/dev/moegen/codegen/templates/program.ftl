@@ -6,6 +6,7 @@
  * The kernel bodies below are shared verbatim between the CUDA and OpenCL backends; only the prelude differs.
  */
 <#include "${backend}/prelude.ftl">
+<#include "common/act_type.ftl">
 
 <#list defines as k, v>
 #define ${k} ${v}

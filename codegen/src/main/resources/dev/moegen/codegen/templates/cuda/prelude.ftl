@@ -18,16 +18,6 @@
 typedef unsigned int uint;
 typedef unsigned short ushort;
 typedef long long idx_t;
-<#if dtype == "fp16">
-typedef __half act_t;
-#define LOAD_ACT(p, i) __half2float((p)[i])
-#define STORE_ACT(p, i, v) ((p)[i] = __float2half_rn(v))
-<#elseif dtype == "bf16">
-typedef ushort act_t;
-#define LOAD_ACT(p, i) bf16_to_float((p)[i])
-#define STORE_ACT(p, i, v) ((p)[i] = float_to_bf16(v))
-<#else>
-typedef float act_t;
-#define LOAD_ACT(p, i) ((p)[i])
-#define STORE_ACT(p, i, v) ((p)[i] = (v))
-</#if>
+typedef __half half_t;
+#define LOAD_HALF(p, i) __half2float((p)[i])
+#define STORE_HALF(p, i, v) ((p)[i] = __float2half_rn(v))

@@ -11,16 +11,7 @@
 #define AS_FLOAT(u) as_float(u)
 #define AS_UINT(f) as_uint(f)
 typedef long idx_t;
-<#if dtype == "fp16">
-typedef half act_t;
-#define LOAD_ACT(p, i) vload_half((i), (p))
-#define STORE_ACT(p, i, v) vstore_half_rte((v), (i), (p))
-<#elseif dtype == "bf16">
-typedef ushort act_t;
-#define LOAD_ACT(p, i) bf16_to_float((p)[i])
-#define STORE_ACT(p, i, v) ((p)[i] = float_to_bf16(v))
-<#else>
-typedef float act_t;
-#define LOAD_ACT(p, i) ((p)[i])
-#define STORE_ACT(p, i, v) ((p)[i] = (v))
-</#if>
+/* fp16 storage without the cl_khr_fp16 extension: convert on load and store. */
+typedef half half_t;
+#define LOAD_HALF(p, i) vload_half((i), (p))
+#define STORE_HALF(p, i, v) vstore_half_rte((v), (i), (p))
