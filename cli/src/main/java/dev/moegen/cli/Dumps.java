@@ -1,6 +1,10 @@
 package dev.moegen.cli;
 
+import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.types.TensorSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
 import dev.moegen.dsl.types.DType;
@@ -14,17 +18,15 @@ final class Dumps {
     private Dumps() {}
 
     static NpyBundle of(MoeLayerSpec s, LayerInputs in, LayerResult r, long seed, int blockM) throws Exception {
-        DType d = s.dtype();
-        int t = in.tokens(), h = s.hidden(), e2 = s.totalExperts(), n1 = in.n1(), i = s.intermediate(), slots = s.slotsPerToken();
-        NpyBundle b = new NpyBundle()
-                .put("x", NpyArray.of(d, in.x(), t, h))
-                .put("w_router", NpyArray.of(d, in.wRouter(), in.wRouter().length / h, h))
-                .put("w13", NpyArray.of(d, in.w13(), e2, n1, h))
-                .put("w2", NpyArray.of(d, in.w2(), e2, h, i));
-        if (in.bRouter() != null) b.put("b_router", NpyArray.of(DType.FP32, in.bRouter(), s.experts()));
-        if (in.correctionBias() != null) b.put("e_score_correction_bias", NpyArray.of(DType.FP32, in.correctionBias(), s.experts()));
-        if (in.b13() != null) b.put("b13", NpyArray.of(DType.FP32, in.b13(), e2, n1));
-        if (in.b2() != null) b.put("b2", NpyArray.of(DType.FP32, in.b2(), e2, h));
+        int t = in.tokens(), h = s.hidden(), slots = s.slotsPerToken();
+        var graph = LayerGraph.of(s);
+        NpyBundle b = new NpyBundle();
+        Map<String, float[]> arrays = new LinkedHashMap<>(Map.of(LayerInputs.X, in.x()));
+        arrays.putAll(in.weights());
+        for (var e : arrays.entrySet()) {
+            TensorSpec ts = graph.tensor(e.getKey());
+            b.put(e.getKey(), NpyArray.of(ts.dtype(), e.getValue(), ts.shape().resolve(t)));
+        }
         if (r != null) {
             b.put("logits", NpyArray.of(DType.FP32, toFloat(r.logits()), t, r.logits().length / t))
                     .put("topk_ids", NpyArray.ofInts(r.routing().ids(), t, slots))

@@ -53,7 +53,7 @@ final class VerifyCommand implements Callable<Integer> {
             o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
                     s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), plan.params().asMap());
             PlanLayer dev = new PlanLayer(ctx, plan, maxT);
-            dev.setWeights(LayerVerifier.weights(cases.get(0)));
+            dev.setWeights(cases.get(0).weights());
             for (LayerInputs in : cases) {
                 var out = LayerVerifier.verify(dev, in);
                 for (CheckRow r : out.rows()) {
@@ -76,34 +76,21 @@ final class VerifyCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
+    /** x and the layer's weights from a dump folder, rounded to their graph dtype and checked against the graph's shapes. */
     private static LayerInputs fromDump(MoeLayerSpec s, NpyBundle b) {
         NpyArray x = b.get("x");
         if (x.shape().length != 2 || x.shape()[1] != s.hidden())
             throw new IllegalArgumentException("--inputs x.npy has shape " + java.util.Arrays.toString(x.shape()) + ", want [T, " + s.hidden() + "]");
-        int t = (int) x.shape()[0];
-        LayerInputs shapeOf = LayerInputs.random(s, t, 0);
-        return new LayerInputs(s, t, round(s, x.floats()), expect(b, "w_router", shapeOf.wRouter(), s), expect(b, "w13", shapeOf.w13(), s),
-                expect(b, "w2", shapeOf.w2(), s), opt(b, "b_router", shapeOf.bRouter()), opt(b, "e_score_correction_bias", shapeOf.correctionBias()),
-                opt(b, "b13", shapeOf.b13()), opt(b, "b2", shapeOf.b2()));
+        var graph = dev.moegen.dsl.graph.LayerGraph.of(s);
+        java.util.Map<String, float[]> weights = new java.util.LinkedHashMap<>();
+        for (String name : graph.inputs())
+            if (!name.equals(LayerInputs.X) && b.arrays().containsKey(name)) weights.put(name, round(graph.tensor(name).dtype(), b.get(name).floats()));
+        return LayerInputs.of(s, (int) x.shape()[0], round(s.dtype(), x.floats()), weights, "--inputs %s.npy");
     }
 
-    private static float[] expect(NpyBundle b, String name, float[] like, MoeLayerSpec s) {
-        float[] v = b.get(name).floats();
-        if (v == null || v.length != like.length)
-            throw new IllegalArgumentException("--inputs " + name + ".npy has " + (v == null ? 0 : v.length) + " values, the layer needs " + like.length);
-        return round(s, v);
-    }
-
-    private static float[] opt(NpyBundle b, String name, float[] like) {
-        if (like == null) return null;
-        float[] v = b.get(name).floats();
-        if (v.length != like.length) throw new IllegalArgumentException("--inputs " + name + ".npy has " + v.length + " values, want " + like.length);
-        return v;
-    }
-
-    private static float[] round(MoeLayerSpec s, float[] v) {
+    private static float[] round(DType d, float[] v) {
         float[] r = new float[v.length];
-        for (int i = 0; i < v.length; i++) r[i] = s.dtype().round(v[i]);
+        for (int i = 0; i < v.length; i++) r[i] = d.round(v[i]);
         return r;
     }
 }

@@ -42,7 +42,7 @@ class CudaLayerTest {
         try (DeviceSession gpu = Backends.open("cuda")) {
             PlanLayer layer = new PlanLayer(gpu, Lowering.lower(s), 256);
             LayerInputs w = LayerInputs.random(s, 1, 42);
-            layer.setWeights(LayerVerifier.weights(w));
+            layer.setWeights(w.weights());
             for (int t : new int[] {1, 16, 256}) {
                 var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 7 + t).withWeightsOf(w));
                 for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());

@@ -55,7 +55,7 @@ class OpenClLayerTest {
         int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
         PlanLayer layer = new PlanLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
         LayerInputs w = LayerInputs.random(s, ts[ts.length - 1], 1234);
-        layer.setWeights(LayerVerifier.weights(w));
+        layer.setWeights(w.weights());
         for (int t : ts) {
             LayerInputs in = LayerInputs.random(s, t, 1000 + t).withWeightsOf(w);
             var out = LayerVerifier.verify(layer, in);
@@ -73,7 +73,7 @@ class OpenClLayerTest {
         var params = new dev.moegen.codegen.plan.KernelParams(bm, bn, bk, gateWg, scanWg, chunk);
         PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, params), 45);
         LayerInputs w = LayerInputs.random(s, 1, 3);
-        layer.setWeights(LayerVerifier.weights(w));
+        layer.setWeights(w.weights());
         for (int t : new int[] {1, 45}) {
             var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 50 + t).withWeightsOf(w));
             for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
@@ -90,7 +90,7 @@ class OpenClLayerTest {
         for (var s : java.util.List.of(wide, capped)) {
             PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s), 700);
             LayerInputs in = LayerInputs.random(s, 700, 9);
-            layer.setWeights(LayerVerifier.weights(in));
+            layer.setWeights(in.weights());
             var out = LayerVerifier.verify(layer, in);
             for (CheckRow r : out.rows()) assertTrue(r.pass(), s.name() + " " + r.kernel() + ": " + r.detail());
             if (s == capped) {
@@ -105,7 +105,7 @@ class OpenClLayerTest {
         MoeLayerSpec s = Presets.get("olmoe-1b-7b").scaled(64);
         PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s), 8);
         LayerInputs in = LayerInputs.random(s, 8, 1);
-        var w = LayerVerifier.weights(in);
+        var w = in.weights();
         float[] w2 = w.get("w2").clone();
         w2[5] += 0.25f; // one wrong down-projection weight of expert 0
         w.put("w2", w2);

@@ -27,18 +27,6 @@ public final class LayerVerifier {
         }
     }
 
-    public static Map<String, float[]> weights(LayerInputs in) {
-        Map<String, float[]> w = new LinkedHashMap<>();
-        w.put("w_router", in.wRouter());
-        w.put("w13", in.w13());
-        w.put("w2", in.w2());
-        if (in.bRouter() != null) w.put("b_router", in.bRouter());
-        if (in.correctionBias() != null) w.put("e_score_correction_bias", in.correctionBias());
-        if (in.b13() != null) w.put("b13", in.b13());
-        if (in.b2() != null) w.put("b2", in.b2());
-        return w;
-    }
-
     public static Outcome verify(PlanLayer layer, LayerInputs in) {
         KernelPlan plan = layer.plan();
         MoeLayerSpec s = plan.spec();

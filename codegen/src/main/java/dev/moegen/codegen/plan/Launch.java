@@ -1,8 +1,4 @@
 package dev.moegen.codegen.plan;
 
 /** A concrete launch: global and local sizes in work-items (OpenCL convention; CUDA grid = global / local). */
-public record Launch(long[] global, long[] local) {
-    public long groups(int d) {
-        return global[d] / local[d];
-    }
-}
+public record Launch(long[] global, long[] local) {}

@@ -185,10 +185,6 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
-    public void finish() {
-        check(invokeInt(cl.finish, "clFinish", queue), "clFinish");
-    }
-
     @Override
     public void close() {
         if (closed) return;

@@ -3,6 +3,9 @@ package dev.moegen.verify.reference;
 import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
+import dev.moegen.dsl.graph.OpGraph;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -14,6 +17,9 @@ public record LayerInputs(
         MoeLayerSpec spec, int tokens, float[] x, float[] wRouter, float[] w13, float[] w2,
         float[] bRouter, float[] correctionBias, float[] b13, float[] b2) {
 
+    public static final String X = "x", W_ROUTER = "w_router", W13 = "w13", W2 = "w2", B_ROUTER = "b_router",
+            CORRECTION_BIAS = "e_score_correction_bias", B13 = "b13", B2 = "b2";
+
     public int n1() {
         return Math.toIntExact(spec.activation().gemm1Width(spec.intermediate()));
     }
@@ -21,19 +27,24 @@ public record LayerInputs(
     /** Fresh inputs from {@code seed}: x ~ U(−1,1), weights ~ U(−1,1)/√fan_in so outputs stay O(1). */
     public static LayerInputs random(MoeLayerSpec spec, int tokens, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        int h = spec.hidden(), i = spec.intermediate(), e2 = spec.totalExperts();
-        int n1 = Math.toIntExact(spec.activation().gemm1Width(i));
+        OpGraph g = LayerGraph.of(spec);
         DType d = spec.dtype();
-        float[] x = uniform(rnd, Math.multiplyExact(tokens, h), 1.0, d);
-        float[] wr = uniform(rnd, Math.multiplyExact(LayerGraph.routerRows(spec), h), 1.0 / Math.sqrt(h), d);
-        float[] w13 = uniform(rnd, Math.multiplyExact(Math.multiplyExact(e2, n1), h), 1.0 / Math.sqrt(h), d);
-        float[] w2 = uniform(rnd, Math.multiplyExact(Math.multiplyExact(e2, h), i), 1.0 / Math.sqrt(i), d);
-        float[] br = spec.routing().routerBias() ? uniform(rnd, spec.experts(), 0.5, DType.FP32) : null;
+        double h = spec.hidden(), i = spec.intermediate();
+        // Draw order is fixed: a seed reproduces the same layer.
+        float[] x = uniform(rnd, size(g, X, tokens), 1.0, d);
+        float[] wr = uniform(rnd, size(g, W_ROUTER, tokens), 1.0 / Math.sqrt(h), d);
+        float[] w13 = uniform(rnd, size(g, W13, tokens), 1.0 / Math.sqrt(h), d);
+        float[] w2 = uniform(rnd, size(g, W2, tokens), 1.0 / Math.sqrt(i), d);
+        float[] br = spec.routing().routerBias() ? uniform(rnd, size(g, B_ROUTER, tokens), 0.5, DType.FP32) : null;
         // Correction biases of trained DeepSeek-V3 are of the order of the score spread.
-        float[] cb = spec.routing().correctionBias() ? uniform(rnd, spec.experts(), 0.05, DType.FP32) : null;
-        float[] b13 = spec.expertBias() ? uniform(rnd, e2 * n1, 0.1, DType.FP32) : null;
-        float[] b2 = spec.expertBias() ? uniform(rnd, e2 * h, 0.1, DType.FP32) : null;
+        float[] cb = spec.routing().correctionBias() ? uniform(rnd, size(g, CORRECTION_BIAS, tokens), 0.05, DType.FP32) : null;
+        float[] b13 = spec.expertBias() ? uniform(rnd, size(g, B13, tokens), 0.1, DType.FP32) : null;
+        float[] b2 = spec.expertBias() ? uniform(rnd, size(g, B2, tokens), 0.1, DType.FP32) : null;
         return new LayerInputs(spec, tokens, x, wr, w13, w2, br, cb, b13, b2);
+    }
+
+    private static int size(OpGraph g, String tensor, int tokens) {
+        return Math.toIntExact(g.tensor(tensor).shape().elements(tokens));
     }
 
     /** These activations with {@code other}'s weights (one weight upload serves many token counts). */
@@ -41,8 +52,36 @@ public record LayerInputs(
         return new LayerInputs(spec, tokens, x, other.wRouter, other.w13, other.w2, other.bRouter, other.correctionBias, other.b13, other.b2);
     }
 
-    public LayerInputs withX(float[] newX, int newTokens) {
-        return new LayerInputs(spec, newTokens, newX, wRouter, w13, w2, bRouter, correctionBias, b13, b2);
+    /** The weights this layer has, under the tensor names of its op graph (and of kernel plans). */
+    public Map<String, float[]> weights() {
+        Map<String, float[]> w = new LinkedHashMap<>();
+        w.put(W_ROUTER, wRouter);
+        w.put(W13, w13);
+        w.put(W2, w2);
+        if (bRouter != null) w.put(B_ROUTER, bRouter);
+        if (correctionBias != null) w.put(CORRECTION_BIAS, correctionBias);
+        if (b13 != null) w.put(B13, b13);
+        if (b2 != null) w.put(B2, b2);
+        return w;
+    }
+
+    /**
+     * Inputs from named arrays, checked against the op graph: every weight the layer has must be
+     * there with the element count its graph tensor declares. {@code label} names an array in errors
+     * (a format with one %s, e.g. "weight '%s'" or "--inputs %s.npy").
+     */
+    public static LayerInputs of(MoeLayerSpec spec, int tokens, float[] x, Map<String, float[]> weights, String label) {
+        OpGraph g = LayerGraph.of(spec);
+        Map<String, float[]> all = new LinkedHashMap<>(weights);
+        all.put(X, x);
+        for (String name : g.inputs()) {
+            float[] v = all.get(name);
+            if (v == null) throw new IllegalArgumentException(label.formatted(name) + " is missing");
+            long want = g.tensor(name).shape().elements(tokens);
+            if (v.length != want) throw new IllegalArgumentException(label.formatted(name) + " has " + v.length + " values, the layer needs " + want);
+        }
+        return new LayerInputs(spec, tokens, x, all.get(W_ROUTER), all.get(W13), all.get(W2), all.get(B_ROUTER), all.get(CORRECTION_BIAS),
+                all.get(B13), all.get(B2));
     }
 
     private static float[] uniform(SplittableRandom rnd, int n, double scale, DType d) {
