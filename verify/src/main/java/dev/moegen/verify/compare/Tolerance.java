@@ -19,6 +19,11 @@ public record Tolerance(double rtol, double atolScale) {
         };
     }
 
+    /** A whole layer's output: stored in the layer's dtype, built from fp32 sums as long as H or I. */
+    public static Tolerance forLayer(dev.moegen.dsl.layer.MoeLayerSpec s) {
+        return forDtype(s.dtype()).max(forDtype(DType.FP32).forReduction(Math.max(s.hidden(), s.intermediate())));
+    }
+
     /** For outputs that are sums of {@code n} products accumulated in fp32. */
     public Tolerance forReduction(long n) {
         return new Tolerance(rtol * Math.max(1.0, Math.sqrt((double) n) / 4.0), atolScale);

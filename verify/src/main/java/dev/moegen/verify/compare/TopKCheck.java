@@ -72,6 +72,18 @@ public final class TopKCheck {
         return null;
     }
 
+    /**
+     * A layer's routed ids against the reference selection computed from {@code logits} (the
+     * device's own, or the reference's), with the near-tie slack of an fp32 router GEMM over H.
+     */
+    public static Result check(LayerInputs in, double[] logits, int[] ids) {
+        var s = in.spec();
+        double[] sel = Reference.selectionScores(in, Reference.scores(s, logits, in.tokens()));
+        int[] ref = Reference.route(in, logits, null).ids();
+        return compare(sel, s.experts(), s.topK(), s.slotsPerToken(), ref, ids, in.tokens(),
+                epsilon(Tolerance.forDtype(dev.moegen.dsl.types.DType.FP32).forReduction(s.hidden()), sel));
+    }
+
     /** Score slack for a near tie: relative to the k-th score's size at the dtype's precision. */
     public static double epsilon(Tolerance tol, double[] selection) {
         double max = 0;
