@@ -1,14 +1,13 @@
 package dev.moegen.cli;
 
 import dev.moegen.bench.LayerBench;
+import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
 import dev.moegen.runtime.exec.Backends;
 import dev.moegen.runtime.exec.DeviceSession;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -51,16 +50,8 @@ final class BenchCommand implements Callable<Integer> {
                     String.format("%.1f%%", 100 * row.floorFraction()), row.bound()));
         o.println(Table.render(List.of("T", "experts hit", "total ms", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound"), rows));
         if (out != null) {
-            Path target = out.toAbsolutePath();
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".bench", ".tmp");
-            try {
-                SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.toFile(), r);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-            o.println("wrote " + target);
+            AtomicFiles.file(out, tmp -> SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.toFile(), r));
+            o.println("wrote " + out.toAbsolutePath());
         }
         return 0;
     }

@@ -6,7 +6,10 @@ import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.launcher.LauncherGenerator;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.spec.SpecFiles;
+import dev.moegen.dsl.spec.SpecFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,26 +51,12 @@ final class GenerateCommand implements Callable<Integer> {
         KernelPlan plan = Lowering.lower(s);
         GeneratedSource src = SourceEmitter.emit(plan, b);
         Path target = out.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-        try {
+        AtomicFiles.mergeIntoFolder(target, tmp -> {
             Files.writeString(tmp.resolve(src.fileName()), src.text());
-            dev.moegen.dsl.spec.SpecFiles.mapper(dev.moegen.dsl.spec.SpecFormat.JSON).writeValue(tmp.resolve("plan.json").toFile(), plan);
+            SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.resolve("plan.json").toFile(), plan);
             LauncherGenerator.generate(plan).writeTo(tmp.resolve("java"));
             if (b == Backend.CUDA) compileCuda(tmp.resolve(src.fileName()), tmp);
-            Files.createDirectories(target);
-            try (var files = Files.walk(tmp)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Path dest = target.resolve(tmp.relativize(f).toString());
-                    Files.createDirectories(dest.getParent());
-                    Files.move(f, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        } finally {
-            try (var files = Files.walk(tmp)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-            }
-        }
+        });
         var o = cmd.commandLine().getOut();
         if (resources != null) o.print(resources);
         o.printf("%s: %d kernels (%s) -> %s%n", s.name(), plan.kernels().size(), b.id(), target.resolve(src.fileName()));

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -81,15 +80,7 @@ public final class SpecFiles {
     public static void write(MoeLayerSpec spec, Path file) {
         String text = format(spec, SpecFormat.of(file));
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".spec", ".tmp");
-            try {
-                Files.writeString(tmp, text);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            dev.moegen.dsl.io.AtomicFiles.file(file, tmp -> Files.writeString(tmp, text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write spec file " + file, e);
         }

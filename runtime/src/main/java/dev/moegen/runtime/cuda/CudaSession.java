@@ -195,8 +195,8 @@ public final class CudaSession implements DeviceSession {
             cu.call(cu.primaryCtxRelease, "cuDevicePrimaryCtxRelease", device.ordinal());
         } finally {
             arena.close();
-            try (var files = Files.walk(workDir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            try {
+                dev.moegen.dsl.io.AtomicFiles.deleteTree(workDir);
             } catch (IOException ignored) {
                 // a temp folder left behind is harmless
             }

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.dsl.types.DType;
 import java.io.IOException;
 import java.nio.file.*;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A folder of named .npy arrays plus {@code meta.json} (each array's moegen dtype and shape, and
@@ -43,10 +42,7 @@ public final class NpyBundle {
     }
 
     public void write(Path dir) throws IOException {
-        Path target = dir.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-        try {
+        AtomicFiles.replaceFolder(dir, tmp -> {
             ObjectNode tensors = meta.putObject("tensors");
             for (var e : arrays.entrySet()) {
                 Npy.write(tmp.resolve(e.getKey() + ".npy"), e.getValue());
@@ -57,11 +53,7 @@ public final class NpyBundle {
                 for (long d : e.getValue().shape()) shape.add(d);
             }
             JSON.writeValue(tmp.resolve("meta.json").toFile(), meta);
-            if (Files.exists(target)) deleteTree(target);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            if (Files.exists(tmp)) deleteTree(tmp);
-        }
+        });
     }
 
     public static NpyBundle read(Path dir) throws IOException {
@@ -84,9 +76,4 @@ public final class NpyBundle {
         return b;
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }
