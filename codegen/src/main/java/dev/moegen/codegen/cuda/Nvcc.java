@@ -43,21 +43,33 @@ public final class Nvcc {
 
     /** Compiles {@code cu} into {@code outDir}: {@code name.sm_XX.ptx} and {@code name.sm_XX.cubin} per arch. */
     public Result compile(Path cu, Path outDir, List<String> archs) throws IOException {
-        Files.createDirectories(outDir);
-        String base = cu.getFileName().toString().replaceFirst("\\.cu$", "");
         List<Path> ptx = new ArrayList<>(), cubins = new ArrayList<>();
         StringBuilder log = new StringBuilder();
         for (String arch : archs) {
-            String compute = arch.replace("sm_", "compute_");
-            Path p = outDir.resolve(base + "." + arch + ".ptx");
-            Path c = outDir.resolve(base + "." + arch + ".cubin");
-            run(List.of(nvcc.toString(), "-std=c++17", "-O3", "-ptx", "-arch=" + compute, "-o", p.toString(), cu.toString()), cu, log);
-            run(List.of(nvcc.toString(), "-std=c++17", "-O3", "-cubin", "-gencode=arch=" + compute + ",code=" + arch, "-Xptxas", "-v",
-                    "-o", c.toString(), cu.toString()), cu, log);
-            ptx.add(p);
-            cubins.add(c);
+            ptx.add(ptx(cu, outDir, arch, log));
+            cubins.add(cubin(cu, outDir, arch, log));
         }
         return new Result(ptx, cubins, PtxasReport.parse(log.toString()), log.toString());
+    }
+
+    /** PTX for {@code arch}'s virtual architecture (compute_XX), as the driver can JIT it. */
+    public Path ptx(Path cu, Path outDir, String arch, StringBuilder log) throws IOException {
+        Path p = output(cu, outDir, arch, ".ptx");
+        run(List.of(nvcc.toString(), "-std=c++17", "-O3", "-ptx", "-arch=" + arch.replace("sm_", "compute_"), "-o", p.toString(), cu.toString()), cu, log);
+        return p;
+    }
+
+    /** A cubin for {@code arch} (sm_90a keeps Hopper's own instructions), with the ptxas -v report in {@code log}. */
+    public Path cubin(Path cu, Path outDir, String arch, StringBuilder log) throws IOException {
+        Path c = output(cu, outDir, arch, ".cubin");
+        run(List.of(nvcc.toString(), "-std=c++17", "-O3", "-cubin", "-gencode=arch=" + arch.replace("sm_", "compute_") + ",code=" + arch,
+                "-Xptxas", "-v", "-o", c.toString(), cu.toString()), cu, log);
+        return c;
+    }
+
+    private static Path output(Path cu, Path outDir, String arch, String ext) throws IOException {
+        Files.createDirectories(outDir);
+        return outDir.resolve(cu.getFileName().toString().replaceFirst("\\.cu$", "") + "." + arch + ext);
     }
 
     private static void run(List<String> cmd, Path cu, StringBuilder log) throws IOException {

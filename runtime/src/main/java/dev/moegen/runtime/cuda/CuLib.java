@@ -2,16 +2,16 @@ package dev.moegen.runtime.cuda;
 
 import static java.lang.foreign.ValueLayout.*;
 
+import static dev.moegen.runtime.foreign.NativeLibrary.downcall;
+
+import dev.moegen.runtime.foreign.NativeLibrary;
 import java.lang.foreign.*;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
 /** Downcall handles into the CUDA driver API, libcuda.so.1, bound once. Every call's CUresult is checked. */
 final class CuLib {
-    private static final String LIB = "libcuda.so.1";
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static volatile CuLib instance;
-    private static volatile String unavailable;
+    private static final NativeLibrary<CuLib> LIB = new NativeLibrary<>("libcuda.so.1", CuLib::new, ": no NVIDIA driver on this machine");
 
     final MethodHandle init, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute, primaryCtxRetain,
             primaryCtxRelease, ctxSetCurrent, ctxSynchronize, moduleLoadData, moduleGetFunction, moduleUnload, memAlloc, memFree,
@@ -19,56 +19,40 @@ final class CuLib {
             eventDestroy, getErrorName, funcSetAttribute;
 
     private CuLib(SymbolLookup l) {
-        init = h(l, "cuInit", JAVA_INT);
-        deviceGetCount = h(l, "cuDeviceGetCount", ADDRESS);
-        deviceGet = h(l, "cuDeviceGet", ADDRESS, JAVA_INT);
-        deviceGetName = h(l, "cuDeviceGetName", ADDRESS, JAVA_INT, JAVA_INT);
-        deviceTotalMem = h(l, "cuDeviceTotalMem_v2", ADDRESS, JAVA_INT);
-        deviceGetAttribute = h(l, "cuDeviceGetAttribute", ADDRESS, JAVA_INT, JAVA_INT);
-        primaryCtxRetain = h(l, "cuDevicePrimaryCtxRetain", ADDRESS, JAVA_INT);
-        primaryCtxRelease = h(l, "cuDevicePrimaryCtxRelease_v2", JAVA_INT);
-        ctxSetCurrent = h(l, "cuCtxSetCurrent", ADDRESS);
-        ctxSynchronize = h(l, "cuCtxSynchronize");
-        moduleLoadData = h(l, "cuModuleLoadData", ADDRESS, ADDRESS);
-        moduleGetFunction = h(l, "cuModuleGetFunction", ADDRESS, ADDRESS, ADDRESS);
-        moduleUnload = h(l, "cuModuleUnload", ADDRESS);
-        memAlloc = h(l, "cuMemAlloc_v2", ADDRESS, JAVA_LONG);
-        memFree = h(l, "cuMemFree_v2", JAVA_LONG);
-        memcpyHtoD = h(l, "cuMemcpyHtoD_v2", JAVA_LONG, ADDRESS, JAVA_LONG);
-        memcpyDtoH = h(l, "cuMemcpyDtoH_v2", ADDRESS, JAVA_LONG, JAVA_LONG);
-        memsetD8 = h(l, "cuMemsetD8_v2", JAVA_LONG, JAVA_BYTE, JAVA_LONG);
-        launchKernel = h(l, "cuLaunchKernel", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
-        eventCreate = h(l, "cuEventCreate", ADDRESS, JAVA_INT);
-        eventRecord = h(l, "cuEventRecord", ADDRESS, ADDRESS);
-        eventSynchronize = h(l, "cuEventSynchronize", ADDRESS);
-        eventElapsedTime = h(l, "cuEventElapsedTime", ADDRESS, ADDRESS, ADDRESS);
-        eventDestroy = h(l, "cuEventDestroy_v2", ADDRESS);
-        getErrorName = h(l, "cuGetErrorName", JAVA_INT, ADDRESS);
-        funcSetAttribute = h(l, "cuFuncSetAttribute", ADDRESS, JAVA_INT, JAVA_INT);
-    }
-
-    private static MethodHandle h(SymbolLookup l, String name, MemoryLayout... args) {
-        MemorySegment sym = l.find(name).orElseThrow(() -> new UnsatisfiedLinkError(LIB + " lacks " + name));
-        return LINKER.downcallHandle(sym, FunctionDescriptor.of(JAVA_INT, args));
+        init = downcall(l, "cuInit", JAVA_INT, JAVA_INT);
+        deviceGetCount = downcall(l, "cuDeviceGetCount", JAVA_INT, ADDRESS);
+        deviceGet = downcall(l, "cuDeviceGet", JAVA_INT, ADDRESS, JAVA_INT);
+        deviceGetName = downcall(l, "cuDeviceGetName", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+        deviceTotalMem = downcall(l, "cuDeviceTotalMem_v2", JAVA_INT, ADDRESS, JAVA_INT);
+        deviceGetAttribute = downcall(l, "cuDeviceGetAttribute", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+        primaryCtxRetain = downcall(l, "cuDevicePrimaryCtxRetain", JAVA_INT, ADDRESS, JAVA_INT);
+        primaryCtxRelease = downcall(l, "cuDevicePrimaryCtxRelease_v2", JAVA_INT, JAVA_INT);
+        ctxSetCurrent = downcall(l, "cuCtxSetCurrent", JAVA_INT, ADDRESS);
+        ctxSynchronize = downcall(l, "cuCtxSynchronize", JAVA_INT);
+        moduleLoadData = downcall(l, "cuModuleLoadData", JAVA_INT, ADDRESS, ADDRESS);
+        moduleGetFunction = downcall(l, "cuModuleGetFunction", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        moduleUnload = downcall(l, "cuModuleUnload", JAVA_INT, ADDRESS);
+        memAlloc = downcall(l, "cuMemAlloc_v2", JAVA_INT, ADDRESS, JAVA_LONG);
+        memFree = downcall(l, "cuMemFree_v2", JAVA_INT, JAVA_LONG);
+        memcpyHtoD = downcall(l, "cuMemcpyHtoD_v2", JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG);
+        memcpyDtoH = downcall(l, "cuMemcpyDtoH_v2", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+        memsetD8 = downcall(l, "cuMemsetD8_v2", JAVA_INT, JAVA_LONG, JAVA_BYTE, JAVA_LONG);
+        launchKernel = downcall(l, "cuLaunchKernel", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        eventCreate = downcall(l, "cuEventCreate", JAVA_INT, ADDRESS, JAVA_INT);
+        eventRecord = downcall(l, "cuEventRecord", JAVA_INT, ADDRESS, ADDRESS);
+        eventSynchronize = downcall(l, "cuEventSynchronize", JAVA_INT, ADDRESS);
+        eventElapsedTime = downcall(l, "cuEventElapsedTime", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        eventDestroy = downcall(l, "cuEventDestroy_v2", JAVA_INT, ADDRESS);
+        getErrorName = downcall(l, "cuGetErrorName", JAVA_INT, JAVA_INT, ADDRESS);
+        funcSetAttribute = downcall(l, "cuFuncSetAttribute", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     }
 
     static Optional<CuLib> get() {
-        if (instance == null && unavailable == null) {
-            synchronized (CuLib.class) {
-                if (instance == null && unavailable == null) {
-                    try {
-                        instance = new CuLib(SymbolLookup.libraryLookup(LIB, Arena.global()));
-                    } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-                        unavailable = "cannot load " + LIB + " (" + e.getMessage() + "): no NVIDIA driver on this machine";
-                    }
-                }
-            }
-        }
-        return Optional.ofNullable(instance);
+        return LIB.get();
     }
 
     static String unavailableReason() {
-        return unavailable;
+        return LIB.unavailableReason();
     }
 
     /** Calls a driver function; a non-zero CUresult throws with the error's name. */

@@ -7,6 +7,7 @@ import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.plan.Launch;
 import dev.moegen.runtime.exec.DeviceSession;
+import dev.moegen.runtime.foreign.ScalarArg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -87,8 +88,7 @@ public final class CudaSession implements DeviceSession {
             Path dir = Files.createTempDirectory(workDir, "m");
             Path cuFile = dir.resolve(src.fileName());
             Files.writeString(cuFile, src.text());
-            Nvcc.Result r = nvcc.compile(cuFile, dir, List.of(device.arch()));
-            byte[] cubin = Files.readAllBytes(r.cubins().get(0));
+            byte[] cubin = Files.readAllBytes(nvcc.cubin(cuFile, dir, device.arch(), new StringBuilder()));
             MemorySegment image = arena.allocate(cubin.length + 1L, 16);
             MemorySegment.copy(cubin, 0, image, JAVA_BYTE, 0, cubin.length);
             try (Arena a = Arena.ofConfined()) {
@@ -136,23 +136,8 @@ public final class CudaSession implements DeviceSession {
         current();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(ADDRESS, args.size());
-            for (int i = 0; i < args.size(); i++) {
-                MemorySegment slot;
-                if (args.get(i) instanceof Integer v) {
-                    slot = a.allocate(JAVA_INT);
-                    slot.set(JAVA_INT, 0, v);
-                } else if (args.get(i) instanceof Long l) {
-                    slot = a.allocate(JAVA_LONG);
-                    slot.set(JAVA_LONG, 0, l);
-                } else if (args.get(i) instanceof Float f) {
-                    slot = a.allocate(JAVA_FLOAT);
-                    slot.set(JAVA_FLOAT, 0, f);
-                } else {
-                    slot = a.allocate(JAVA_LONG);
-                    slot.set(JAVA_LONG, 0, ((CuBuffer) args.get(i)).ptr());
-                }
-                params.setAtIndex(ADDRESS, i, slot);
-            }
+            for (int i = 0; i < args.size(); i++)
+                params.setAtIndex(ADDRESS, i, args.get(i) instanceof CuBuffer b ? a.allocateFrom(JAVA_LONG, b.ptr()) : ScalarArg.pack(a, args.get(i)));
             long[] g = launch.global(), l = launch.local();
             int gx = grid(g, l, 0), gy = grid(g, l, 1), gz = grid(g, l, 2);
             int bx = (int) l[0], by = l.length > 1 ? (int) l[1] : 1, bz = l.length > 2 ? (int) l[2] : 1;

@@ -72,12 +72,8 @@ public final class OpenClSession implements DeviceSession {
     @Override
     public long launch(Kernel k, String name, List<Object> args, Launch launch) {
         MemorySegment kernel = ((ClKernel) k).kernel();
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i) instanceof Integer v) ctx.setArg(kernel, i, v);
-            else if (args.get(i) instanceof Float f) ctx.setArg(kernel, i, f);
-            else if (args.get(i) instanceof Long l) ctx.setArg(kernel, i, l);
-            else ctx.setArg(kernel, i, ((ClBuffer) args.get(i)).mem());
-        }
+        for (int i = 0; i < args.size(); i++)
+            ctx.setArg(kernel, i, args.get(i) instanceof ClBuffer b ? b.mem() : args.get(i));
         return ctx.launch(kernel, name, launch.global(), launch.local());
     }
 

@@ -3,6 +3,7 @@ package dev.moegen.runtime.opencl;
 import static dev.moegen.runtime.opencl.ClLib.*;
 import static java.lang.foreign.ValueLayout.*;
 
+import dev.moegen.runtime.foreign.ScalarArg;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -128,35 +129,11 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
-    public void setArg(MemorySegment kernel, int index, MemorySegment buffer) {
+    /** Sets argument {@code index}: a device buffer (cl_mem handle) or an Integer, Long or Float. */
+    public void setArg(MemorySegment kernel, int index, Object value) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            p.set(ADDRESS, 0, buffer);
-            check(invokeInt(cl.setKernelArg, "clSetKernelArg", kernel, index, ADDRESS.byteSize(), p), "clSetKernelArg(" + index + ")");
-        }
-    }
-
-    public void setArg(MemorySegment kernel, int index, int value) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(JAVA_INT);
-            p.set(JAVA_INT, 0, value);
-            check(invokeInt(cl.setKernelArg, "clSetKernelArg", kernel, index, 4L, p), "clSetKernelArg(" + index + ")");
-        }
-    }
-
-    public void setArg(MemorySegment kernel, int index, long value) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(JAVA_LONG);
-            p.set(JAVA_LONG, 0, value);
-            check(invokeInt(cl.setKernelArg, "clSetKernelArg", kernel, index, 8L, p), "clSetKernelArg(" + index + ")");
-        }
-    }
-
-    public void setArg(MemorySegment kernel, int index, float value) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(JAVA_FLOAT);
-            p.set(JAVA_FLOAT, 0, value);
-            check(invokeInt(cl.setKernelArg, "clSetKernelArg", kernel, index, 4L, p), "clSetKernelArg(" + index + ")");
+            MemorySegment bytes = value instanceof MemorySegment mem ? a.allocateFrom(ADDRESS, mem) : ScalarArg.pack(a, value);
+            check(invokeInt(cl.setKernelArg, "clSetKernelArg", kernel, index, bytes.byteSize(), bytes), "clSetKernelArg(" + index + ")");
         }
     }
 

@@ -2,6 +2,9 @@ package dev.moegen.runtime.opencl;
 
 import static java.lang.foreign.ValueLayout.*;
 
+import static dev.moegen.runtime.foreign.NativeLibrary.downcall;
+
+import dev.moegen.runtime.foreign.NativeLibrary;
 import java.lang.foreign.*;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
@@ -11,10 +14,8 @@ final class ClLib {
     static final AddressLayout PTR = ADDRESS;
     static final ValueLayout.OfLong SIZE_T = JAVA_LONG;
 
-    private static final String LIB = "libOpenCL.so.1";
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static volatile ClLib instance;
-    private static volatile String unavailable;
+    private static final NativeLibrary<ClLib> LIB = new NativeLibrary<>("libOpenCL.so.1", ClLib::new,
+            "; install an OpenCL ICD loader and a driver, e.g. apt-get install ocl-icd-libopencl1 pocl-opencl-icd");
 
     final MethodHandle getPlatformIDs, getPlatformInfo, getDeviceIDs, getDeviceInfo, createContext, createCommandQueue,
             createBuffer, createProgramWithSource, buildProgram, getProgramBuildInfo, createKernel, setKernelArg,
@@ -22,61 +23,44 @@ final class ClLib {
             getEventProfilingInfo, releaseMemObject, releaseKernel, releaseProgram, releaseCommandQueue, releaseContext, releaseEvent;
 
     private ClLib(SymbolLookup l) {
-        getPlatformIDs = h(l, "clGetPlatformIDs", JAVA_INT, JAVA_INT, PTR, PTR);
-        getPlatformInfo = h(l, "clGetPlatformInfo", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR, PTR);
-        getDeviceIDs = h(l, "clGetDeviceIDs", JAVA_INT, PTR, JAVA_LONG, JAVA_INT, PTR, PTR);
-        getDeviceInfo = h(l, "clGetDeviceInfo", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR, PTR);
-        createContext = h(l, "clCreateContext", PTR, PTR, JAVA_INT, PTR, PTR, PTR, PTR);
-        createCommandQueue = h(l, "clCreateCommandQueue", PTR, PTR, PTR, JAVA_LONG, PTR);
-        createBuffer = h(l, "clCreateBuffer", PTR, PTR, JAVA_LONG, SIZE_T, PTR, PTR);
-        createProgramWithSource = h(l, "clCreateProgramWithSource", PTR, PTR, JAVA_INT, PTR, PTR, PTR);
-        buildProgram = h(l, "clBuildProgram", JAVA_INT, PTR, JAVA_INT, PTR, PTR, PTR, PTR);
-        getProgramBuildInfo = h(l, "clGetProgramBuildInfo", JAVA_INT, PTR, PTR, JAVA_INT, SIZE_T, PTR, PTR);
-        createKernel = h(l, "clCreateKernel", PTR, PTR, PTR, PTR);
-        setKernelArg = h(l, "clSetKernelArg", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR);
-        enqueueWriteBuffer = h(l, "clEnqueueWriteBuffer", JAVA_INT, PTR, PTR, JAVA_INT, SIZE_T, SIZE_T, PTR, JAVA_INT, PTR, PTR);
-        enqueueReadBuffer = h(l, "clEnqueueReadBuffer", JAVA_INT, PTR, PTR, JAVA_INT, SIZE_T, SIZE_T, PTR, JAVA_INT, PTR, PTR);
-        enqueueFillBuffer = h(l, "clEnqueueFillBuffer", JAVA_INT, PTR, PTR, PTR, SIZE_T, SIZE_T, SIZE_T, JAVA_INT, PTR, PTR);
-        enqueueNDRangeKernel = h(l, "clEnqueueNDRangeKernel", JAVA_INT, PTR, PTR, JAVA_INT, PTR, PTR, PTR, JAVA_INT, PTR, PTR);
-        finish = h(l, "clFinish", JAVA_INT, PTR);
-        waitForEvents = h(l, "clWaitForEvents", JAVA_INT, JAVA_INT, PTR);
-        getEventProfilingInfo = h(l, "clGetEventProfilingInfo", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR, PTR);
-        releaseMemObject = h(l, "clReleaseMemObject", JAVA_INT, PTR);
-        releaseKernel = h(l, "clReleaseKernel", JAVA_INT, PTR);
-        releaseProgram = h(l, "clReleaseProgram", JAVA_INT, PTR);
-        releaseCommandQueue = h(l, "clReleaseCommandQueue", JAVA_INT, PTR);
-        releaseContext = h(l, "clReleaseContext", JAVA_INT, PTR);
-        releaseEvent = h(l, "clReleaseEvent", JAVA_INT, PTR);
-    }
-
-    private static MethodHandle h(SymbolLookup l, String name, MemoryLayout ret, MemoryLayout... args) {
-        MemorySegment sym = l.find(name).orElseThrow(() -> new UnsatisfiedLinkError(LIB + " lacks " + name));
-        return LINKER.downcallHandle(sym, FunctionDescriptor.of(ret, args));
+        getPlatformIDs = downcall(l, "clGetPlatformIDs", JAVA_INT, JAVA_INT, PTR, PTR);
+        getPlatformInfo = downcall(l, "clGetPlatformInfo", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR, PTR);
+        getDeviceIDs = downcall(l, "clGetDeviceIDs", JAVA_INT, PTR, JAVA_LONG, JAVA_INT, PTR, PTR);
+        getDeviceInfo = downcall(l, "clGetDeviceInfo", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR, PTR);
+        createContext = downcall(l, "clCreateContext", PTR, PTR, JAVA_INT, PTR, PTR, PTR, PTR);
+        createCommandQueue = downcall(l, "clCreateCommandQueue", PTR, PTR, PTR, JAVA_LONG, PTR);
+        createBuffer = downcall(l, "clCreateBuffer", PTR, PTR, JAVA_LONG, SIZE_T, PTR, PTR);
+        createProgramWithSource = downcall(l, "clCreateProgramWithSource", PTR, PTR, JAVA_INT, PTR, PTR, PTR);
+        buildProgram = downcall(l, "clBuildProgram", JAVA_INT, PTR, JAVA_INT, PTR, PTR, PTR, PTR);
+        getProgramBuildInfo = downcall(l, "clGetProgramBuildInfo", JAVA_INT, PTR, PTR, JAVA_INT, SIZE_T, PTR, PTR);
+        createKernel = downcall(l, "clCreateKernel", PTR, PTR, PTR, PTR);
+        setKernelArg = downcall(l, "clSetKernelArg", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR);
+        enqueueWriteBuffer = downcall(l, "clEnqueueWriteBuffer", JAVA_INT, PTR, PTR, JAVA_INT, SIZE_T, SIZE_T, PTR, JAVA_INT, PTR, PTR);
+        enqueueReadBuffer = downcall(l, "clEnqueueReadBuffer", JAVA_INT, PTR, PTR, JAVA_INT, SIZE_T, SIZE_T, PTR, JAVA_INT, PTR, PTR);
+        enqueueFillBuffer = downcall(l, "clEnqueueFillBuffer", JAVA_INT, PTR, PTR, PTR, SIZE_T, SIZE_T, SIZE_T, JAVA_INT, PTR, PTR);
+        enqueueNDRangeKernel = downcall(l, "clEnqueueNDRangeKernel", JAVA_INT, PTR, PTR, JAVA_INT, PTR, PTR, PTR, JAVA_INT, PTR, PTR);
+        finish = downcall(l, "clFinish", JAVA_INT, PTR);
+        waitForEvents = downcall(l, "clWaitForEvents", JAVA_INT, JAVA_INT, PTR);
+        getEventProfilingInfo = downcall(l, "clGetEventProfilingInfo", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR, PTR);
+        releaseMemObject = downcall(l, "clReleaseMemObject", JAVA_INT, PTR);
+        releaseKernel = downcall(l, "clReleaseKernel", JAVA_INT, PTR);
+        releaseProgram = downcall(l, "clReleaseProgram", JAVA_INT, PTR);
+        releaseCommandQueue = downcall(l, "clReleaseCommandQueue", JAVA_INT, PTR);
+        releaseContext = downcall(l, "clReleaseContext", JAVA_INT, PTR);
+        releaseEvent = downcall(l, "clReleaseEvent", JAVA_INT, PTR);
     }
 
     /** The bound library, or empty with {@link #unavailableReason()} set. */
     static Optional<ClLib> get() {
-        if (instance == null && unavailable == null) {
-            synchronized (ClLib.class) {
-                if (instance == null && unavailable == null) {
-                    try {
-                        instance = new ClLib(SymbolLookup.libraryLookup(LIB, Arena.global()));
-                    } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-                        unavailable = "cannot load " + LIB + " (" + e.getMessage() + "); install an OpenCL ICD loader and a driver, e.g. "
-                                + "apt-get install ocl-icd-libopencl1 pocl-opencl-icd";
-                    }
-                }
-            }
-        }
-        return Optional.ofNullable(instance);
+        return LIB.get();
     }
 
     static String unavailableReason() {
-        return unavailable;
+        return LIB.unavailableReason();
     }
 
     static ClLib require() {
-        return get().orElseThrow(() -> new IllegalStateException(unavailable));
+        return get().orElseThrow(() -> new IllegalStateException(LIB.unavailableReason()));
     }
 
     static void check(int code, String call) {
