@@ -19,7 +19,7 @@ public record Floors(double bandwidthBytesPerSec, double fp32FlopsPerSec, long c
     public static Floors measure(DeviceSession s, long copyBytes, int reps) {
         GeneratedSource src = SourceEmitter.emitBench(Backend.parse(s.backend()), GROUPS, WG, dev.moegen.dsl.types.DType.FP32);
         Map<String, DeviceSession.Kernel> k = s.load(src, List.of("moe_bench_copy", "moe_bench_fma", "moe_bench_flush"));
-        Launch grid = new Launch(new long[] {(long) GROUPS * WG}, new long[] {WG});
+        Launch grid = grid();
         long n4 = copyBytes / 16;
         if (n4 < 1 || n4 > Integer.MAX_VALUE) throw new IllegalArgumentException("copy bytes = " + copyBytes + ": must be in [16, 32 GiB]");
         DeviceSession.Buffer src4 = s.alloc(n4 * 16), dst4 = s.alloc(n4 * 16), out = s.alloc((long) GROUPS * WG * 4);
@@ -35,6 +35,11 @@ public record Floors(double bandwidthBytesPerSec, double fp32FlopsPerSec, long c
         }
         double flops = 2.0 * 8 * iters * (double) GROUPS * WG;
         return new Floors(2.0 * n4 * 16 / (copyNs * 1e-9), flops / (fmaNs * 1e-9), n4 * 16);
+    }
+
+    /** The grid every bench kernel runs on (grid-stride loops cover any size). */
+    static Launch grid() {
+        return new Launch(new long[] {(long) GROUPS * WG}, new long[] {WG});
     }
 
     /** Time below which a kernel moving {@code bytes} and doing {@code flops} cannot run on this device. */

@@ -40,13 +40,13 @@ public final class LayerBench {
             if (b.name().equals("w13") || b.name().equals("w2")) continue;
             layer.setWeight(b.name(), random(rnd, (int) n, 1.0 / Math.sqrt(spec.hidden())));
         }
-        var flushKernels = s.load(SourceEmitter.emitBench(Backend.parse(s.backend()), Floors.GROUPS, Floors.WG, spec.dtype()),
+        var benchKernels = s.load(SourceEmitter.emitBench(Backend.parse(s.backend()), Floors.GROUPS, Floors.WG, spec.dtype()),
                 List.of("moe_bench_flush", "moe_bench_fill_random"));
-        Launch grid = new Launch(new long[] {(long) Floors.GROUPS * Floors.WG}, new long[] {Floors.WG});
+        Launch grid = Floors.grid();
         // Expert weights are generated on the device: full-size layers need no host copy of them.
-        layer.fillWeight("w13", (buf, n) -> s.launch(flushKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
+        layer.fillWeight("w13", (buf, n) -> s.launch(benchKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
                 List.of(buf, n, 1, (float) (1 / Math.sqrt(spec.hidden()))), grid));
-        layer.fillWeight("w2", (buf, n) -> s.launch(flushKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
+        layer.fillWeight("w2", (buf, n) -> s.launch(benchKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
                 List.of(buf, n, 2, (float) (1 / Math.sqrt(spec.intermediate()))), grid));
         int flushN = (int) Math.min(Integer.MAX_VALUE, flushBytes / 4);
         DeviceSession.Buffer flush = s.alloc((long) flushN * 4);
@@ -54,16 +54,17 @@ public final class LayerBench {
         List<Row> rows = new ArrayList<>();
         for (int t : tokens) {
             float[] x = random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
-            for (int i = 0; i < 2; i++) layer.run(x, t);
+            for (int i = 0; i < 2; i++) layer.launch(x, t);
             long[] totals = new long[reps];
             Map<String, long[]> per = new LinkedHashMap<>();
-            LayerRun last = null;
+            Map<String, Long> nanos = null;
             for (int r = 0; r < reps; r++) {
-                s.launch(flushKernels.get("moe_bench_flush"), "moe_bench_flush", List.of(flush, flushN), grid);
-                last = layer.run(x, t);
-                totals[r] = last.totalNanos();
-                for (var e : last.kernelNanos().entrySet()) per.computeIfAbsent(e.getKey(), k -> new long[reps])[r] = e.getValue();
+                s.launch(benchKernels.get("moe_bench_flush"), "moe_bench_flush", List.of(flush, flushN), grid);
+                nanos = layer.launch(x, t); // timed runs read nothing back
+                totals[r] = nanos.values().stream().mapToLong(Long::longValue).sum();
+                for (var e : nanos.entrySet()) per.computeIfAbsent(e.getKey(), k -> new long[reps])[r] = e.getValue();
             }
+            LayerRun last = layer.readBack(t, nanos);
             int touched = touched(last, plan);
             double bytes = bytes(plan, t, touched, last.i("num_tokens_post_padded")[0]);
             double flops = flops(plan, t);

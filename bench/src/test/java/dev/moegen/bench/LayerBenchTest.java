@@ -50,7 +50,7 @@ class LayerBenchTest {
             int n = 100_000;
             var buf = s.alloc(n * 2L);
             s.launch(k.get("moe_bench_fill_random"), "fill", java.util.List.of(buf, (long) n, 7, 0.5f),
-                    new dev.moegen.codegen.plan.Launch(new long[] {(long) Floors.GROUPS * Floors.WG}, new long[] {Floors.WG}));
+                    Floors.grid());
             var host = a.allocate(n * 2L);
             s.read(buf, host);
             float[] v = dev.moegen.runtime.exec.HostCodec.decode(host, dev.moegen.dsl.types.DType.BF16, n);

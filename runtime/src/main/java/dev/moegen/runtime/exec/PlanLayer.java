@@ -62,7 +62,14 @@ public final class PlanLayer {
         upload(plan.buffer(name), v, plan.elements(name, maxTokens));
     }
 
+    /** Launches and reads every output back: what verification needs. */
     public LayerRun run(float[] x, int tokens) {
+        Map<String, Long> nanos = launch(x, tokens);
+        return readBack(tokens, nanos);
+    }
+
+    /** Poisons outputs, uploads x and runs every kernel; returns device ns per kernel, reads nothing back. */
+    public Map<String, Long> launch(float[] x, int tokens) {
         if (tokens < 1 || tokens > maxTokens) throw new IllegalArgumentException("tokens = " + tokens + ": must be in [1, " + maxTokens + "]");
         upload(plan.buffer("x"), x, plan.elements("x", tokens));
         for (PlannedBuffer b : plan.buffers())
@@ -80,6 +87,11 @@ public final class PlanLayer {
             }
             nanos.put(k.name(), dev.launch(kernels.get(k.name()), k.name(), args, plan.launch(k, tokens)));
         }
+        return nanos;
+    }
+
+    /** The outputs of the last {@link #launch} for {@code tokens} tokens. */
+    public LayerRun readBack(int tokens, Map<String, Long> nanos) {
         Map<String, float[]> floats = new LinkedHashMap<>();
         Map<String, int[]> ints = new LinkedHashMap<>();
         try (Arena a = Arena.ofConfined()) {
