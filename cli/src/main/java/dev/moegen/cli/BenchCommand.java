@@ -5,7 +5,6 @@ import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
-import dev.moegen.runtime.exec.Backends;
 import dev.moegen.runtime.exec.DeviceSession;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
     @Mixin LayerSource layer;
     @Option(names = "--tokens", split = ",", defaultValue = "1,16,128", description = "token counts (default: ${DEFAULT-VALUE})") List<Integer> tokens;
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cuda or opencl (default: ${DEFAULT-VALUE})") String backend;
+    @Mixin BackendOption backend;
     @Option(names = "--reps", defaultValue = "10", description = "timed runs per point; the median is reported (default: ${DEFAULT-VALUE})") int reps;
     @Option(names = "--floor-mib", defaultValue = "256", description = "bytes copied to measure bandwidth, MiB (default: ${DEFAULT-VALUE})") int floorMib;
     @Option(names = "--flush-mib", defaultValue = "128", description = "buffer touched before each run to flush caches, MiB (default: ${DEFAULT-VALUE})") int flushMib;
@@ -35,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
         MoeLayerSpec s = layer.resolve();
         LayerBench.Report r;
-        try (DeviceSession dev = Backends.open(backend)) {
+        try (DeviceSession dev = backend.open()) {
             r = LayerBench.run(dev, s, tokens.stream().mapToInt(Integer::intValue).toArray(), reps, floorMib * (1L << 20), flushMib * (1L << 20), 1);
         }
         var o = cmd.commandLine().getOut();

@@ -6,7 +6,6 @@ import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
-import dev.moegen.runtime.exec.Backends;
 import dev.moegen.runtime.exec.DeviceSession;
 import dev.moegen.runtime.exec.PlanLayer;
 import dev.moegen.verify.npy.NpyArray;
@@ -28,7 +27,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
     @Mixin LayerSource layer;
     @Option(names = "--tokens", split = ",", defaultValue = "1,7,64", description = "token counts (default: ${DEFAULT-VALUE})") List<Integer> tokens;
-    @Option(names = "--backend", defaultValue = "auto", description = "auto (CUDA if present, else OpenCL), cuda or opencl (default: ${DEFAULT-VALUE})") String backend;
+    @Mixin BackendOption backend;
     @Option(names = "--seed", description = "random seed (default: time-based, printed)") Long seed;
     @Option(names = "--dump", description = "write inputs, reference and kernel outputs per token count to DIR/T<n>") Path dump;
     @Option(names = "--inputs", description = "read x and weights from a dump folder (.npy + meta.json) instead of random ones") Path inputs;
@@ -49,7 +48,7 @@ final class VerifyCommand implements Callable<Integer> {
         int maxT = cases.stream().mapToInt(LayerInputs::tokens).max().orElseThrow();
         boolean ok = true;
         List<List<String>> rows = new ArrayList<>();
-        try (DeviceSession ctx = Backends.open(backend)) {
+        try (DeviceSession ctx = backend.open()) {
             o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
                     s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), plan.params().asMap());
             PlanLayer dev = new PlanLayer(ctx, plan, maxT);
