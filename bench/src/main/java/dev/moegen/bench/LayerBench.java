@@ -26,11 +26,16 @@ public final class LayerBench {
     public record Row(int tokens, int expertsTouched, double totalMs, Map<String, Double> kernelMs, double bytes, double flops,
                       double floorMs, double floorFraction, String bound) {}
 
-    public record Report(String device, String backend, String layer, String dtype, String date, Floors floors, List<Row> rows) {}
+    public record Report(String device, String backend, String layer, String dtype, String date, Map<String, Object> params, Floors floors, List<Row> rows) {}
 
+    /** Benchmarks the session target's default plan. */
     public static Report run(DeviceSession s, MoeLayerSpec spec, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) {
+        return run(s, Lowering.lower(spec, s.target()), tokens, reps, floorBytes, flushBytes, seed);
+    }
+
+    public static Report run(DeviceSession s, KernelPlan plan, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) {
+        MoeLayerSpec spec = plan.spec();
         Floors floors = Floors.measure(s, floorBytes, reps);
-        KernelPlan plan = Lowering.lower(spec);
         int maxT = Arrays.stream(tokens).max().orElseThrow();
         PlanLayer layer = new PlanLayer(s, plan, maxT);
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -75,7 +80,7 @@ public final class LayerBench {
             String bound = bytes / floors.bandwidthBytesPerSec() >= flops / floors.fp32FlopsPerSec() ? "memory" : "compute";
             rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound));
         }
-        return new Report(s.describe(), s.backend(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), floors, rows);
+        return new Report(s.describe(), s.backend(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().asMap(), floors, rows);
     }
 
     /** Distinct experts that received at least one row (from the device's expert id per block). */

@@ -23,6 +23,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin LayerSource layer;
     @Option(names = "--tokens", split = ",", defaultValue = "1,16,128", description = "token counts (default: ${DEFAULT-VALUE})") List<Integer> tokens;
     @Mixin BackendOption backend;
+    @Mixin ParamsOption params;
     @Option(names = "--reps", defaultValue = "10", description = "timed runs per point; the median is reported (default: ${DEFAULT-VALUE})") int reps;
     @Option(names = "--floor-mib", defaultValue = "256", description = "bytes copied to measure bandwidth, MiB (default: ${DEFAULT-VALUE})") int floorMib;
     @Option(names = "--flush-mib", defaultValue = "128", description = "buffer touched before each run to flush caches, MiB (default: ${DEFAULT-VALUE})") int flushMib;
@@ -35,10 +36,10 @@ final class BenchCommand implements Callable<Integer> {
         MoeLayerSpec s = layer.resolve();
         LayerBench.Report r;
         try (DeviceSession dev = backend.open()) {
-            r = LayerBench.run(dev, s, tokens.stream().mapToInt(Integer::intValue).toArray(), reps, floorMib * (1L << 20), flushMib * (1L << 20), 1);
+            r = LayerBench.run(dev, params.plan(s, dev.target()), tokens.stream().mapToInt(Integer::intValue).toArray(), reps, floorMib * (1L << 20), flushMib * (1L << 20), 1);
         }
         var o = cmd.commandLine().getOut();
-        o.printf("layer %s  %s  device %s: %s%n", r.layer(), r.dtype(), r.backend(), r.device());
+        o.printf("layer %s  %s  device %s: %s%nparams %s%n", r.layer(), r.dtype(), r.backend(), r.device(), r.params());
         o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s%n",
                 r.floors().bandwidthBytesPerSec() / 1e9, r.floors().copyBytes() >> 20, r.floors().fp32FlopsPerSec() / 1e9);
         List<List<String>> rows = new ArrayList<>();

@@ -5,7 +5,6 @@ import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.launcher.LauncherGenerator;
 import dev.moegen.codegen.plan.KernelPlan;
-import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
@@ -26,6 +25,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
     @Mixin LayerSource layer;
     @Option(names = "--backend", defaultValue = "opencl", description = "opencl or cuda (default: ${DEFAULT-VALUE})") String backend;
+    @Mixin ParamsOption params;
     @Option(names = "--out", required = true, description = "output folder (written atomically)") Path out;
 
     private String resources;
@@ -48,7 +48,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend b = Backend.parse(backend);
         MoeLayerSpec s = layer.resolve();
-        KernelPlan plan = Lowering.lower(s);
+        KernelPlan plan = params.plan(s, dev.moegen.codegen.plan.Target.of(b));
         GeneratedSource src = SourceEmitter.emit(plan, b);
         Path target = out.toAbsolutePath();
         AtomicFiles.mergeIntoFolder(target, tmp -> {

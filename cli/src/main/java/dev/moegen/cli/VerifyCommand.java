@@ -3,7 +3,6 @@ package dev.moegen.cli;
 import dev.moegen.cli.check.CheckRow;
 import dev.moegen.cli.check.LayerVerifier;
 import dev.moegen.codegen.plan.KernelPlan;
-import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
 import dev.moegen.runtime.exec.DeviceSession;
@@ -28,6 +27,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin LayerSource layer;
     @Option(names = "--tokens", split = ",", defaultValue = "1,7,64", description = "token counts (default: ${DEFAULT-VALUE})") List<Integer> tokens;
     @Mixin BackendOption backend;
+    @Mixin ParamsOption params;
     @Option(names = "--seed", description = "random seed (default: time-based, printed)") Long seed;
     @Option(names = "--dump", description = "write inputs, reference and kernel outputs per token count to DIR/T<n>") Path dump;
     @Option(names = "--inputs", description = "read x and weights from a dump folder (.npy + meta.json) instead of random ones") Path inputs;
@@ -35,7 +35,6 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MoeLayerSpec s = layer.resolve();
-        KernelPlan plan = Lowering.lower(s);
         long sd = seed != null ? seed : System.nanoTime();
         List<LayerInputs> cases = new ArrayList<>();
         if (inputs != null) cases.add(fromDump(s, NpyBundle.read(inputs)));
@@ -49,6 +48,7 @@ final class VerifyCommand implements Callable<Integer> {
         boolean ok = true;
         List<List<String>> rows = new ArrayList<>();
         try (DeviceSession ctx = backend.open()) {
+            KernelPlan plan = params.plan(s, ctx.target());
             o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
                     s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), plan.params().asMap());
             PlanLayer dev = new PlanLayer(ctx, plan, maxT);

@@ -70,13 +70,43 @@ class OpenClLayerTest {
         // H, I not multiples of any block; 60 routed experts + 4 shared slices > the 32-wide gating/scan groups
         MoeLayerSpec s = MoeLayerSpec.builder("odd").dtype(DType.FP16).hidden(50).intermediate(36).experts(60, 4)
                 .shared(1, 144, true).build();
-        var params = new dev.moegen.codegen.plan.KernelParams(bm, bn, bk, gateWg, scanWg, chunk);
+        var params = dev.moegen.codegen.plan.KernelParams.simt(bm, bn, bk, gateWg, scanWg, chunk);
         PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, params), 45);
         LayerInputs w = LayerInputs.random(s, 1, 3);
         layer.setWeights(w.weights());
         for (int t : new int[] {1, 45}) {
             var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 50 + t).withWeightsOf(w));
             for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
+        }
+    }
+
+    /**
+     * The tensor-core GroupGEMM body (the same text the CUDA backend runs on tensor cores) through the OpenCL
+     * rendering, which emulates the m16n8k16 fragments: fragment indexing, warp tiling along M and N, the
+     * cp.async pipeline bookkeeping for 2-4 stages, GROUP_M order, split-K slices, partial N tiles and every
+     * epilogue (gated, relu, expert bias, clamped SwiGLU, shared slices), in bf16 and fp16.
+     */
+    @ParameterizedTest(name = "{0} {1} {2} T={3}")
+    @CsvSource({
+        "qwen3-30b-a3b, 16, bf16, '1,7,64', 'gemm=mma,block_m=32,block_n=16,block_k=32,warps_m=2,warps_n=1,stages=2,group_m=1,split_k=3,split_max_tokens=8'",
+        "gpt-oss-120b, 16, bf16, '2,40', 'gemm=mma,block_m=16,block_n=32,block_k=64,warps_m=1,warps_n=2,stages=3,group_m=4,split_k=2,split_max_tokens=2'",
+        "deepseek-v3, 32, fp16, '1,33', 'gemm=mma,block_m=32,block_n=16,block_k=16,warps_m=2,warps_n=2,stages=4,group_m=8,split_k=5,split_max_tokens=40'",
+        "switch-base-128, 16, bf16, '90', 'gemm=mma,block_m=16,block_n=8,block_k=32,warps_m=1,warps_n=1,stages=2,group_m=2,split_k=1,split_max_tokens=0'",
+        "qwen1.5-moe-a2.7b, 32, bf16, '3', 'gemm=wgmma,block_m=64,block_n=16,block_k=64,warps_m=4,warps_n=1,stages=2,group_m=8,split_k=4,split_max_tokens=3'",
+    })
+    void tensorCoreLoopMatchesReference(String preset, int scale, String dtype, String tokens, String params) {
+        MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
+        var o = new java.util.LinkedHashMap<String, String>();
+        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
+        KernelPlan plan = Lowering.lower(s, dev.moegen.codegen.plan.KernelParams.heuristic(s, ctx.target()).withOverrides(o));
+        int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
+        PlanLayer layer = new PlanLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
+        LayerInputs w = LayerInputs.random(s, 1, 77);
+        layer.setWeights(w.weights());
+        for (int t : ts) {
+            var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 700 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
+            assertEquals(7, out.rows().size());
         }
     }
 

@@ -10,6 +10,7 @@ import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.codegen.plan.Target;
 import dev.moegen.dsl.preset.Presets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,25 +34,70 @@ class NvccTest {
         return n.get();
     }
 
+    /**
+     * The ahead-of-time CUDA plan (tensor cores) of every full-size preset: one resource line per kernel and
+     * arch, no spills, no stack in the GroupGEMMs, no ptxas warnings (so no C7510 wgmma serialisation), and
+     * the GroupGEMMs' PTX holds mma.sync for sm_80 and wgmma.mma_async (not mma.sync) for sm_90a.
+     */
     @ParameterizedTest
     @MethodSource("presets")
     void compilesWithoutSpillsForSm80AndSm90a(String preset, @TempDir Path dir) throws Exception {
-        KernelPlan plan = Lowering.lower(Presets.get(preset));
-        GeneratedSource src = SourceEmitter.emit(plan, Backend.CUDA);
-        Path cu = dir.resolve(src.fileName());
-        Files.writeString(cu, src.text());
-        Nvcc.Result r = nvcc().compile(cu, dir, Nvcc.DEFAULT_ARCHS);
+        KernelPlan plan = Lowering.lower(Presets.get(preset), Target.CUDA_AHEAD_OF_TIME);
+        assertTrue(plan.params().gemm().tensorCores(), preset + " is bf16 with 16-byte rows");
+        Nvcc.Result r = compile(plan, dir);
         for (String arch : Nvcc.DEFAULT_ARCHS) {
             List<ResourceUsage> ks = r.report().forArch(arch);
             assertEquals(plan.kernels().size(), ks.size(), arch + ": a resource line per kernel\n" + r.log());
             for (ResourceUsage k : ks) {
                 assertFalse(k.spills(), arch + " " + k);
                 assertTrue(k.registers() <= 128, arch + " " + k);
+                if (k.kernel().startsWith("moe_group_gemm")) assertEquals(0, k.stackBytes(), arch + " " + k);
             }
         }
         assertEquals(List.of(), r.report().warnings(), "ptxas warnings");
-        for (Path p : r.ptx()) assertTrue(Files.readString(p).contains(".entry moe_group_gemm_1"), p.toString());
+        String sm80 = Files.readString(r.ptx().get(0)), sm90a = Files.readString(r.ptx().get(1));
+        for (String gemm : List.of("moe_group_gemm_1", "moe_group_gemm_2")) {
+            assertTrue(entry(sm80, gemm).contains("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32"), "sm_80 " + gemm);
+            assertTrue(entry(sm80, gemm).contains("cp.async.cg.shared.global"), "sm_80 " + gemm);
+            assertTrue(entry(sm90a, gemm).contains("wgmma.mma_async.sync.aligned.m64n"), "sm_90a " + gemm);
+            assertFalse(entry(sm90a, gemm).contains("mma.sync"), "sm_90a " + gemm + " is all wgmma");
+        }
         for (Path c : r.cubins()) assertTrue(Files.size(c) > 1000, c.toString());
+    }
+
+    /** The portable SIMT plan compiles too (fp32 layers and odd shapes take it on CUDA). */
+    @Test
+    void simtPlanCompiles(@TempDir Path dir) throws Exception {
+        KernelPlan plan = Lowering.lower(Presets.get("deepseek-v3"));
+        Nvcc.Result r = compile(plan, dir);
+        assertEquals(2 * plan.kernels().size(), r.report().kernels().size());
+        assertTrue(r.report().kernels().stream().noneMatch(ResourceUsage::spills));
+        assertFalse(Files.readString(r.ptx().get(0)).contains("mma.sync"));
+    }
+
+    /** The fp16 rendering picks the f16 instruction forms. */
+    @Test
+    void fp16UsesHalfTensorCoreInstructions(@TempDir Path dir) throws Exception {
+        var s = Presets.get("olmoe-1b-7b").withDtype(dev.moegen.dsl.types.DType.FP16);
+        Nvcc.Result r = compile(Lowering.lower(s, Target.CUDA_AHEAD_OF_TIME), dir);
+        assertTrue(Files.readString(r.ptx().get(0)).contains("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32"));
+        assertTrue(Files.readString(r.ptx().get(1)).contains(".f32.f16.f16"));
+        assertEquals(List.of(), r.report().warnings());
+    }
+
+    private static Nvcc.Result compile(KernelPlan plan, Path dir) throws java.io.IOException {
+        GeneratedSource src = SourceEmitter.emit(plan, Backend.CUDA);
+        Path cu = dir.resolve(src.fileName());
+        Files.writeString(cu, src.text());
+        return nvcc().compile(cu, dir, Nvcc.DEFAULT_ARCHS);
+    }
+
+    /** The PTX of one entry function. */
+    private static String entry(String ptx, String name) {
+        int i = ptx.indexOf(".entry " + name + "(");
+        assertTrue(i >= 0, name + " in PTX");
+        int j = ptx.indexOf(".entry ", i + 1);
+        return ptx.substring(i, j < 0 ? ptx.length() : j);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.moegen.codegen.emit;
 
 import dev.moegen.codegen.Backend;
+import dev.moegen.codegen.plan.KernelParams;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.PlannedKernel;
 import dev.moegen.dsl.layer.Activation;
@@ -17,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +53,11 @@ public final class SourceEmitter {
         m.put("kernels", plan.kernels().stream().map(PlannedKernel::name).toList());
         m.put("defines", defines(plan));
         m.put("dtype", s.dtype().id());
+        m.put("gemm", plan.params().gemm().id());
+        m.put("mmaType", s.dtype() == dev.moegen.dsl.types.DType.FP16 ? "f16" : "bf16");
+        int n1 = plan.params().bRows(s.activation().gated()), n2 = plan.params().bRows(false);
+        m.put("wgmmaN", n1 == n2 ? List.of(n1) : List.of(n1, n2));
+        m.put("wgmmaTiles", List.of(Map.of("stage", 1, "n", n1), Map.of("stage", 2, "n", n2)));
         m.put("activation", s.activation().id());
         m.put("gated", s.activation().gated());
         m.put("clampLimit", floatLiteral(Activation.CLAMP_LIMIT));
@@ -104,7 +111,17 @@ public final class SourceEmitter {
         d.put("N_GROUP", s.routing().nGroup());
         d.put("TOPK_GROUP", s.routing().topkGroup());
         d.put("PER_GROUP", s.experts() / s.routing().nGroup());
-        d.putAll(plan.params().asMap());
+        KernelParams p = plan.params();
+        boolean gated = s.activation().gated();
+        for (String k : List.of("BLOCK_M", "BLOCK_N", "BLOCK_K", "WARPS_M", "WARPS_N", "STAGES", "GROUP_M", "GATE_WG", "SCAN_WG", "ALIGN_CHUNK"))
+            d.put(k, p.asMap().get(k));
+        d.put("GEMM_THREADS", p.gemmThreads());
+        if (p.gemm().tensorCores()) {
+            d.put("GEMM1_ROWS_OFFSET", p.rowTableOffset(gated));
+            d.put("GEMM1_SMEM_BYTES", p.sharedBytes(gated));
+            d.put("GEMM2_ROWS_OFFSET", p.rowTableOffset(false));
+            d.put("GEMM2_SMEM_BYTES", p.sharedBytes(false));
+        }
         return d;
     }
 

@@ -55,7 +55,9 @@ public final class LauncherGenerator {
                 .addJavadoc("Loads the kernels on {@code session} (OpenCL or CUDA) and sizes buffers for up to {@code maxTokens} tokens.\n")
                 .addParameter(SESSION, "session").addParameter(int.class, "maxTokens")
                 .addStatement("var spec = $T.parse(SPEC_JSON, $T.JSON, $S)", SPEC_FILES, SPEC_FORMAT, className(s))
-                .addStatement("var params = new $T($L, $L, $L, $L, $L, $L)", PARAMS, p.blockM(), p.blockN(), p.blockK(), p.gateWg(), p.scanWg(), p.alignChunk())
+                .addStatement("var params = new $T($T.$L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", PARAMS, ClassName.get(KernelParams.Gemm.class), p.gemm().name(),
+                        p.blockM(), p.blockN(), p.blockK(), p.warpsM(), p.warpsN(), p.stages(), p.groupM(), p.splitK(), p.splitMaxTokens(),
+                        p.gateWg(), p.scanWg(), p.alignChunk())
                 .addStatement("this.layer = new $T(session, $T.lower(spec, params), maxTokens)", PLAN_LAYER, LOWERING)
                 .build());
         List<String> weights = plan.buffers().stream().filter(b -> b.role().equals("weight")).map(b -> b.name()).toList();

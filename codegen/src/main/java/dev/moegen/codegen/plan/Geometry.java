@@ -10,9 +10,12 @@ public enum Geometry {
     ALIGN_CHUNKS,
     /** a single work-group of SCAN_WG */
     SINGLE_GROUP,
-    /** (N / BLOCK_N) x (max padded rows / BLOCK_M) groups of BLOCK_N x BLOCK_M; N = GEMM 1 width */
+    /**
+     * SIMT: (N / BLOCK_N) x (max padded rows / BLOCK_M) groups of BLOCK_N x BLOCK_M; tensor cores: one block
+     * of 32·warps threads per (row tile, column tile), in GROUP_M order along one grid axis. N = GEMM 1 width.
+     */
     GEMM1_TILES,
-    /** same, N = hidden */
+    /** same, N = hidden, and a third grid axis of K slices (split-K) */
     GEMM2_TILES,
     /** one work-item per (token, hidden column) */
     TOKEN_HIDDEN

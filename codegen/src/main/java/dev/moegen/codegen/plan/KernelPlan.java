@@ -60,11 +60,18 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
             case "expert_ids" -> maxPadded(tokens) / params.blockM();
             case "num_tokens_post_padded" -> 1;
             case "inter" -> Math.multiplyExact(maxPadded(tokens), i);
-            case "expert_out" -> Math.multiplyExact(maxPadded(tokens), h);
+            case "expert_out" -> Math.multiplyExact(Math.multiplyExact(maxPadded(tokens), h), params.splits(tokens));
             case "chunk_counts" -> Math.multiplyExact(Math.max(1, chunks(tokens)), e2);
             case "expert_start", "expert_kept" -> e2;
             default -> throw new IllegalArgumentException("plan has no buffer '" + buffer + "'");
         };
+    }
+
+    /** Elements to allocate so every T ≤ {@code maxTokens} fits (split-K makes expert_out larger for small T). */
+    public long capacityElements(String buffer, long maxTokens) {
+        long n = elements(buffer, maxTokens);
+        long decode = Math.min(maxTokens, params.splitMaxTokens());
+        return decode >= 1 ? Math.max(n, elements(buffer, decode)) : n;
     }
 
     public Launch launch(PlannedKernel k, long tokens) {
@@ -74,15 +81,18 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
             case TOKEN_GROUPS -> new Launch(new long[] {Math.multiplyExact(tokens, p.gateWg())}, new long[] {p.gateWg()});
             case ALIGN_CHUNKS -> linear(chunks(tokens));
             case SINGLE_GROUP -> new Launch(new long[] {p.scanWg()}, new long[] {p.scanWg()});
-            case GEMM1_TILES -> tiles(spec.intermediate(), tokens);
-            case GEMM2_TILES -> tiles(spec.hidden(), tokens);
+            case GEMM1_TILES -> tiles(spec.intermediate(), tokens, 1, spec.activation().gated());
+            case GEMM2_TILES -> tiles(spec.hidden(), tokens, params.splits(tokens), false);
             case TOKEN_HIDDEN -> linear(Math.multiplyExact(tokens, spec.hidden()));
         };
     }
 
-    private Launch tiles(long n, long tokens) {
+    private Launch tiles(long n, long tokens, int splits, boolean gated) {
         long bn = params.blockN(), bm = params.blockM();
-        return new Launch(new long[] {(n + bn - 1) / bn * bn, maxPadded(tokens)}, new long[] {bn, bm});
+        if (!params.gemm().tensorCores())
+            return new Launch(new long[] {(n + bn - 1) / bn * bn, maxPadded(tokens), splits}, new long[] {bn, bm, 1});
+        long tiles = Math.multiplyExact((n + bn - 1) / bn, maxPadded(tokens) / bm), threads = params.gemmThreads();
+        return new Launch(new long[] {Math.multiplyExact(tiles, threads), 1, splits}, new long[] {threads, 1, 1}, params.sharedBytes(gated));
     }
 
     private static Launch linear(long n) {

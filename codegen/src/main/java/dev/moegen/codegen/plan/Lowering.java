@@ -23,13 +23,19 @@ import java.util.List;
 public final class Lowering {
     private Lowering() {}
 
+    /** The portable plan (OpenCL defaults). */
     public static KernelPlan lower(MoeLayerSpec spec) {
-        return lower(spec, KernelParams.heuristic(spec));
+        return lower(spec, Target.OPENCL);
+    }
+
+    /** The plan with the default parameters for {@code target}. */
+    public static KernelPlan lower(MoeLayerSpec spec, Target target) {
+        return lower(spec, KernelParams.heuristic(spec.validated(), target));
     }
 
     public static KernelPlan lower(MoeLayerSpec spec, KernelParams params) {
         spec.validated();
-        params.validated();
+        params.validatedFor(spec);
         OpGraph g = LayerGraph.of(spec);
         List<PlannedKernel> kernels = new ArrayList<>();
         List<String> gating = new ArrayList<>();
@@ -65,7 +71,7 @@ public final class Lowering {
                         args(List.of("inter", "w2"), eb ? "b2" : null, List.of("topk_weights", "sorted_token_ids", "expert_ids",
                                 "num_tokens_post_padded", "expert_out", "T")),
                         Geometry.GEMM2_TILES, List.of(n.name())));
-                case Combine c -> kernels.add(new PlannedKernel("moe_combine", List.of("expert_out", "slot_position", "y", "T"),
+                case Combine c -> kernels.add(new PlannedKernel("moe_combine", List.of("expert_out", "slot_position", "y", "T", PlannedKernel.SPLITS),
                         Geometry.TOKEN_HIDDEN, List.of(n.name())));
             }
         }
@@ -111,7 +117,7 @@ public final class Lowering {
         b.add(new PlannedBuffer("num_tokens_post_padded", DType.INT32, "output", "1"));
         b.add(new PlannedBuffer("slot_position", DType.INT32, "output", "T*S"));
         b.add(new PlannedBuffer("inter", act, "output", "maxPadded*I"));
-        b.add(new PlannedBuffer("expert_out", DType.FP32, "output", "maxPadded*H"));
+        b.add(new PlannedBuffer("expert_out", DType.FP32, "output", "splits*maxPadded*H"));
         b.add(new PlannedBuffer("y", act, "output", "T*H"));
         return b;
     }

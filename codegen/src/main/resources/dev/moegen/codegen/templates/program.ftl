@@ -3,7 +3,8 @@
  * Layer: ${layerName}   spec sha256: ${specHash}
  * Parameters: <#list params as k, v>${k}=${v}<#sep>, </#list>
  * Kernels: <#list kernels as k>${k}<#sep>, </#list>
- * The kernel bodies below are shared verbatim between the CUDA and OpenCL backends; only the prelude differs.
+ * The kernel bodies below are shared verbatim between the CUDA and OpenCL backends; only the prelude and
+ * the tensor-core primitives differ.
  */
 <#include "${backend}/prelude.ftl">
 <#include "common/act_type.ftl">
@@ -11,6 +12,10 @@
 <#list defines as k, v>
 #define ${k} ${v}
 </#list>
+<#if gemm != "simt">
+
+<#include "${backend}/tensor_core.ftl">
+</#if>
 
 <#include "common/convert.ftl">
 <#include "common/numerics.ftl">
@@ -21,6 +26,12 @@
 
 <#include "common/align.ftl">
 
+<#include "common/gemm_common.ftl">
+
+<#if gemm == "simt">
 <#include "common/group_gemm.ftl">
+<#else>
+<#include "common/group_gemm_tc.ftl">
+</#if>
 
 <#include "common/combine.ftl">

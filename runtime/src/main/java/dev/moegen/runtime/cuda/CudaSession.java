@@ -24,7 +24,16 @@ import java.util.*;
 public final class CudaSession implements DeviceSession {
     private record CuBuffer(long ptr) implements Buffer {}
 
-    private record CuKernel(MemorySegment function) implements Kernel {}
+    private static final class CuKernel implements Kernel {
+        final MemorySegment function;
+        int sharedOptIn = 48 * 1024; // dynamic shared memory a launch may use without opting in
+
+        CuKernel(MemorySegment function) {
+            this.function = function;
+        }
+    }
+
+    private static final int CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
 
     private final CuLib cu = Cuda.lib();
     private final CudaDevice device;
@@ -60,6 +69,11 @@ public final class CudaSession implements DeviceSession {
     @Override
     public String backend() {
         return Backend.CUDA.id();
+    }
+
+    @Override
+    public dev.moegen.codegen.plan.Target target() {
+        return dev.moegen.codegen.plan.Target.cuda(device.arch());
     }
 
     @Override
@@ -138,6 +152,12 @@ public final class CudaSession implements DeviceSession {
             MemorySegment params = a.allocate(ADDRESS, args.size());
             for (int i = 0; i < args.size(); i++)
                 params.setAtIndex(ADDRESS, i, args.get(i) instanceof CuBuffer b ? a.allocateFrom(JAVA_LONG, b.ptr()) : ScalarArg.pack(a, args.get(i)));
+            CuKernel kernel = (CuKernel) k;
+            if (launch.sharedBytes() > kernel.sharedOptIn) {
+                cu.call(cu.funcSetAttribute, "cuFuncSetAttribute(" + name + ", MAX_DYNAMIC_SHARED_SIZE_BYTES, " + launch.sharedBytes() + ")",
+                        kernel.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, launch.sharedBytes());
+                kernel.sharedOptIn = launch.sharedBytes();
+            }
             long[] g = launch.global(), l = launch.local();
             int gx = grid(g, l, 0), gy = grid(g, l, 1), gz = grid(g, l, 2);
             int bx = (int) l[0], by = l.length > 1 ? (int) l[1] : 1, bz = l.length > 2 ? (int) l[2] : 1;
@@ -147,8 +167,8 @@ public final class CudaSession implements DeviceSession {
             MemorySegment start = e0.get(ADDRESS, 0), end = e1.get(ADDRESS, 0);
             try {
                 cu.call(cu.eventRecord, "cuEventRecord", start, MemorySegment.NULL);
-                cu.call(cu.launchKernel, "cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + "x" + bz + ")",
-                        ((CuKernel) k).function(), gx, gy, gz, bx, by, bz, 0, MemorySegment.NULL, params, MemorySegment.NULL);
+                cu.call(cu.launchKernel, "cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + "x" + bz
+                        + ", " + launch.sharedBytes() + " B shared)", kernel.function, gx, gy, gz, bx, by, bz, launch.sharedBytes(), MemorySegment.NULL, params, MemorySegment.NULL);
                 cu.call(cu.eventRecord, "cuEventRecord", end, MemorySegment.NULL);
                 cu.call(cu.eventSynchronize, "cuEventSynchronize(" + name + ")", end);
                 MemorySegment ms = a.allocate(JAVA_FLOAT);

@@ -21,6 +21,9 @@ public interface DeviceSession extends AutoCloseable {
 
     String describe();
 
+    /** What plans for this session are made for (backend and architecture): picks the default parameters. */
+    dev.moegen.codegen.plan.Target target();
+
     /** Compiles or loads {@code kernels} from a generated source (once per distinct source per session). */
     Map<String, Kernel> load(dev.moegen.codegen.emit.GeneratedSource source, List<String> kernels);
 

@@ -37,6 +37,11 @@ public final class OpenClSession implements DeviceSession {
     }
 
     @Override
+    public dev.moegen.codegen.plan.Target target() {
+        return dev.moegen.codegen.plan.Target.OPENCL;
+    }
+
+    @Override
     public String describe() {
         return ctx.device().describe();
     }

@@ -30,7 +30,7 @@ public final class PlanLayer {
         this.maxTokens = maxTokens;
         this.kernels = dev.load(plan);
         for (PlannedBuffer b : plan.buffers())
-            buffers.put(b.name(), dev.alloc(Math.multiplyExact(plan.elements(b.name(), maxTokens), (long) b.dtype().bytes())));
+            buffers.put(b.name(), dev.alloc(Math.multiplyExact(plan.capacityElements(b.name(), maxTokens), (long) b.dtype().bytes())));
     }
 
     public KernelPlan plan() {
@@ -74,7 +74,7 @@ public final class PlanLayer {
         upload(plan.buffer("x"), x, plan.elements("x", tokens));
         for (PlannedBuffer b : plan.buffers())
             if (b.role().equals("output") || b.role().equals("scratch"))
-                dev.fill(buffers.get(b.name()), (byte) 0xFF, plan.elements(b.name(), maxTokens) * b.dtype().bytes());
+                dev.fill(buffers.get(b.name()), (byte) 0xFF, plan.capacityElements(b.name(), maxTokens) * b.dtype().bytes());
         Map<String, Long> nanos = new LinkedHashMap<>();
         for (PlannedKernel k : plan.kernels()) {
             List<Object> args = new ArrayList<>();
@@ -82,6 +82,7 @@ public final class PlanLayer {
                 switch (a) {
                     case PlannedKernel.TOKENS -> args.add(tokens);
                     case PlannedKernel.CAPACITY -> args.add(plan.capacity(tokens));
+                    case PlannedKernel.SPLITS -> args.add(plan.params().splits(tokens));
                     default -> args.add(buffers.get(a));
                 }
             }
@@ -104,7 +105,18 @@ public final class PlanLayer {
                 else floats.put(b.name(), HostCodec.decode(host, b.dtype(), n));
             }
         }
+        int splits = plan.params().splits(tokens);
+        if (splits > 1) floats.put("expert_out", sumSlices(floats.get("expert_out"), splits));
         return new LayerRun(tokens, floats, ints, nanos);
+    }
+
+    /** expert_out as one [rows, H] array: the K slices added in slice order, as the combine kernel adds them. */
+    private static float[] sumSlices(float[] slices, int splits) {
+        int n = slices.length / splits;
+        float[] out = new float[n];
+        for (int k = 0; k < splits; k++)
+            for (int j = 0; j < n; j++) out[j] += slices[k * n + j];
+        return out;
     }
 
     private void upload(PlannedBuffer b, float[] v, long expected) {

@@ -1,26 +1,11 @@
 <#--
-  One tiled GroupGEMM main loop for both stages. A work-group of BLOCK_N x BLOCK_M work-items owns a
-  BLOCK_M-row block of the permutation (one expert) and BLOCK_N output columns; A and B tiles of depth
-  BLOCK_K are staged in local memory. Blocks past num_tokens_post_padded exit as a whole group.
-  stage 1: A rows = x gathered through sorted_token_ids, B = w13[e] (gate rows and, if gated, up
-           rows I further), epilogue act(gate, up) -> inter[p, I] in the activation dtype.
-  stage 2: A rows = inter in sorted order, B = w2[e], epilogue (acc + b2) * routing weight -> out[p, H].
+  SIMT GroupGEMM: a work-group of BLOCK_N x BLOCK_M work-items owns a BLOCK_M-row block of the permutation
+  (one expert) and BLOCK_N output columns; A and B tiles of depth BLOCK_K are staged in local memory as
+  fp32. Blocks past num_tokens_post_padded exit as a whole group. Any device, any dtype.
 -->
 <#macro group_gemm stage>
 <#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false></#if>
-KERNEL void moe_group_gemm_${stage}(
-<#if stage == 1>
-        GLOBAL const act_t* x, GLOBAL const act_t* w13,<#if expertBias> GLOBAL const float* b13,</#if>
-<#else>
-        GLOBAL const act_t* inter, GLOBAL const act_t* w2,<#if expertBias> GLOBAL const float* b2,</#if> GLOBAL const float* topk_weights,
-</#if>
-        GLOBAL const int* sorted_token_ids, GLOBAL const int* expert_ids, GLOBAL const int* num_tokens_post_padded,
-<#if stage == 1>
-        GLOBAL act_t* out,
-<#else>
-        GLOBAL float* out,
-</#if>
-        int T) {
+KERNEL void moe_group_gemm_${stage}(<@gemm_args stage/>) {
     SHARED float As[BLOCK_M][BLOCK_K + 1];
     SHARED float Bs[BLOCK_N][BLOCK_K + 1];
 <#if gatedStage>
@@ -32,11 +17,12 @@ KERNEL void moe_group_gemm_${stage}(
     const int n0 = GROUP_ID(0) * BLOCK_N;
     const idx_t e = expert_ids[blk];
     const int sentinel = T * SLOTS;
+<@k_slice stage K/>
     float acc = 0.0f;
 <#if gatedStage>
     float acc_up = 0.0f;
 </#if>
-    for (int k0 = 0; k0 < ${K}; k0 += BLOCK_K) {
+    for (int k0 = kt0 * BLOCK_K; k0 < kt1 * BLOCK_K; k0 += BLOCK_K) {
         for (int i = tid; i < BLOCK_M * BLOCK_K; i += BLOCK_M * BLOCK_N) {
             const int r = i / BLOCK_K, kk = i % BLOCK_K;
             const int a = sorted_token_ids[blk * BLOCK_M + r];
@@ -70,23 +56,9 @@ KERNEL void moe_group_gemm_${stage}(
         BARRIER();
     }
     const int p = blk * BLOCK_M + ty;
-    const int a = sorted_token_ids[p];
     const int n = n0 + tx;
-    if (a >= sentinel || n >= ${N}) return;
-<#if stage == 1>
-<#if expertBias>
-    acc += b13[e * N1 + n];
-<#if gatedStage>
-    acc_up += b13[e * N1 + INTER + n];
-</#if>
-</#if>
-    STORE_ACT(out, (idx_t)p * INTER + n, activate(acc, <#if gatedStage>acc_up<#else>0.0f</#if>));
-<#else>
-<#if expertBias>
-    acc += b2[e * HIDDEN + n];
-</#if>
-    out[(idx_t)p * HIDDEN + n] = acc * topk_weights[a];
-</#if>
+    if (sorted_token_ids[p] >= sentinel || n >= ${N}) return;
+    <@store stage "p" "n" "acc" gatedStage?then("acc_up", "0.0f")/>;
 }
 </#macro>
 <@group_gemm stage=1/>

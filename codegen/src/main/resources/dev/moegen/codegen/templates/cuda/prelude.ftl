@@ -7,6 +7,7 @@
 #define DEVICE_FN static __device__ __forceinline__
 #define BARRIER() __syncthreads()
 #define GROUP_ID(d) ((int)((d) == 0 ? blockIdx.x : (d) == 1 ? blockIdx.y : blockIdx.z))
+#define NUM_GROUPS(d) ((int)((d) == 0 ? gridDim.x : (d) == 1 ? gridDim.y : gridDim.z))
 #define LOCAL_ID(d) ((int)((d) == 0 ? threadIdx.x : (d) == 1 ? threadIdx.y : threadIdx.z))
 #define GLOBAL_ID(d) ((long long)((d) == 0 ? (long long)blockIdx.x * blockDim.x + threadIdx.x \
                      : (d) == 1 ? (long long)blockIdx.y * blockDim.y + threadIdx.y : (long long)blockIdx.z * blockDim.z + threadIdx.z))

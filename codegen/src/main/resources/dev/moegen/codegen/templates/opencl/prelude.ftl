@@ -6,6 +6,7 @@
 #define DEVICE_FN static inline
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)
 #define GROUP_ID(d) ((int)get_group_id(d))
+#define NUM_GROUPS(d) ((int)get_num_groups(d))
 #define LOCAL_ID(d) ((int)get_local_id(d))
 #define GLOBAL_ID(d) ((long)get_global_id(d))
 #define AS_FLOAT(u) as_float(u)

@@ -1,0 +1,70 @@
+/* CUDA tensor-core primitives for the shared GroupGEMM body: cp.async copies, mma.sync fragments, and on
+ * sm_90a (the only target with __CUDA_ARCH_FEAT_SM90_ALL) warpgroup wgmma on swizzled shared memory. */
+#if defined(__CUDA_ARCH_FEAT_SM90_ALL)
+#define USE_WGMMA ${(gemm == "wgmma")?then(1, 0)}
+#else
+#define USE_WGMMA 0
+#endif
+#define SHARED_ARENA(name, bytes) extern __shared__ __align__(16) unsigned char name[]
+#define ALIGN_SHARED(p, a) align_shared(p, a)
+#define MMA_SCRATCH_DECL
+#define LD_SHARED_U32(p) (*(const uint*)(p))
+#define MMA_16816(c, a, b) mma_16816(c, a, b)
+#define ASYNC_COMMIT() asm volatile("cp.async.commit_group;\n" ::: "memory")
+#define ASYNC_WAIT(n) asm volatile("cp.async.wait_group %0;\n" :: "n"(n) : "memory")
+#if USE_WGMMA
+/* cp.async writes through the generic proxy; wgmma reads through the async proxy */
+#define ASYNC_TO_TENSOR_FENCE() asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory")
+#else
+#define ASYNC_TO_TENSOR_FENCE()
+#endif
+
+/* Rounds a shared-memory pointer up to `a` bytes in the shared window (the generic address may differ). */
+DEVICE_FN unsigned char* align_shared(unsigned char* p, unsigned a) {
+    const unsigned s = (unsigned)__cvta_generic_to_shared(p);
+    return p + ((a - (s & (a - 1))) & (a - 1));
+}
+
+/* 16 bytes global -> shared without a register round trip; ok == 0 writes zeros (src-size 0 reads nothing). */
+DEVICE_FN void copy16(ushort* dst, const act_t* src, int ok) {
+    const unsigned s = (unsigned)__cvta_generic_to_shared(dst);
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" :: "r"(s), "l"(src), "r"(ok ? 16 : 0) : "memory");
+}
+
+/* c += a (16x16, row fragments) * b (16x8, column fragments), fp32 accumulate. */
+DEVICE_FN void mma_16816(float* c, const uint* a, const uint* b) {
+    asm("mma.sync.aligned.m16n8k16.row.col.f32.${mmaType}.${mmaType}.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
+        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+}
+#if USE_WGMMA
+
+/* Shared-memory matrix descriptor of a K-major tile with 128-byte rows, 128-byte swizzle: start address,
+ * leading offset 16 B (unused when swizzled), stride 1 KiB between 8-row core-matrix groups. */
+DEVICE_FN unsigned long long wgmma_desc(const ushort* p) {
+    const unsigned long long s = (unsigned)__cvta_generic_to_shared(p);
+    return ((s & 0x3FFFFull) >> 4) | (1ull << 16) | (64ull << 32) | (1ull << 62);
+}
+<#list wgmmaN as n>
+
+/* d[64 x ${n}] += A (64 x 16 from desc a) * B (${n} x 16 K-major from desc b)^T, as one warpgroup. */
+DEVICE_FN void wgmma_m64n${n}(float* d, unsigned long long a, unsigned long long b) {
+    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+                 "wgmma.mma_async.sync.aligned.m64n${n}k16.f32.${mmaType}.${mmaType} {<#list 0..<(n/2) as i>%${i}<#sep>, </#list>}, %${n/2}, %${n/2 + 1}, p, 1, 1, 0, 0;\n}\n"
+                 : <#list 0..<(n/2) as i>"+f"(d[${i}])<#sep>, </#list>
+                 : "l"(a), "l"(b));
+}
+</#list>
+<#list wgmmaTiles as t>
+
+/* One BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 wgmma steps on the staged tiles, then wait for them. */
+DEVICE_FN void wgmma_tile_${t.stage}(float* acc, const ushort* a, const ushort* b) {
+    asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+#pragma unroll
+    for (int kk = 0; kk < BLOCK_K; kk += 16)
+        wgmma_m64n${t.n}(acc, wgmma_desc(a + (kk / 64) * BLOCK_M * 64 + kk % 64), wgmma_desc(b + (kk / 64) * ${t.n} * 64 + kk % 64));
+    asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+    asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+}
+</#list>
+#endif

@@ -1,0 +1,53 @@
+/* OpenCL spelling of the tensor-core primitives. OpenCL C has no tensor-core instructions: the copies are
+ * plain 16-byte moves and the m16n8k16 fragment contract of mma.sync is emulated through local memory, so
+ * CI runs the very tile, fragment and epilogue code that the CUDA rendering runs on tensor cores. It is a
+ * checking path, not a fast one; the OpenCL default is the SIMT loop. */
+#define USE_WGMMA 0
+#define SHARED_ARENA(name, bytes) __local uchar name[bytes] __attribute__((aligned(16)))
+#define ALIGN_SHARED(p, a) (p)
+#define MMA_SCRATCH_DECL __local float mma_scratch[GEMM_THREADS / 32][16 * 16 + 16 * 8];
+#define LD_SHARED_U32(p) (*(__local const uint*)(p))
+#define MMA_16816(c, a, b) mma_16816(c, a, b, mma_scratch[warp], lane)
+#define ASYNC_COMMIT()
+#define ASYNC_WAIT(n)
+#define ASYNC_TO_TENSOR_FENCE()
+
+DEVICE_FN void copy16(__local ushort* dst, __global const act_t* src, int ok) {
+    if (ok) *(__local uint4*)dst = *(__global const uint4*)src;
+    else *(__local uint4*)dst = (uint4)(0u);
+}
+
+/* The lower (hi = 0) or upper 16-bit element of a fragment register, as the PTX ISA packs them. */
+DEVICE_FN float frag_elem(uint v, int hi) {
+    ushort u = (ushort)(hi ? v >> 16 : v & 0xffffu);
+<#if dtype == "bf16">
+    return as_float((uint)u << 16);
+<#else>
+    return vload_half(0, (const __private half*)&u);
+</#if>
+}
+
+/* c += a * b for one warp (32 consecutive work-items): every lane scatters its A (rows g, g+8; columns 2t,
+ * 2t+1, 2t+8, 2t+9) and B (rows 2t, 2t+1, 2t+8, 2t+9 of column g) elements, then computes its C elements
+ * (rows g, g+8; columns 2t, 2t+1). All work-items of the group call it together (uniform loops). */
+DEVICE_FN void mma_16816(float* c, const uint* a, const uint* b, __local float* s, int lane) {
+    __local float* A = s;
+    __local float* B = s + 256;
+    const int g = lane >> 2, t = lane & 3;
+    for (int j = 0; j < 2; ++j) {
+        A[g * 16 + 2 * t + j] = frag_elem(a[0], j);
+        A[(g + 8) * 16 + 2 * t + j] = frag_elem(a[1], j);
+        A[g * 16 + 2 * t + 8 + j] = frag_elem(a[2], j);
+        A[(g + 8) * 16 + 2 * t + 8 + j] = frag_elem(a[3], j);
+        B[(2 * t + j) * 8 + g] = frag_elem(b[0], j);
+        B[(2 * t + 8 + j) * 8 + g] = frag_elem(b[1], j);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int h = 0; h < 2; ++h)
+        for (int j = 0; j < 2; ++j) {
+            float sum = c[2 * h + j];
+            for (int k = 0; k < 16; ++k) sum += A[(g + 8 * h) * 16 + k] * B[k * 8 + 2 * t + j];
+            c[2 * h + j] = sum;
+        }
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
