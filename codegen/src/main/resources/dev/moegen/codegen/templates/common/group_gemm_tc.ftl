@@ -28,6 +28,26 @@ DEVICE_FN int tile_offset(int r, int c, int rows) {
 }
 
 #define TILE_ELEMS(rows) ((rows) * (USE_WGMMA ? BLOCK_K : TILE_STRIDE))
+#if USE_WGMMA
+
+/* wgmma shared-memory descriptor of a K-major tile with 128-byte rows and 128-byte swizzle: start address,
+ * leading offset 16 B (unused when swizzled), stride 1 KiB between 8-row core-matrix groups. */
+DEVICE_FN ulong wgmma_desc(uint addr) {
+    return (ulong)((addr & 0x3FFFFu) >> 4) | (1ul << 16) | (64ul << 32) | (1ul << 62);
+}
+<#list wgmmaTiles as t>
+
+/* One BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 steps of m64n${t.n}k16 (a: this warpgroup's 64 rows), then wait. */
+DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCAL_PTR const ushort* b WGMMA_PARAMS) {
+    WGMMA_FENCE();
+#pragma unroll
+    for (int kk = 0; kk < BLOCK_K; kk += 16)
+        wgmma_m64n${t.n}(acc, wgmma_desc(WGMMA_ADDR(a + (kk / 64) * BLOCK_M * 64 + kk % 64)),
+                       wgmma_desc(WGMMA_ADDR(b + (kk / 64) * ${t.n} * 64 + kk % 64)) WGMMA_ARGS);
+    WGMMA_COMMIT_WAIT();
+}
+</#list>
+#endif
 
 <#macro group_gemm_tc stage>
 <#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated A = "x" W = "w13"><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false A = "inter" W = "w2"></#if>
@@ -110,7 +130,7 @@ KERNEL void moe_group_gemm_${stage}(<@gemm_args stage/>) {
         LOCAL_PTR const ushort* as = As + st * TILE_ELEMS(BLOCK_M);
         LOCAL_PTR const ushort* bs = Bs + st * TILE_ELEMS(${BR});
 #if USE_WGMMA
-        wgmma_tile_${stage}(acc, as + wg * 64 * 64, bs);
+        wgmma_tile_${stage}(acc, as + wg * 64 * 64, bs WGMMA_CALL_ARGS);
 #else
 #pragma unroll
         for (int kk = 0; kk < BLOCK_K; kk += 16) {

@@ -18,6 +18,7 @@
 #endif
 typedef unsigned int uint;
 typedef unsigned short ushort;
+typedef unsigned long ulong;
 typedef long long idx_t;
 typedef __half half_t;
 #define LOAD_HALF(p, i) __half2float((p)[i])

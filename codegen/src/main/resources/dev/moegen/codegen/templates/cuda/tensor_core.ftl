@@ -39,12 +39,12 @@ DEVICE_FN void mma_16816(float* c, const uint* a, const uint* b) {
 }
 #if USE_WGMMA
 
-/* Shared-memory matrix descriptor of a K-major tile with 128-byte rows, 128-byte swizzle: start address,
- * leading offset 16 B (unused when swizzled), stride 1 KiB between 8-row core-matrix groups. */
-DEVICE_FN unsigned long long wgmma_desc(const ushort* p) {
-    const unsigned long long s = (unsigned)__cvta_generic_to_shared(p);
-    return ((s & 0x3FFFFull) >> 4) | (1ull << 16) | (64ull << 32) | (1ull << 62);
-}
+#define WGMMA_PARAMS
+#define WGMMA_ARGS
+#define WGMMA_CALL_ARGS
+#define WGMMA_ADDR(p) ((unsigned)__cvta_generic_to_shared(p))
+#define WGMMA_FENCE() asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory")
+#define WGMMA_COMMIT_WAIT() asm volatile("wgmma.commit_group.sync.aligned;\nwgmma.wait_group.sync.aligned 0;\n" ::: "memory")
 <#list wgmmaN as n>
 
 /* d[64 x ${n}] += A (64 x 16 from desc a) * B (${n} x 16 K-major from desc b)^T, as one warpgroup. */
@@ -53,18 +53,6 @@ DEVICE_FN void wgmma_m64n${n}(float* d, unsigned long long a, unsigned long long
                  "wgmma.mma_async.sync.aligned.m64n${n}k16.f32.${mmaType}.${mmaType} {<#list 0..<(n/2) as i>%${i}<#sep>, </#list>}, %${n/2}, %${n/2 + 1}, p, 1, 1, 0, 0;\n}\n"
                  : <#list 0..<(n/2) as i>"+f"(d[${i}])<#sep>, </#list>
                  : "l"(a), "l"(b));
-}
-</#list>
-<#list wgmmaTiles as t>
-
-/* One BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 wgmma steps on the staged tiles, then wait for them. */
-DEVICE_FN void wgmma_tile_${t.stage}(float* acc, const ushort* a, const ushort* b) {
-    asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
-#pragma unroll
-    for (int kk = 0; kk < BLOCK_K; kk += 16)
-        wgmma_m64n${t.n}(acc, wgmma_desc(a + (kk / 64) * BLOCK_M * 64 + kk % 64), wgmma_desc(b + (kk / 64) * ${t.n} * 64 + kk % 64));
-    asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
-    asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
 }
 </#list>
 #endif

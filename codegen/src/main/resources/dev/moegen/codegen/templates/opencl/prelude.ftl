@@ -3,7 +3,8 @@
 #define GLOBAL __global
 #define SHARED __local
 #define LOCAL_PTR __local
-#define DEVICE_FN static inline
+/* always inline, as CUDA's __forceinline__: it also keeps PoCL's LLVM 15 out of an inliner crash (getInlineCost) */
+#define DEVICE_FN static inline __attribute__((always_inline))
 #define BARRIER() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)
 #define GROUP_ID(d) ((int)get_group_id(d))
 #define NUM_GROUPS(d) ((int)get_num_groups(d))

@@ -1,8 +1,11 @@
 /* OpenCL spelling of the tensor-core primitives. OpenCL C has no tensor-core instructions: the copies are
  * plain 16-byte moves and the m16n8k16 fragment contract of mma.sync is emulated through local memory, so
  * CI runs the very tile, fragment and epilogue code that the CUDA rendering runs on tensor cores. It is a
- * checking path, not a fast one; the OpenCL default is the SIMT loop. */
-#define USE_WGMMA 0
+ * checking path, not a fast one; the OpenCL default is the SIMT loop. wgmma is emulated from its shared-memory
+ * descriptors with the 128-byte swizzle applied to the address (bits [4:6] ^= bits [7:9]), with addresses
+ * relative to the kernel's arena, so the swizzled tile layout, the descriptor arithmetic per k step and
+ * warpgroup, and the accumulator layout the epilogue reads are all checked against each other. */
+#define USE_WGMMA ${(gemm == "wgmma")?then(1, 0)}
 #define SHARED_ARENA(name, bytes) __local uchar name[bytes] __attribute__((aligned(16)))
 #define ALIGN_SHARED(p, a) (p)
 #define MMA_SCRATCH_DECL __local float mma_scratch[GEMM_THREADS / 32][16 * 16 + 16 * 8];
@@ -17,14 +20,17 @@ DEVICE_FN void copy16(__local ushort* dst, __global const act_t* src, int ok) {
     else *(__local uint4*)dst = (uint4)(0u);
 }
 
-/* The lower (hi = 0) or upper 16-bit element of a fragment register, as the PTX ISA packs them. */
-DEVICE_FN float frag_elem(uint v, int hi) {
-    ushort u = (ushort)(hi ? v >> 16 : v & 0xffffu);
+DEVICE_FN float elem16(ushort u) {
 <#if dtype == "bf16">
     return as_float((uint)u << 16);
 <#else>
     return vload_half(0, (const __private half*)&u);
 </#if>
+}
+
+/* The lower (hi = 0) or upper 16-bit element of a fragment register, as the PTX ISA packs them. */
+DEVICE_FN float frag_elem(uint v, int hi) {
+    return elem16((ushort)(hi ? v >> 16 : v & 0xffffu));
 }
 
 /* c += a * b for one warp (32 consecutive work-items): every lane scatters its A (rows g, g+8; columns 2t,
@@ -51,3 +57,34 @@ DEVICE_FN void mma_16816(float* c, const uint* a, const uint* b, __local float* 
         }
     barrier(CLK_LOCAL_MEM_FENCE);
 }
+<#if gemm == "wgmma">
+
+#define WGMMA_PARAMS , __local const uchar* arena, int tid
+#define WGMMA_ARGS , arena, tid
+#define WGMMA_CALL_ARGS , smem_raw, tid
+#define WGMMA_ADDR(p) ((uint)((size_t)(p) - (size_t)arena))
+#define WGMMA_FENCE()
+#define WGMMA_COMMIT_WAIT()
+
+/* Element (row, k) of a K-major operand whose descriptor is `desc`: rows of 128 bytes, 8-row groups SBO apart. */
+DEVICE_FN float desc_elem(__local const uchar* arena, ulong desc, int row, int k) {
+    uint addr = (uint)((desc & 0x3FFFul) << 4) + (uint)(row >> 3) * (uint)(((desc >> 32) & 0x3FFFul) << 4) + (uint)(row & 7) * 128u + 2u * k;
+    addr ^= ((addr >> 7) & 7u) << 4;
+    return elem16(*(__local const ushort*)(arena + addr));
+}
+<#list wgmmaN as n>
+
+/* d[64 x ${n}] += A (64 x 16) * B (${n} x 16)^T for one warpgroup; thread (warp w, lane 4g + t) owns rows
+ * 16w + g and 16w + g + 8, columns 8j + 2t and 8j + 2t + 1: d[4j + 2h + q]. */
+DEVICE_FN void wgmma_m64n${n}(float* d, ulong a, ulong b, __local const uchar* arena, int tid) {
+    const int w = (tid & 127) >> 5, g = (tid & 31) >> 2, t = tid & 3;
+    for (int j = 0; j < ${n} / 8; ++j)
+        for (int h = 0; h < 2; ++h)
+            for (int q = 0; q < 2; ++q) {
+                float s = d[4 * j + 2 * h + q];
+                for (int k = 0; k < 16; ++k) s += desc_elem(arena, a, 16 * w + g + 8 * h, k) * desc_elem(arena, b, 8 * j + 2 * t + q, k);
+                d[4 * j + 2 * h + q] = s;
+            }
+}
+</#list>
+</#if>
