@@ -23,8 +23,13 @@ import java.util.*;
 public final class LayerBench {
     private LayerBench() {}
 
+    /**
+     * One token count. {@code gemmWeightBandwidth}: touched expert weight bytes over the two GroupGEMMs' time, as a
+     * fraction of the copy bandwidth (what decode should approach); {@code gemmComputeFraction}: their useful FLOPs
+     * over their time, as a fraction of the compute peak they run on (what prefill should approach).
+     */
     public record Row(int tokens, int expertsTouched, double totalMs, Map<String, Double> kernelMs, double bytes, double flops,
-                      double floorMs, double floorFraction, String bound) {}
+                      double floorMs, double floorFraction, String bound, double gemmWeightBandwidth, double gemmComputeFraction) {}
 
     public record Report(String device, String backend, String layer, String dtype, String date, Map<String, Object> params, Floors floors, List<Row> rows) {}
 
@@ -74,11 +79,14 @@ public final class LayerBench {
             double bytes = bytes(plan, t, touched, last.i("num_tokens_post_padded")[0]);
             double flops = flops(plan, t);
             double totalMs = Timing.median(totals) / 1e6;
-            double floorMs = floors.floorSeconds(bytes, flops) * 1e3;
+            boolean tc = plan.params().gemm().tensorCores();
+            double floorMs = floors.floorSeconds(bytes, flops, tc) * 1e3;
             Map<String, Double> kms = new LinkedHashMap<>();
             per.forEach((k, v) -> kms.put(k, Timing.median(v) / 1e6));
-            String bound = bytes / floors.bandwidthBytesPerSec() >= flops / floors.fp32FlopsPerSec() ? "memory" : "compute";
-            rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound));
+            String bound = bytes / floors.bandwidthBytesPerSec() >= flops / floors.computePeak(tc) ? "memory" : "compute";
+            double gemmS = (kms.getOrDefault("moe_group_gemm_1", 0.0) + kms.getOrDefault("moe_group_gemm_2", 0.0)) / 1e3;
+            rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound,
+                    weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc)));
         }
         return new Report(s.describe(), s.backend(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().asMap(), floors, rows);
     }
@@ -91,11 +99,25 @@ public final class LayerBench {
         return e.size();
     }
 
+    /** Bytes of the touched experts' w13 and w2. */
+    static double weightBytes(KernelPlan plan, int touched) {
+        MoeLayerSpec s = plan.spec();
+        double h = s.hidden(), i = s.intermediate(), n1 = s.activation().gemm1Width(s.intermediate());
+        return touched * (n1 * h + h * i) * s.dtype().bytes();
+    }
+
+    /** Useful FLOPs of the two GroupGEMMs (real rows only). */
+    static double gemmFlops(KernelPlan plan, int t) {
+        MoeLayerSpec s = plan.spec();
+        double h = s.hidden(), i = s.intermediate(), n1 = s.activation().gemm1Width(s.intermediate());
+        return 2.0 * t * s.slotsPerToken() * (n1 * h + h * i);
+    }
+
     /** Bytes that must cross memory at least once: touched expert weights, activations, router, intermediates written and read. */
     static double bytes(KernelPlan plan, int t, int touched, int padded) {
         MoeLayerSpec s = plan.spec();
-        double a = s.dtype().bytes(), h = s.hidden(), i = s.intermediate(), n1 = s.activation().gemm1Width(s.intermediate());
-        double weights = touched * (n1 * h + h * i) * a;
+        double a = s.dtype().bytes(), h = s.hidden(), i = s.intermediate();
+        double weights = weightBytes(plan, touched);
         double router = plan.routerRows() * h * a;
         double acts = 2.0 * t * h * a;
         double inter = 2.0 * padded * i * a + 2.0 * padded * h * 4;
@@ -105,8 +127,7 @@ public final class LayerBench {
     /** Useful FLOPs: router GEMM plus both expert GEMMs over real (unpadded) rows. */
     static double flops(KernelPlan plan, int t) {
         MoeLayerSpec s = plan.spec();
-        double h = s.hidden(), i = s.intermediate(), n1 = s.activation().gemm1Width(s.intermediate());
-        return 2.0 * t * plan.routerRows() * h + 2.0 * t * s.slotsPerToken() * (n1 * h + h * i);
+        return 2.0 * t * plan.routerRows() * s.hidden() + gemmFlops(plan, t);
     }
 
     private static float[] random(SplittableRandom r, int n, double scale) {

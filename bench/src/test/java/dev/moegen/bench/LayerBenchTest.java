@@ -21,7 +21,10 @@ class LayerBenchTest {
         assertTrue(LayerBench.bytes(plan, 1, 2, 32) < weights * 1.01);
         assertEquals(2.0 * 8 * 4096 + 2.0 * 2 * 3 * 14336 * 4096, LayerBench.flops(plan, 1));
         assertEquals(3, Timing.median(new long[] {9, 1, 3}));
-        assertEquals(new Floors(2e9, 1e9, 1).floorSeconds(4e9, 1e9), 2.0);
+        assertEquals(2.0, new Floors(2e9, 1e9, 0, "none", 1).floorSeconds(4e9, 1e9, true));
+        assertEquals(4.0, new Floors(2e9, 1e9, 0, "none", 1).floorSeconds(1e9, 4e9, true), "no tensor peak measured: the fp32 peak bounds");
+        assertEquals(0.5, new Floors(2e9, 1e9, 8e9, "wgmma bf16", 1).floorSeconds(1e9, 4e9, true));
+        assertEquals(4.0, new Floors(2e9, 1e9, 8e9, "wgmma bf16", 1).floorSeconds(1e9, 4e9, false));
     }
 
     @Test

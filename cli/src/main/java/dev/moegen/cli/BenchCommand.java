@@ -40,15 +40,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         var o = cmd.commandLine().getOut();
         o.printf("layer %s  %s  device %s: %s%nparams %s%n", r.layer(), r.dtype(), r.backend(), r.device(), r.params());
-        o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s%n",
-                r.floors().bandwidthBytesPerSec() / 1e9, r.floors().copyBytes() >> 20, r.floors().fp32FlopsPerSec() / 1e9);
+        o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s, tensor cores (%s) %.1f GFLOP/s%n",
+                r.floors().bandwidthBytesPerSec() / 1e9, r.floors().copyBytes() >> 20, r.floors().fp32FlopsPerSec() / 1e9,
+                r.floors().tensorKind(), r.floors().tensorFlopsPerSec() / 1e9);
         List<List<String>> rows = new ArrayList<>();
         for (var row : r.rows())
             rows.add(List.of("" + row.tokens(), "" + row.expertsTouched(), String.format("%.3f", row.totalMs()),
                     String.format("%.3f", row.kernelMs().getOrDefault("moe_group_gemm_1", 0.0)), String.format("%.3f", row.kernelMs().getOrDefault("moe_group_gemm_2", 0.0)),
                     String.format("%.2f", row.bytes() / 1e6), String.format("%.3f", row.flops() / 1e9), String.format("%.3f", row.floorMs()),
-                    String.format("%.1f%%", 100 * row.floorFraction()), row.bound()));
-        o.println(Table.render(List.of("T", "experts hit", "total ms", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound"), rows));
+                    String.format("%.1f%%", 100 * row.floorFraction()), row.bound(),
+                    String.format("%.1f%%", 100 * row.gemmWeightBandwidth()), String.format("%.1f%%", 100 * row.gemmComputeFraction())));
+        o.println(Table.render(List.of("T", "experts hit", "total ms", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound",
+                "gemm weights/BW", "gemm FLOP/peak"), rows));
         if (out != null) {
             AtomicFiles.file(out, tmp -> SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.toFile(), r));
             o.println("wrote " + out.toAbsolutePath());

@@ -20,14 +20,19 @@ class BenchSourceTest {
         GeneratedSource cl = SourceEmitter.emitBench(Backend.OPENCL, 1024, 256, DType.BF16);
         GeneratedSource cu = SourceEmitter.emitBench(Backend.CUDA, 1024, 256, DType.BF16);
         String marker = "/* bf16 <-> fp32";
-        assertEquals(cl.text().substring(cl.text().indexOf(marker)), cu.text().substring(cu.text().indexOf(marker)));
+        String tc = "\n/* Tensor-core peaks";
+        assertFalse(cl.text().contains(tc), "tensor-core peaks are CUDA only");
+        assertEquals(cl.text().substring(cl.text().indexOf(marker)), cu.text().substring(cu.text().indexOf(marker), cu.text().indexOf(tc)));
         var nvcc = Nvcc.find();
         if (System.getenv("CI") != null) assertTrue(nvcc.isPresent());
         assumeTrue(nvcc.isPresent());
         Path f = dir.resolve(cu.fileName());
         Files.writeString(f, cu.text());
-        var r = nvcc.get().compile(f, dir, List.of("sm_90a"));
-        assertEquals(4, r.report().kernels().size(), r.log());
+        var r = nvcc.get().compile(f, dir, List.of("sm_80", "sm_90a"));
+        assertEquals(12, r.report().kernels().size(), r.log());
         assertTrue(r.report().kernels().stream().noneMatch(k -> k.spills()), r.log());
+        assertEquals(List.of(), r.report().warnings(), "no wgmma serialisation");
+        assertTrue(Files.readString(r.ptx().get(0)).contains("mma.sync.aligned.m16n8k16"));
+        assertTrue(Files.readString(r.ptx().get(1)).contains("wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16"));
     }
 }

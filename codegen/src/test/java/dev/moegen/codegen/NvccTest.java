@@ -51,7 +51,7 @@ class NvccTest {
             for (ResourceUsage k : ks) {
                 assertFalse(k.spills(), arch + " " + k);
                 assertTrue(k.registers() <= 128, arch + " " + k);
-                if (k.kernel().startsWith("moe_group_gemm")) assertEquals(0, k.stackBytes(), arch + " " + k);
+                if (k.kernel().startsWith("moe_group_gemm") || k.kernel().equals("moe_gating")) assertEquals(0, k.stackBytes(), arch + " " + k);
             }
         }
         assertEquals(List.of(), r.report().warnings(), "ptxas warnings");
@@ -62,6 +62,7 @@ class NvccTest {
             assertTrue(entry(sm90a, gemm).contains("wgmma.mma_async.sync.aligned.m64n"), "sm_90a " + gemm);
             assertFalse(entry(sm90a, gemm).contains("mma.sync"), "sm_90a " + gemm + " is all wgmma");
         }
+        for (String ptx : List.of(sm80, sm90a)) assertTrue(entry(ptx, "moe_gating").contains("shfl.sync.bfly"), "one warp per token, shuffle reductions");
         for (Path c : r.cubins()) assertTrue(Files.size(c) > 1000, c.toString());
     }
 

@@ -88,6 +88,9 @@ public final class SourceEmitter {
         m.put("dtype", dtype.id());
         m.put("groups", groups);
         m.put("wg", wg);
+        m.put("gemm", "wgmma"); // the CUDA tensor-core header: mma.sync everywhere, wgmma m64n256 on sm_90a
+        m.put("mmaType", dtype == dev.moegen.dsl.types.DType.FP16 ? "f16" : "bf16");
+        m.put("wgmmaN", List.of(256));
         StringWriter out = new StringWriter();
         try {
             CFG.getTemplate("bench_program.ftl").process(m, out);

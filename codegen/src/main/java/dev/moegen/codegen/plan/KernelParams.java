@@ -64,12 +64,14 @@ public record KernelParams(Gemm gemm, int blockM, int blockN, int blockK, int wa
      * device. CUDA with bf16/fp16: tensor cores, 64×64 tiles (the gated B tile is 128 rows: gate and up
      * together, one wgmma n=128), K depth 64 in 3 stages (83 KiB), 4 warps stacked along M (one warpgroup),
      * GROUP_M 8 so eight row tiles share each weight tile from L2, and split-K 4 for T ≤ 32, where GroupGEMM
-     * 2 otherwise has too few tiles to stream the weights at full bandwidth. Gating and scan groups are the
-     * next power of two ≥ E (32…256); chunks of 64 assignments keep the count matrix small.
+     * 2 otherwise has too few tiles to stream the weights at full bandwidth. Gating: one warp per token on
+     * CUDA (shuffle reductions), else the next power of two ≥ E (32…256); the scan group likewise covers the
+     * experts; chunks of 64 assignments keep the count matrix small.
      */
     public static KernelParams heuristic(MoeLayerSpec s, Target target) {
-        int gate = clampPow2(s.experts(), 32, 256), scan = clampPow2(s.totalExperts(), 32, 256);
-        if (target.backend() == dev.moegen.codegen.Backend.CUDA && tensorCoreShape(s).isEmpty()) {
+        boolean cuda = target.backend() == dev.moegen.codegen.Backend.CUDA;
+        int gate = cuda ? 32 : clampPow2(s.experts(), 32, 256), scan = clampPow2(s.totalExperts(), 32, 256);
+        if (cuda && tensorCoreShape(s).isEmpty()) {
             Gemm g = target.hasWgmma() ? Gemm.WGMMA : Gemm.MMA;
             return new KernelParams(g, 64, 64, 64, 4, 1, 3, 8, 4, 32, gate, scan, 64);
         }

@@ -8,6 +8,14 @@
 #define BENCH_GROUPS ${groups}
 #define BENCH_WG ${wg}
 
+<#if backend == "cuda">
+<#include "cuda/tensor_core.ftl">
+<#include "common/wgmma_desc.ftl">
+</#if>
+
 <#include "common/convert.ftl">
 
 <#include "common/bench.ftl">
+<#if backend == "cuda">
+<#include "cuda/bench_tc.ftl">
+</#if>

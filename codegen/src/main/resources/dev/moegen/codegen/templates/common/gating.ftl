@@ -1,14 +1,44 @@
 /*
- * Fused gating, one work-group per token: scores (softmax | sigmoid), selection scores (+ correction
+ * Fused gating, one work-group per token (one warp on CUDA, with shuffle reductions): scores (softmax | sigmoid), selection scores (+ correction
  * bias), grouped top-k (group score = sum of the group's top-2), top-k by repeated arg-max (ties to the
  * lower expert), weights from the unbiased scores, renormalise, routed scaling, shared-expert slots.
  */
-DEVICE_FN void argmax_reduce(LOCAL_PTR float* rv, LOCAL_PTR int* ri, int lid) {
+#if WARP_REDUCE
+/* One warp per token: butterfly shuffles leave every lane with the same (bitwise) result, no shared memory. */
+DEVICE_FN void group_argmax(float* v, int* i, LOCAL_PTR float* rv, LOCAL_PTR int* ri, int lid) {
+    for (int s = 16; s > 0; s >>= 1) {
+        const float w = SHFL_XOR(*v, s);
+        const int j = SHFL_XOR(*i, s);
+        if (better(w, j, *v, *i)) { *v = w; *i = j; }
+    }
+}
+
+DEVICE_FN float group_sum(float v, LOCAL_PTR float* rv, int lid) {
+    for (int s = 16; s > 0; s >>= 1) v += SHFL_XOR(v, s);
+    return v;
+}
+#else
+/* Work-group trees through local memory; every work-item gets the result. */
+DEVICE_FN void group_argmax(float* v, int* i, LOCAL_PTR float* rv, LOCAL_PTR int* ri, int lid) {
+    rv[lid] = *v; ri[lid] = *i;
+    BARRIER();
     for (int s = GATE_WG / 2; s > 0; s >>= 1) {
         if (lid < s && better(rv[lid + s], ri[lid + s], rv[lid], ri[lid])) { rv[lid] = rv[lid + s]; ri[lid] = ri[lid + s]; }
         BARRIER();
     }
+    *v = rv[0]; *i = ri[0];
+    BARRIER();
 }
+
+DEVICE_FN float group_sum(float v, LOCAL_PTR float* rv, int lid) {
+    rv[lid] = v;
+    BARRIER();
+    for (int s = GATE_WG / 2; s > 0; s >>= 1) { if (lid < s) rv[lid] += rv[lid + s]; BARRIER(); }
+    v = rv[0];
+    BARRIER();
+    return v;
+}
+#endif
 
 KERNEL void moe_gating(GLOBAL const float* logits,<#if correctionBias> GLOBAL const float* e_score_correction_bias,</#if>
                        GLOBAL int* topk_ids, GLOBAL float* topk_weights, int T) {
@@ -17,24 +47,21 @@ KERNEL void moe_gating(GLOBAL const float* logits,<#if correctionBias> GLOBAL co
     SHARED float rv[GATE_WG];
     SHARED int ri[GATE_WG];
     SHARED int s_pick[TOP_K];
+<#if grouped>
+    SHARED float s_group[N_GROUP];
+    SHARED int s_keep[N_GROUP];
+</#if>
     const int t = GROUP_ID(0), lid = LOCAL_ID(0);
     if (t >= T) return;
     GLOBAL const float* lg = logits + (idx_t)t * ROUTER_ROWS;
 <#if scoring == "softmax">
     float m = -INFINITY;
+    int m_at = 0;
     for (int e = lid; e < EXPERTS; e += GATE_WG) m = fmax(m, lg[e]);
-    rv[lid] = m; ri[lid] = 0;
-    BARRIER();
-    argmax_reduce(rv, ri, lid);
-    m = rv[0];
-    BARRIER();
+    group_argmax(&m, &m_at, rv, ri, lid);
     float sum = 0.0f;
     for (int e = lid; e < EXPERTS; e += GATE_WG) { float v = exp(lg[e] - m); s_score[e] = v; sum += v; }
-    rv[lid] = sum;
-    BARRIER();
-    for (int s = GATE_WG / 2; s > 0; s >>= 1) { if (lid < s) rv[lid] += rv[lid + s]; BARRIER(); }
-    const float inv = 1.0f / rv[0];
-    BARRIER();
+    const float inv = 1.0f / group_sum(sum, rv, lid);
     for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] *= inv;
 <#else>
     for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] = sigmoidf_(lg[e]);
@@ -43,33 +70,30 @@ KERNEL void moe_gating(GLOBAL const float* logits,<#if correctionBias> GLOBAL co
         s_sel[e] = s_score[e]<#if correctionBias> + e_score_correction_bias[e]</#if>;
     BARRIER();
 <#if grouped>
-    /* Group scores by one work-item (N_GROUP is small); then keep the best TOPK_GROUP groups. */
-    if (lid == 0) {
-        float gs[N_GROUP];
-        for (int g = 0; g < N_GROUP; ++g) {
-            float b1 = -INFINITY, b2 = -INFINITY;
-            int i1 = -1;
-            for (int j = 0; j < PER_GROUP; ++j) { float v = s_sel[g * PER_GROUP + j]; if (v > b1) { b2 = b1; b1 = v; i1 = j; } else if (v > b2) b2 = v; }
-            gs[g] = b1 + b2;
-        }
-        int keep[N_GROUP];
-        for (int g = 0; g < N_GROUP; ++g) keep[g] = 0;
+    /* Group scores (sum of each group's top 2) in parallel; one work-item keeps the best TOPK_GROUP groups;
+     * experts of the other groups drop out. Shared arrays, not per-thread ones: no stack frame. */
+    for (int g = lid; g < N_GROUP; g += GATE_WG) {
+        float b1 = -INFINITY, b2 = -INFINITY;
+        for (int j = 0; j < PER_GROUP; ++j) { float v = s_sel[g * PER_GROUP + j]; if (v > b1) { b2 = b1; b1 = v; } else if (v > b2) b2 = v; }
+        s_group[g] = b1 + b2;
+        s_keep[g] = 0;
+    }
+    BARRIER();
+    if (lid == 0)
         for (int k = 0; k < TOPK_GROUP; ++k) {
             int bi = -1; float bv = -INFINITY;
-            for (int g = 0; g < N_GROUP; ++g) if (!keep[g] && (bi < 0 || better(gs[g], g, bv, bi))) { bv = gs[g]; bi = g; }
-            keep[bi] = 1;
+            for (int g = 0; g < N_GROUP; ++g) if (!s_keep[g] && (bi < 0 || better(s_group[g], g, bv, bi))) { bv = s_group[g]; bi = g; }
+            s_keep[bi] = 1;
         }
-        for (int g = 0; g < N_GROUP; ++g) if (!keep[g]) for (int j = 0; j < PER_GROUP; ++j) s_sel[g * PER_GROUP + j] = -INFINITY;
-    }
+    BARRIER();
+    for (int e = lid; e < EXPERTS; e += GATE_WG) if (!s_keep[e / PER_GROUP]) s_sel[e] = -INFINITY;
     BARRIER();
 </#if>
     for (int k = 0; k < TOP_K; ++k) {
         float bv = -INFINITY; int bi = EXPERTS;
         for (int e = lid; e < EXPERTS; e += GATE_WG) if (better(s_sel[e], e, bv, bi)) { bv = s_sel[e]; bi = e; }
-        rv[lid] = bv; ri[lid] = bi;
-        BARRIER();
-        argmax_reduce(rv, ri, lid);
-        if (lid == 0) { s_pick[k] = ri[0]; s_sel[ri[0]] = -INFINITY; }
+        group_argmax(&bv, &bi, rv, ri, lid);
+        if (lid == 0) { s_pick[k] = bi; s_sel[bi] = -INFINITY; }
         BARRIER();
     }
     if (lid == 0) {

@@ -30,11 +30,7 @@ DEVICE_FN int tile_offset(int r, int c, int rows) {
 #define TILE_ELEMS(rows) ((rows) * (USE_WGMMA ? BLOCK_K : TILE_STRIDE))
 #if USE_WGMMA
 
-/* wgmma shared-memory descriptor of a K-major tile with 128-byte rows and 128-byte swizzle: start address,
- * leading offset 16 B (unused when swizzled), stride 1 KiB between 8-row core-matrix groups. */
-DEVICE_FN ulong wgmma_desc(uint addr) {
-    return (ulong)((addr & 0x3FFFFu) >> 4) | (1ul << 16) | (64ul << 32) | (1ul << 62);
-}
+<#include "wgmma_desc.ftl">
 <#list wgmmaTiles as t>
 
 /* One BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 steps of m64n${t.n}k16 (a: this warpgroup's 64 rows), then wait. */

@@ -23,3 +23,6 @@ typedef long long idx_t;
 typedef __half half_t;
 #define LOAD_HALF(p, i) __half2float((p)[i])
 #define STORE_HALF(p, i, v) ((p)[i] = __float2half_rn(v))
+/* A gating group of exactly one warp reduces with shuffles instead of shared-memory trees. */
+#define WARP_REDUCE (GATE_WG == 32)
+#define SHFL_XOR(v, s) __shfl_xor_sync(0xffffffffu, (v), (s))

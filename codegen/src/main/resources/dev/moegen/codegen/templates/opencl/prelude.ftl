@@ -17,3 +17,5 @@ typedef long idx_t;
 typedef half half_t;
 #define LOAD_HALF(p, i) vload_half((i), (p))
 #define STORE_HALF(p, i, v) vstore_half_rte((v), (i), (p))
+/* Sub-group shuffles are optional in OpenCL 1.2: gating reduces through local memory. */
+#define WARP_REDUCE 0
