@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# One call on a lent GPU machine (see the README, "On a GPU"): devices, every preset verified
-# through the CUDA backend, then issue 4's benchmark shapes with floors measured in the same run.
-# Runs from the self-contained bundle (bin/bundle, carried as dist/moegen): no JDK or Maven there.
-# Writes everything under $OUT (default ./gpu-out).
+# One call on a lent GPU machine (see the README, "On a GPU"): devices; the tensor-core SASS check; every
+# preset verified through the CUDA backend with the device's default GroupGEMM (wgmma on sm_90a), then the
+# mma.sync and SIMT loops on two presets so a failure points at one loop; then issue 4's benchmark shapes
+# with floors measured in the same run. Runs from the self-contained bundle (bin/bundle, carried as
+# dist/moegen): no JDK or Maven there. Writes everything under $OUT (default ./gpu-out).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=${OUT:-gpu-out}
@@ -12,12 +13,33 @@ m=dist/moegen/moegen
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; date -u; } > "$out/device.txt" 2>&1
 $m devices | tee -a "$out/device.txt"
 status=0
+
+# SASS: the tensor-core instructions the PTX promises (cuobjdump exists on GPU machines only)
+if $m generate --backend cuda --preset qwen3-30b-a3b --out "$out/generated" > "$out/generate.txt" 2>&1 && command -v cuobjdump > /dev/null; then
+  for c in "$out"/generated/*.cubin; do
+    cuobjdump -sass "$c" > "$c.sass" 2>&1
+    echo "$(basename "$c"): HGMMA $(grep -c HGMMA "$c.sass"), HMMA $(grep -c HMMA "$c.sass")" | tee -a "$out/sass.txt"
+  done
+else
+  echo "no SASS check (generate failed or no cuobjdump)" | tee -a "$out/sass.txt"
+fi
+
 for p in $($m presets | awk 'NR>2 {print $1}'); do
   $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 > "$out/verify-$p.txt" 2>&1 || status=1
-  tail -1 "$out/verify-$p.txt"
+  echo "$p: $(tail -1 "$out/verify-$p.txt")"
 done
+for g in mma simt; do
+  for p in qwen3-30b-a3b deepseek-v3; do
+    $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param gemm=$g,block_m=64,warps_m=4,warps_n=1,stages=3 \
+      > "$out/verify-$p-$g.txt" 2>&1 || status=1
+    echo "$p gemm=$g: $(tail -1 "$out/verify-$p-$g.txt")"
+  done
+done
+
 $m bench --backend cuda --spec bench/specs/mixtral-8x7b-tp2.yaml --tokens 1,16,128,1024,4096 --reps 10 \
   --out "$out/bench-mixtral-8x7b-tp2.json" | tee "$out/bench-mixtral-8x7b-tp2.txt" || status=1
 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --reps 10 \
   --out "$out/bench-qwen3-30b-a3b.json" | tee "$out/bench-qwen3-30b-a3b.txt" || status=1
+$m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,128,4096 --reps 10 --param gemm=mma \
+  --out "$out/bench-qwen3-30b-a3b-mma.json" | tee "$out/bench-qwen3-30b-a3b-mma.txt" || status=1
 exit $status
