@@ -62,7 +62,11 @@ class NvccTest {
             assertTrue(entry(sm90a, gemm).contains("wgmma.mma_async.sync.aligned.m64n"), "sm_90a " + gemm);
             assertFalse(entry(sm90a, gemm).contains("mma.sync"), "sm_90a " + gemm + " is all wgmma");
         }
-        for (String ptx : List.of(sm80, sm90a)) assertTrue(entry(ptx, "moe_gating").contains("shfl.sync.bfly"), "one warp per token, shuffle reductions");
+        for (String ptx : List.of(sm80, sm90a)) {
+            assertTrue(entry(ptx, "moe_gating").contains("shfl.sync.bfly"), "one warp per token, shuffle reductions");
+            if (plan.combineVector() == 4) assertTrue(entry(ptx, "moe_combine").contains(".v4.f32"), "16-byte combine loads");
+            if (plan.routerRows() % 4 == 0 && plan.spec().experts() % 4 == 0) assertTrue(entry(ptx, "moe_gating").contains(".v4.f32"), "16-byte logits loads");
+        }
         for (Path c : r.cubins()) assertTrue(Files.size(c) > 1000, c.toString());
     }
 

@@ -54,6 +54,8 @@ public final class SourceEmitter {
         m.put("defines", defines(plan));
         m.put("dtype", s.dtype().id());
         m.put("gemm", plan.params().gemm().id());
+        m.put("logitsVec4", plan.routerRows() % 4 == 0 && s.experts() % 4 == 0);
+        m.put("combineVec", plan.combineVector());
         m.put("mmaType", s.dtype() == dev.moegen.dsl.types.DType.FP16 ? "f16" : "bf16");
         int n1 = plan.params().bRows(s.activation().gated()), n2 = plan.params().bRows(false);
         m.put("wgmmaN", n1 == n2 ? List.of(n1) : List.of(n1, n2));
@@ -119,6 +121,7 @@ public final class SourceEmitter {
         for (String k : List.of("BLOCK_M", "BLOCK_N", "BLOCK_K", "WARPS_M", "WARPS_N", "STAGES", "GROUP_M", "GATE_WG", "SCAN_WG", "ALIGN_CHUNK"))
             d.put(k, p.asMap().get(k));
         d.put("GEMM_THREADS", p.gemmThreads());
+        d.put("COMBINE_VEC", plan.combineVector());
         if (p.gemm().tensorCores()) {
             d.put("GEMM1_ROWS_OFFSET", p.rowTableOffset(gated));
             d.put("GEMM1_SMEM_BYTES", p.sharedBytes(gated));

@@ -17,6 +17,6 @@ public enum Geometry {
     GEMM1_TILES,
     /** same, N = hidden, and a third grid axis of K slices (split-K) */
     GEMM2_TILES,
-    /** one work-item per (token, hidden column) */
+    /** one work-item per (token, group of {@link KernelPlan#combineVector} hidden columns) */
     TOKEN_HIDDEN
 }

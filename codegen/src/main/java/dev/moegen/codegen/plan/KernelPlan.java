@@ -67,6 +67,11 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
         };
     }
 
+    /** Hidden columns per combine work-item: 4 (16-byte loads) when rows allow it. */
+    public int combineVector() {
+        return spec.hidden() % 4 == 0 ? 4 : 1;
+    }
+
     /** Elements to allocate so every T ≤ {@code maxTokens} fits (split-K makes expert_out larger for small T). */
     public long capacityElements(String buffer, long maxTokens) {
         long n = elements(buffer, maxTokens);
@@ -83,7 +88,7 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
             case SINGLE_GROUP -> new Launch(new long[] {p.scanWg()}, new long[] {p.scanWg()});
             case GEMM1_TILES -> tiles(spec.intermediate(), tokens, 1, spec.activation().gated());
             case GEMM2_TILES -> tiles(spec.hidden(), tokens, params.splits(tokens), false);
-            case TOKEN_HIDDEN -> linear(Math.multiplyExact(tokens, spec.hidden()));
+            case TOKEN_HIDDEN -> linear(Math.multiplyExact(tokens, spec.hidden() / combineVector()));
         };
     }
 

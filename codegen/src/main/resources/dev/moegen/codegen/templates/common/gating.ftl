@@ -54,17 +54,27 @@ KERNEL void moe_gating(GLOBAL const float* logits,<#if correctionBias> GLOBAL co
     const int t = GROUP_ID(0), lid = LOCAL_ID(0);
     if (t >= T) return;
     GLOBAL const float* lg = logits + (idx_t)t * ROUTER_ROWS;
+    /* the logits row into shared memory once<#if logitsVec4>, 16 bytes per load</#if>; every pass below reads it there */
+<#if logitsVec4>
+    for (int e4 = lid; e4 < EXPERTS / 4; e4 += GATE_WG) {
+        const float4 v = LOAD_FLOAT4(lg, e4);
+        s_score[4 * e4] = v.x; s_score[4 * e4 + 1] = v.y; s_score[4 * e4 + 2] = v.z; s_score[4 * e4 + 3] = v.w;
+    }
+<#else>
+    for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] = lg[e];
+</#if>
+    BARRIER();
 <#if scoring == "softmax">
     float m = -INFINITY;
     int m_at = 0;
-    for (int e = lid; e < EXPERTS; e += GATE_WG) m = fmax(m, lg[e]);
+    for (int e = lid; e < EXPERTS; e += GATE_WG) m = fmax(m, s_score[e]);
     group_argmax(&m, &m_at, rv, ri, lid);
     float sum = 0.0f;
-    for (int e = lid; e < EXPERTS; e += GATE_WG) { float v = exp(lg[e] - m); s_score[e] = v; sum += v; }
+    for (int e = lid; e < EXPERTS; e += GATE_WG) { float v = exp(s_score[e] - m); s_score[e] = v; sum += v; }
     const float inv = 1.0f / group_sum(sum, rv, lid);
     for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] *= inv;
 <#else>
-    for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] = sigmoidf_(lg[e]);
+    for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] = sigmoidf_(s_score[e]);
 </#if>
     for (int e = lid; e < EXPERTS; e += GATE_WG)
         s_sel[e] = s_score[e]<#if correctionBias> + e_score_correction_bias[e]</#if>;

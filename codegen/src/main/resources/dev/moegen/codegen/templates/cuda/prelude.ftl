@@ -11,6 +11,7 @@
 #define LOCAL_ID(d) ((int)((d) == 0 ? threadIdx.x : (d) == 1 ? threadIdx.y : threadIdx.z))
 #define GLOBAL_ID(d) ((long long)((d) == 0 ? (long long)blockIdx.x * blockDim.x + threadIdx.x \
                      : (d) == 1 ? (long long)blockIdx.y * blockDim.y + threadIdx.y : (long long)blockIdx.z * blockDim.z + threadIdx.z))
+#define LOAD_FLOAT4(p, i) (((const float4*)(p))[i])
 #define AS_FLOAT(u) __uint_as_float(u)
 #define AS_UINT(f) __float_as_uint(f)
 #ifndef INFINITY

@@ -10,6 +10,7 @@
 #define NUM_GROUPS(d) ((int)get_num_groups(d))
 #define LOCAL_ID(d) ((int)get_local_id(d))
 #define GLOBAL_ID(d) ((long)get_global_id(d))
+#define LOAD_FLOAT4(p, i) vload4((i), (p))
 #define AS_FLOAT(u) as_float(u)
 #define AS_UINT(f) as_uint(f)
 typedef long idx_t;
