@@ -29,26 +29,27 @@ public record Floors(double bandwidthBytesPerSec, double fp32FlopsPerSec, double
         DeviceSession.Buffer src4 = s.alloc(n4 * 16), dst4 = s.alloc(n4 * 16), out = s.alloc((long) GROUPS * WG * 4);
         s.fill(src4, (byte) 0, n4 * 16);
         long copyNs = Timing.medianNanos(1, reps, () -> s.launch(k.get("moe_bench_copy"), "moe_bench_copy", List.of(src4, dst4, (int) n4), grid));
-        double fma = rate(s, k.get("moe_bench_fma"), "moe_bench_fma", out, true, reps, 2.0 * 8 * GROUPS * WG);
+        double fma = rate(s, k.get("moe_bench_fma"), "moe_bench_fma", it -> List.of(out, it, 1.0f), reps, 2.0 * 8 * GROUPS * WG);
         double tensor = 0;
         String kind = "none";
         if (cuda && s.target().hasWgmma()) {
-            tensor = rate(s, k.get("moe_bench_wgmma"), "moe_bench_wgmma", out, false, reps, 4 * 2.0 * 64 * 256 * 16 * GROUPS * (WG / 128));
+            tensor = rate(s, k.get("moe_bench_wgmma"), "moe_bench_wgmma", it -> List.of(out, it), reps, 4 * 2.0 * 64 * 256 * 16 * GROUPS * (WG / 128));
             kind = "wgmma bf16";
         } else if (cuda) {
-            tensor = rate(s, k.get("moe_bench_mma"), "moe_bench_mma", out, false, reps, 8 * 2.0 * 16 * 8 * 16 * GROUPS * (WG / 32));
+            tensor = rate(s, k.get("moe_bench_mma"), "moe_bench_mma", it -> List.of(out, it), reps, 8 * 2.0 * 16 * 8 * 16 * GROUPS * (WG / 32));
             kind = "mma.sync bf16";
         }
         return new Floors(2.0 * n4 * 16 / (copyNs * 1e-9), fma, tensor, kind, n4 * 16);
     }
 
-    /** FLOP/s of a peak kernel doing {@code flopsPerIter} per iteration; iterations grow until a run takes ≥ 20 ms. */
-    private static double rate(DeviceSession s, DeviceSession.Kernel k, String name, DeviceSession.Buffer out, boolean seed, int reps, double flopsPerIter) {
+    /** FLOP/s of a peak kernel doing {@code flopsPerIter} per iteration (args for an iteration count); iterations grow until a run takes ≥ 20 ms. */
+    private static double rate(DeviceSession s, DeviceSession.Kernel k, String name, java.util.function.IntFunction<List<Object>> args, int reps,
+                               double flopsPerIter) {
         int iters = 256;
         long ns;
         while (true) { // long enough to dwarf launch overhead
-            final List<Object> args = seed ? List.of(out, iters, 1.0f) : List.of(out, iters);
-            ns = Timing.medianNanos(1, reps, () -> s.launch(k, name, args, grid()));
+            final List<Object> a = args.apply(iters);
+            ns = Timing.medianNanos(1, reps, () -> s.launch(k, name, a, grid()));
             if (ns >= 20_000_000L || iters >= (1 << 24)) break;
             iters *= 4;
         }

@@ -17,9 +17,10 @@ final class ParamsOption {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     KernelParams params(MoeLayerSpec s, Target target) {
-        return KernelParams.heuristic(s.validated(), target).withOverrides(overrides);
+        return KernelParams.heuristic(s, target).withOverrides(overrides);
     }
 
+    /** The plan; {@link Lowering#lower} validates the spec before the parameters. */
     KernelPlan plan(MoeLayerSpec s, Target target) {
         return Lowering.lower(s, params(s, target));
     }

@@ -54,11 +54,11 @@ public final class SourceEmitter {
         m.put("defines", defines(plan));
         m.put("dtype", s.dtype().id());
         m.put("gemm", plan.params().gemm().id());
-        m.put("logitsVec4", plan.routerRows() % 4 == 0 && s.experts() % 4 == 0);
+        m.put("logitsVec4", plan.logitsVector() == 4);
         m.put("combineVec", plan.combineVector());
-        m.put("mmaType", s.dtype() == dev.moegen.dsl.types.DType.FP16 ? "f16" : "bf16");
+        m.put("mmaType", mmaType(s.dtype()));
         int n1 = plan.params().bRows(s.activation().gated()), n2 = plan.params().bRows(false);
-        m.put("wgmmaN", n1 == n2 ? List.of(n1) : List.of(n1, n2));
+        m.put("wgmmaN", java.util.stream.Stream.of(n1, n2).distinct().toList());
         m.put("wgmmaTiles", List.of(Map.of("stage", 1, "n", n1), Map.of("stage", 2, "n", n2)));
         m.put("activation", s.activation().id());
         m.put("gated", s.activation().gated());
@@ -73,13 +73,7 @@ public final class SourceEmitter {
         m.put("sharedSlices", s.sharedSlices());
         m.put("sharedGated", s.shared() != null && s.shared().gated());
         m.put("expertBias", s.expertBias());
-        StringWriter out = new StringWriter();
-        try {
-            CFG.getTemplate("program.ftl").process(m, out);
-        } catch (IOException | TemplateException e) {
-            throw new IllegalStateException("template rendering failed for " + s.name() + ": " + e.getMessage(), e);
-        }
-        return new GeneratedSource(backend, Identifiers.snake(s.name()) + backend.extension(), out.toString());
+        return new GeneratedSource(backend, Identifiers.snake(s.name()) + backend.extension(), render("program.ftl", m, s.name()));
     }
 
     /** The benchmark's floor kernels for {@code groups} x {@code wg} work-items (grid-stride loops). */
@@ -91,15 +85,24 @@ public final class SourceEmitter {
         m.put("groups", groups);
         m.put("wg", wg);
         m.put("gemm", "wgmma"); // the CUDA tensor-core header: mma.sync everywhere, wgmma m64n256 on sm_90a
-        m.put("mmaType", dtype == dev.moegen.dsl.types.DType.FP16 ? "f16" : "bf16");
+        m.put("mmaType", mmaType(dtype));
         m.put("wgmmaN", List.of(256));
+        return new GeneratedSource(backend, "moe_bench_" + dtype.id() + backend.extension(), render("bench_program.ftl", m, "bench kernels"));
+    }
+
+    private static String render(String template, Map<String, Object> model, String what) {
         StringWriter out = new StringWriter();
         try {
-            CFG.getTemplate("bench_program.ftl").process(m, out);
+            CFG.getTemplate(template).process(model, out);
         } catch (IOException | TemplateException e) {
-            throw new IllegalStateException("bench template rendering failed: " + e.getMessage(), e);
+            throw new IllegalStateException("template rendering failed for " + what + ": " + e.getMessage(), e);
         }
-        return new GeneratedSource(backend, "moe_bench_" + dtype.id() + backend.extension(), out.toString());
+        return out.toString();
+    }
+
+    /** PTX type of the tensor-core operands: f16 for fp16 layers, bf16 otherwise. */
+    private static String mmaType(dev.moegen.dsl.types.DType d) {
+        return d == dev.moegen.dsl.types.DType.FP16 ? "f16" : "bf16";
     }
 
     static Map<String, Object> defines(KernelPlan plan) {

@@ -159,11 +159,7 @@ public record KernelParams(Gemm gemm, int blockM, int blockN, int blockK, int wa
         return java.util.Optional.empty();
     }
 
-    /** The parameter names {@link #withOverrides} takes, as {@link #asMap} prints them (lower case). */
-    public static final List<String> KEYS = List.of("gemm", "block_m", "block_n", "block_k", "warps_m", "warps_n", "stages", "group_m",
-            "split_k", "split_max_tokens", "gate_wg", "scan_wg", "align_chunk");
-
-    /** These parameters with some replaced, e.g. {gemm=mma, block_m=32}; unknown keys and non-numbers are named in the error. */
+    /** These parameters with some replaced, e.g. {gemm=mma, block_m=32}: the keys of {@link #asMap} in lower case; unknown keys and non-numbers are named in the error. */
     public KernelParams withOverrides(Map<String, String> o) {
         List<String> bad = new ArrayList<>();
         Map<String, Integer> v = new LinkedHashMap<>();
@@ -177,7 +173,7 @@ public record KernelParams(Gemm gemm, int blockM, int blockN, int blockK, int wa
                 } catch (IllegalArgumentException x) {
                     bad.add(x.getMessage());
                 }
-            } else if (!v.containsKey(k)) bad.add("'" + e.getKey() + "': not a kernel parameter; allowed: " + String.join(", ", KEYS));
+            } else if (!v.containsKey(k)) bad.add("'" + e.getKey() + "': not a kernel parameter; allowed: " + String.join(", ", asMap().keySet()).toLowerCase());
             else try {
                 v.put(k, Integer.parseInt(val));
             } catch (NumberFormatException x) {

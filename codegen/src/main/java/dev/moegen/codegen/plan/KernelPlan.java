@@ -67,6 +67,11 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
         };
     }
 
+    /** Logits per gating load: 4 (16 bytes) when every token's row starts 16-byte aligned and E is a multiple of 4. */
+    public int logitsVector() {
+        return routerRows() % 4 == 0 && spec.experts() % 4 == 0 ? 4 : 1;
+    }
+
     /** Hidden columns per combine work-item: 4 (16-byte loads) when rows allow it. */
     public int combineVector() {
         return spec.hidden() % 4 == 0 ? 4 : 1;

@@ -30,7 +30,7 @@ public final class Lowering {
 
     /** The plan with the default parameters for {@code target}. */
     public static KernelPlan lower(MoeLayerSpec spec, Target target) {
-        return lower(spec, KernelParams.heuristic(spec.validated(), target));
+        return lower(spec, KernelParams.heuristic(spec, target));
     }
 
     public static KernelPlan lower(MoeLayerSpec spec, KernelParams params) {

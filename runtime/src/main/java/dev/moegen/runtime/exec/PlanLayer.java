@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * A kernel plan made ready on a device session: kernels loaded, buffers sized for
  * {@code maxTokens}, weights uploaded. {@link #run} poisons every output buffer with 0xFF
- * (NaN / −1) so an element a kernel fails to write cannot pass verification.
+ * (NaN / −1) so an element a kernel fails to write cannot pass verification; {@link #forward}
+ * and {@link #launch} (the model's and the benchmark's paths) skip that.
  */
 public final class PlanLayer {
     private final DeviceSession dev;
@@ -62,19 +63,30 @@ public final class PlanLayer {
         upload(plan.buffer(name), v, plan.elements(name, maxTokens));
     }
 
-    /** Launches and reads every output back: what verification needs. */
+    /** Poisons every output, launches and reads every output back: what verification needs. */
     public LayerRun run(float[] x, int tokens) {
+        checkTokens(tokens);
+        for (PlannedBuffer b : plan.buffers())
+            if (b.role().equals("output") || b.role().equals("scratch"))
+                dev.fill(buffers.get(b.name()), (byte) 0xFF, plan.capacityElements(b.name(), maxTokens) * b.dtype().bytes());
         Map<String, Long> nanos = launch(x, tokens);
         return readBack(tokens, nanos);
     }
 
-    /** Poisons outputs, uploads x and runs every kernel; returns device ns per kernel, reads nothing back. */
+    /** y[tokens][H] for x: launches and reads back y alone (what a model's forward pass needs). */
+    public float[] forward(float[] x, int tokens) {
+        launch(x, tokens);
+        PlannedBuffer y = plan.buffer("y");
+        int n = Math.toIntExact(plan.elements("y", tokens));
+        try (Arena a = Arena.ofConfined()) {
+            return HostCodec.decode(read(a, y, n), y.dtype(), n);
+        }
+    }
+
+    /** Uploads x and runs every kernel; returns device ns per kernel, reads nothing back. */
     public Map<String, Long> launch(float[] x, int tokens) {
-        if (tokens < 1 || tokens > maxTokens) throw new IllegalArgumentException("tokens = " + tokens + ": must be in [1, " + maxTokens + "]");
+        checkTokens(tokens);
         upload(plan.buffer("x"), x, plan.elements("x", tokens));
-        for (PlannedBuffer b : plan.buffers())
-            if (b.role().equals("output") || b.role().equals("scratch"))
-                dev.fill(buffers.get(b.name()), (byte) 0xFF, plan.capacityElements(b.name(), maxTokens) * b.dtype().bytes());
         Map<String, Long> nanos = new LinkedHashMap<>();
         for (PlannedKernel k : plan.kernels()) {
             List<Object> args = new ArrayList<>();
@@ -99,8 +111,7 @@ public final class PlanLayer {
             for (PlannedBuffer b : plan.buffers()) {
                 if (!b.role().equals("output")) continue;
                 int n = Math.toIntExact(plan.elements(b.name(), tokens));
-                MemorySegment host = a.allocate(Math.max(1, (long) n * b.dtype().bytes()), 8);
-                dev.read(buffers.get(b.name()), host);
+                MemorySegment host = read(a, b, n);
                 if (b.dtype() == DType.INT32) ints.put(b.name(), HostCodec.decodeInts(host, n));
                 else floats.put(b.name(), HostCodec.decode(host, b.dtype(), n));
             }
@@ -117,6 +128,17 @@ public final class PlanLayer {
         for (int k = 0; k < splits; k++)
             for (int j = 0; j < n; j++) out[j] += slices[k * n + j];
         return out;
+    }
+
+    /** The first {@code n} elements of a device buffer, in host memory from {@code a}. */
+    private MemorySegment read(Arena a, PlannedBuffer b, int n) {
+        MemorySegment host = a.allocate(Math.max(1, (long) n * b.dtype().bytes()), 8);
+        dev.read(buffers.get(b.name()), host);
+        return host;
+    }
+
+    private void checkTokens(int tokens) {
+        if (tokens < 1 || tokens > maxTokens) throw new IllegalArgumentException("tokens = " + tokens + ": must be in [1, " + maxTokens + "]");
     }
 
     private void upload(PlannedBuffer b, float[] v, long expected) {

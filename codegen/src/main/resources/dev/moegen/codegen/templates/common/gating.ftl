@@ -1,7 +1,8 @@
 /*
- * Fused gating, one work-group per token (one warp on CUDA, with shuffle reductions): scores (softmax | sigmoid), selection scores (+ correction
- * bias), grouped top-k (group score = sum of the group's top-2), top-k by repeated arg-max (ties to the
- * lower expert), weights from the unbiased scores, renormalise, routed scaling, shared-expert slots.
+ * Fused gating, one work-group per token (one warp on CUDA, with shuffle reductions): scores (softmax |
+ * sigmoid), selection scores (+ correction bias), grouped top-k (group score = sum of the group's top-2),
+ * top-k by repeated arg-max (ties to the lower expert), weights from the unbiased scores, renormalise,
+ * routed scaling, shared-expert slots.
  */
 #if WARP_REDUCE
 /* One warp per token: butterfly shuffles leave every lane with the same (bitwise) result, no shared memory. */

@@ -28,6 +28,7 @@ DEVICE_FN int tile_offset(int r, int c, int rows) {
 }
 
 #define TILE_ELEMS(rows) ((rows) * (USE_WGMMA ? BLOCK_K : TILE_STRIDE))
+#define LD_SHARED_U32(p) (*(LOCAL_PTR const uint*)(p))
 #if USE_WGMMA
 
 <#include "wgmma_desc.ftl">
@@ -38,8 +39,8 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
     WGMMA_FENCE();
 #pragma unroll
     for (int kk = 0; kk < BLOCK_K; kk += 16)
-        wgmma_m64n${t.n}(acc, wgmma_desc(WGMMA_ADDR(a + (kk / 64) * BLOCK_M * 64 + kk % 64)),
-                       wgmma_desc(WGMMA_ADDR(b + (kk / 64) * ${t.n} * 64 + kk % 64)) WGMMA_ARGS);
+        wgmma_m64n${t.n}(acc, wgmma_desc(WGMMA_ADDR(a + tile_offset(0, kk, BLOCK_M))),
+                       wgmma_desc(WGMMA_ADDR(b + tile_offset(0, kk, ${t.n}))) WGMMA_ARGS);
     WGMMA_COMMIT_WAIT();
 }
 </#list>
@@ -126,7 +127,7 @@ KERNEL void moe_group_gemm_${stage}(<@gemm_args stage/>) {
         LOCAL_PTR const ushort* as = As + st * TILE_ELEMS(BLOCK_M);
         LOCAL_PTR const ushort* bs = Bs + st * TILE_ELEMS(${BR});
 #if USE_WGMMA
-        wgmma_tile_${stage}(acc, as + wg * 64 * 64, bs WGMMA_CALL_ARGS);
+        wgmma_tile_${stage}(acc, as + tile_offset(64 * wg, 0, BLOCK_M), bs WGMMA_CALL_ARGS);
 #else
 #pragma unroll
         for (int kk = 0; kk < BLOCK_K; kk += 16) {

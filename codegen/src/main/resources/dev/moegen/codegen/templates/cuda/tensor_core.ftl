@@ -8,7 +8,6 @@
 #define SHARED_ARENA(name, bytes) extern __shared__ __align__(16) unsigned char name[]
 #define ALIGN_SHARED(p, a) align_shared(p, a)
 #define MMA_SCRATCH_DECL
-#define LD_SHARED_U32(p) (*(const uint*)(p))
 #define MMA_16816(c, a, b) mma_16816(c, a, b)
 #define ASYNC_COMMIT() asm volatile("cp.async.commit_group;\n" ::: "memory")
 #define ASYNC_WAIT(n) asm volatile("cp.async.wait_group %0;\n" :: "n"(n) : "memory")

@@ -9,7 +9,6 @@
 #define SHARED_ARENA(name, bytes) __local uchar name[bytes] __attribute__((aligned(16)))
 #define ALIGN_SHARED(p, a) (p)
 #define MMA_SCRATCH_DECL __local float mma_scratch[GEMM_THREADS / 32][16 * 16 + 16 * 8];
-#define LD_SHARED_U32(p) (*(__local const uint*)(p))
 #define MMA_16816(c, a, b) mma_16816(c, a, b, mma_scratch[warp], lane)
 #define ASYNC_COMMIT()
 #define ASYNC_WAIT(n)
