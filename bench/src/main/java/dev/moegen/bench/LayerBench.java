@@ -1,11 +1,14 @@
 package dev.moegen.bench;
 
-import dev.moegen.codegen.Backend;
 import dev.moegen.codegen.emit.SourceEmitter;
+import dev.moegen.codegen.plan.BufferId;
 import dev.moegen.codegen.plan.KernelPlan;
-import dev.moegen.codegen.plan.Launch;
+import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.codegen.plan.PlannedBuffer;
+import dev.moegen.harness.measure.CacheFlush;
+import dev.moegen.harness.measure.Floors;
+import dev.moegen.harness.measure.LayerTimer;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.runtime.exec.DeviceSession;
 import dev.moegen.runtime.exec.LayerRun;
@@ -13,8 +16,8 @@ import dev.moegen.runtime.exec.PlanLayer;
 import java.util.*;
 
 /**
- * Times a layer's kernels with device events: warm-up, then the median of {@code reps} runs, the
- * last-level cache flushed before each run. Each figure is set against the floor
+ * Times a layer's kernels with the harness's protocol ({@link LayerTimer}: warm-up, then the median of
+ * {@code reps} runs with spread, the last-level cache flushed before each run). Each figure is set against the floor
  * max(bytes / measured bandwidth, FLOPs / measured FMA peak) measured on the same device in the
  * same run. Expert weights are pseudo-random, generated on the device (never constant or zero:
  * those can time faster than real data); router weights and activations are random, so routing
@@ -29,7 +32,8 @@ public final class LayerBench {
      * over their time, as a fraction of the compute peak they run on (what prefill should approach).
      */
     public record Row(int tokens, int expertsTouched, double totalMs, Map<String, Double> kernelMs, double bytes, double flops,
-                      double floorMs, double floorFraction, String bound, double gemmWeightBandwidth, double gemmComputeFraction) {}
+                      double floorMs, double floorFraction, String bound, double gemmWeightBandwidth, double gemmComputeFraction,
+                      double minMs, double maxMs) {}
 
     public record Report(String device, String backend, String layer, String dtype, String date, Map<String, Object> params, Floors floors, List<Row> rows) {}
 
@@ -45,57 +49,42 @@ public final class LayerBench {
         PlanLayer layer = new PlanLayer(s, plan, maxT);
         SplittableRandom rnd = new SplittableRandom(seed);
         for (PlannedBuffer b : plan.buffers()) {
-            if (!b.role().equals("weight")) continue;
-            long n = plan.elements(b.name(), maxT);
-            if (b.name().equals("w13") || b.name().equals("w2")) continue;
-            layer.setWeight(b.name(), random(rnd, (int) n, 1.0 / Math.sqrt(spec.hidden())));
+            if (b.role() != BufferId.Role.WEIGHT || b.id() == BufferId.W13 || b.id() == BufferId.W2) continue;
+            layer.setWeight(b.id(), random(rnd, (int) plan.elements(b.id(), maxT), 1.0 / Math.sqrt(spec.hidden())));
         }
-        var benchKernels = s.load(SourceEmitter.emitBench(Backend.parse(s.backend()), Floors.GROUPS, Floors.WG, spec.dtype()),
-                List.of("moe_bench_flush", "moe_bench_fill_random"));
-        Launch grid = Floors.grid();
+        var fill = s.load(SourceEmitter.emitBench(s.target(), Floors.GROUPS, Floors.WG, spec.dtype()), List.of("moe_bench_fill_random"))
+                .get("moe_bench_fill_random");
         // Expert weights are generated on the device: full-size layers need no host copy of them.
-        layer.fillWeight("w13", (buf, n) -> s.launch(benchKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
-                List.of(buf, n, 1, (float) (1 / Math.sqrt(spec.hidden()))), grid));
-        layer.fillWeight("w2", (buf, n) -> s.launch(benchKernels.get("moe_bench_fill_random"), "moe_bench_fill_random",
-                List.of(buf, n, 2, (float) (1 / Math.sqrt(spec.intermediate()))), grid));
-        int flushN = (int) Math.min(Integer.MAX_VALUE, flushBytes / 4);
-        DeviceSession.Buffer flush = s.alloc((long) flushN * 4);
-        s.fill(flush, (byte) 0, (long) flushN * 4);
+        layer.fillWeight(BufferId.W13, (buf, n) -> s.launch(fill, "moe_bench_fill_random", List.of(buf, n, 1, (float) (1 / Math.sqrt(spec.hidden()))), Floors.grid()));
+        layer.fillWeight(BufferId.W2, (buf, n) -> s.launch(fill, "moe_bench_fill_random", List.of(buf, n, 2, (float) (1 / Math.sqrt(spec.intermediate()))), Floors.grid()));
+        CacheFlush flush = new CacheFlush(s, flushBytes);
         List<Row> rows = new ArrayList<>();
         for (int t : tokens) {
             float[] x = random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
-            for (int i = 0; i < 2; i++) layer.launch(x, t);
-            long[] totals = new long[reps];
-            Map<String, long[]> per = new LinkedHashMap<>();
-            Map<String, Long> nanos = null;
-            for (int r = 0; r < reps; r++) {
-                s.launch(benchKernels.get("moe_bench_flush"), "moe_bench_flush", List.of(flush, flushN), grid);
-                nanos = layer.launch(x, t); // timed runs read nothing back
-                totals[r] = nanos.values().stream().mapToLong(Long::longValue).sum();
-                for (var e : nanos.entrySet()) per.computeIfAbsent(e.getKey(), k -> new long[reps])[r] = e.getValue();
-            }
-            LayerRun last = layer.readBack(t, nanos);
+            LayerTimer.Result timed = LayerTimer.time(layer, x, t, 2, reps, flush);
+            LayerRun last = timed.last();
             int touched = touched(last, plan);
-            double bytes = bytes(plan, t, touched, last.i("num_tokens_post_padded")[0]);
+            double bytes = bytes(plan, t, touched, last.i(BufferId.NUM_TOKENS_POST_PADDED)[0]);
             double flops = flops(plan, t);
-            double totalMs = Timing.median(totals) / 1e6;
+            double totalMs = timed.total().medianMs();
             boolean tc = plan.params().gemm().tensorCores();
             double floorMs = floors.floorSeconds(bytes, flops, tc) * 1e3;
             Map<String, Double> kms = new LinkedHashMap<>();
-            per.forEach((k, v) -> kms.put(k, Timing.median(v) / 1e6));
+            timed.perKernel().forEach((k, v) -> kms.put(k.entry(), v.medianMs()));
             String bound = bytes / floors.bandwidthBytesPerSec() >= flops / floors.computePeak(tc) ? "memory" : "compute";
-            double gemmS = (kms.getOrDefault("moe_group_gemm_1", 0.0) + kms.getOrDefault("moe_group_gemm_2", 0.0)) / 1e3;
+            double gemmS = (timed.kernelMs(KernelRole.GROUP_GEMM_1) + timed.kernelMs(KernelRole.GROUP_GEMM_2)) / 1e3;
             rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound,
-                    weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc)));
+                    weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc),
+                    timed.total().min() / 1e6, timed.total().max() / 1e6));
         }
-        return new Report(s.describe(), s.backend(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().asMap(), floors, rows);
+        return new Report(s.describe(), s.backend().id(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().byKey(), floors, rows);
     }
 
     /** Distinct experts that received at least one row (from the device's expert id per block). */
     static int touched(LayerRun run, KernelPlan plan) {
-        int blocks = run.i("num_tokens_post_padded")[0] / plan.params().blockM();
+        int blocks = run.i(BufferId.NUM_TOKENS_POST_PADDED)[0] / plan.params().blockM();
         Set<Integer> e = new HashSet<>();
-        for (int b = 0; b < blocks; b++) e.add(run.i("expert_ids")[b]);
+        for (int b = 0; b < blocks; b++) e.add(run.i(BufferId.EXPERT_IDS)[b]);
         return e.size();
     }
 

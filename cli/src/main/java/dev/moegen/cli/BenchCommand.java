@@ -1,7 +1,9 @@
 package dev.moegen.cli;
 
 import dev.moegen.bench.LayerBench;
+import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.dsl.io.AtomicFiles;
+import dev.moegen.dsl.io.TextTable;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
@@ -46,11 +48,12 @@ final class BenchCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         for (var row : r.rows())
             rows.add(List.of("" + row.tokens(), "" + row.expertsTouched(), String.format("%.3f", row.totalMs()),
-                    String.format("%.3f", row.kernelMs().getOrDefault("moe_group_gemm_1", 0.0)), String.format("%.3f", row.kernelMs().getOrDefault("moe_group_gemm_2", 0.0)),
+                    String.format("%.3f–%.3f", row.minMs(), row.maxMs()),
+                    String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_1.entry(), 0.0)), String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_2.entry(), 0.0)),
                     String.format("%.2f", row.bytes() / 1e6), String.format("%.3f", row.flops() / 1e9), String.format("%.3f", row.floorMs()),
                     String.format("%.1f%%", 100 * row.floorFraction()), row.bound(),
                     String.format("%.1f%%", 100 * row.gemmWeightBandwidth()), String.format("%.1f%%", 100 * row.gemmComputeFraction())));
-        o.println(Table.render(List.of("T", "experts hit", "total ms", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound",
+        o.println(TextTable.render(List.of("T", "experts hit", "total ms", "spread", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound",
                 "gemm weights/BW", "gemm FLOP/peak"), rows));
         if (out != null) {
             AtomicFiles.file(out, tmp -> SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.toFile(), r));

@@ -1,17 +1,13 @@
 package dev.moegen.cli;
 
-import dev.moegen.codegen.Backend;
-import dev.moegen.codegen.emit.GeneratedSource;
-import dev.moegen.codegen.emit.SourceEmitter;
-import dev.moegen.codegen.launcher.LauncherGenerator;
-import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.generate.Generation;
+import dev.moegen.codegen.generate.Generator;
+import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.target.Dialects;
 import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.dsl.layer.MoeLayerSpec;
-import dev.moegen.dsl.spec.SpecFiles;
-import dev.moegen.dsl.spec.SpecFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,49 +15,36 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+/** Writes what {@link Generator#generate} returns; the generation itself is a library call the plugin and the tuner share. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate kernel sources, the kernel plan (JSON) and a typed Java launcher for a layer.")
+        description = "Generate kernel sources, the kernel plan (JSON), a typed Java launcher and a manifest for a layer; binaries and the resource report where the backend compiles ahead of time.")
 final class GenerateCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
     @Mixin LayerSource layer;
     @Option(names = "--backend", defaultValue = "opencl", description = "opencl or cuda (default: ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--arch", description = "architecture to generate for (cuda: sm_80, sm_90a, ...); default: the backend's ahead-of-time target") String arch;
     @Mixin ParamsOption params;
     @Option(names = "--out", required = true, description = "output folder (written atomically)") Path out;
 
-    private String resources;
-
-    /** nvcc → PTX + cubin for sm_80 and sm_90a, and the ptxas resource report beside them. */
-    private void compileCuda(Path cu, Path dir) throws java.io.IOException {
-        var nvcc = dev.moegen.codegen.cuda.Nvcc.find().orElseThrow(() -> new IllegalStateException(
-                "--backend cuda needs nvcc (looked in $CUDA_HOME/bin, $PATH, /usr/local/cuda/bin)"));
-        var r = nvcc.compile(cu, dir, dev.moegen.codegen.cuda.Nvcc.DEFAULT_ARCHS);
-        List<List<String>> rows = new java.util.ArrayList<>();
-        for (var k : r.report().kernels())
-            rows.add(List.of(k.kernel(), k.arch(), "" + k.registers(), "" + k.sharedBytes(), "" + k.stackBytes(), "" + (k.spillStoreBytes() + k.spillLoadBytes())));
-        resources = Table.render(List.of("kernel", "arch", "registers", "smem B", "stack B", "spill B"), rows) + "\n"
-                + (r.report().warnings().isEmpty() ? "ptxas: no warnings\n" : "ptxas warnings:\n  " + String.join("\n  ", r.report().warnings()) + "\n");
-        Files.writeString(dir.resolve("resources.txt"), resources);
-        Files.writeString(dir.resolve("ptxas.log"), r.log());
-    }
-
     @Override
     public Integer call() throws Exception {
-        Backend b = Backend.parse(backend);
+        var dialect = Dialects.parse(backend);
+        Target target = arch == null ? dialect.aheadOfTime() : dialect.target(arch);
         MoeLayerSpec s = layer.resolve();
-        KernelPlan plan = params.plan(s, dev.moegen.codegen.plan.Target.of(b));
-        GeneratedSource src = SourceEmitter.emit(plan, b);
-        Path target = out.toAbsolutePath();
-        AtomicFiles.mergeIntoFolder(target, tmp -> {
-            Files.writeString(tmp.resolve(src.fileName()), src.text());
-            SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.resolve("plan.json").toFile(), plan);
-            LauncherGenerator.generate(plan).writeTo(tmp.resolve("java"));
-            if (b == Backend.CUDA) compileCuda(tmp.resolve(src.fileName()), tmp);
+        Generation g = Generator.generate(s, target, params.resolve(s, target, 0));
+        Path dir = out.toAbsolutePath();
+        AtomicFiles.mergeIntoFolder(dir, tmp -> {
+            for (Generation.OutputFile f : g.files()) {
+                Path p = tmp.resolve(f.path());
+                Files.createDirectories(p.getParent());
+                Files.write(p, f.bytes());
+            }
         });
         var o = cmd.commandLine().getOut();
-        if (resources != null) o.print(resources);
-        o.printf("%s: %d kernels (%s) -> %s%n", s.name(), plan.kernels().size(), b.id(), target.resolve(src.fileName()));
-        o.printf("plan: %s%nlauncher: %s%n", target.resolve("plan.json"),
-                target.resolve("java/" + LauncherGenerator.PACKAGE.replace('.', '/') + "/" + LauncherGenerator.className(s) + ".java"));
+        if (g.compiled()) o.print(g.resourceTable());
+        o.printf("%s: %d kernels (%s) -> %s%n", s.name(), g.plan().kernels().size(), target.describe(), dir.resolve(g.source().fileName()));
+        o.printf("params: %s%n", ParamsOption.describe(g.params()));
+        o.printf("plan: %s%nlauncher: %s%nmanifest: %s%n", dir.resolve("plan.json"), dir.resolve(g.launcherPath()), dir.resolve("manifest.json"));
         return 0;
     }
 }

@@ -2,6 +2,7 @@ package dev.moegen.cli;
 
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.preset.Presets;
+import dev.moegen.dsl.io.TextTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,7 @@ final class PresetsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = cmd.commandLine().getOut();
-        out.println(Table.render(PresetsTable.header(), Presets.all().stream().map(PresetsTable::row).toList()));
+        out.println(TextTable.render(PresetsTable.header(), Presets.all().stream().map(PresetsTable::row).toList()));
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.moegen.cli;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
+import dev.moegen.harness.dump.Dumps;
 import dev.moegen.verify.reference.LayerInputs;
 import dev.moegen.verify.reference.LayerResult;
 import dev.moegen.verify.reference.Reference;

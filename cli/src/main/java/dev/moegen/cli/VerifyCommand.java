@@ -1,12 +1,16 @@
 package dev.moegen.cli;
 
-import dev.moegen.cli.check.CheckRow;
-import dev.moegen.cli.check.LayerVerifier;
+import dev.moegen.codegen.params.ResolvedParams;
+import dev.moegen.codegen.plan.BufferId;
 import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.dsl.io.TextTable;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
+import dev.moegen.harness.check.CheckRow;
+import dev.moegen.harness.check.LayerChecks;
+import dev.moegen.harness.dump.Dumps;
 import dev.moegen.runtime.exec.DeviceSession;
-import dev.moegen.runtime.exec.PlanLayer;
 import dev.moegen.verify.npy.NpyArray;
 import dev.moegen.verify.npy.NpyBundle;
 import dev.moegen.verify.reference.LayerInputs;
@@ -44,35 +48,37 @@ final class VerifyCommand implements Callable<Integer> {
             for (int t : tokens) cases.add(LayerInputs.random(s, t, sd + t).withWeightsOf(w));
         }
         var o = cmd.commandLine().getOut();
-        int maxT = cases.stream().mapToInt(LayerInputs::tokens).max().orElseThrow();
-        boolean ok = true;
         List<List<String>> rows = new ArrayList<>();
+        boolean ok;
         try (DeviceSession ctx = backend.open()) {
-            KernelPlan plan = params.plan(s, ctx.target());
+            ResolvedParams rp = params.resolve(s, ctx.target(), cases.stream().mapToInt(LayerInputs::tokens).max().orElseThrow());
+            KernelPlan plan = Lowering.lower(s, ctx.target(), rp.params());
             o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
-                    s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), plan.params().asMap());
-            PlanLayer dev = new PlanLayer(ctx, plan, maxT);
-            dev.setWeights(cases.get(0).weights());
-            for (LayerInputs in : cases) {
-                var out = LayerVerifier.verify(dev, in);
-                for (CheckRow r : out.rows()) {
-                    ok &= r.pass();
+                    s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), ParamsOption.describe(rp));
+            ok = LayerChecks.run(ctx, plan, cases, out -> {
+                LayerInputs in = out.inputs();
+                for (CheckRow r : out.rows())
                     rows.add(List.of("" + in.tokens(), r.kernel(), r.shape(), String.format("%.3e", r.maxAbsErr()), String.format("%.3e", r.relErr()),
                             r.tolerance(), r.pass() ? "PASS" : "FAIL", String.format("%.3f", r.millis()), r.detail()));
-                }
-                if (dump != null) {
-                    NpyBundle bundle = Dumps.of(s, in, out.reference(), sd, plan.params().blockM());
-                    bundle.put("kernel_y", NpyArray.of(DType.FP32, out.run().f("y"), in.tokens(), s.hidden()))
-                            .put("kernel_topk_ids", NpyArray.ofInts(out.run().i("topk_ids"), in.tokens(), s.slotsPerToken()))
-                            .put("kernel_logits", NpyArray.of(DType.FP32, out.run().f("logits"), in.tokens(), plan.routerRows()));
-                    bundle.write(dump.resolve("T" + in.tokens()));
-                }
-            }
+                if (dump != null) writeDump(s, in, out, sd, plan);
+            });
         }
-        o.println(Table.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), rows));
+        o.println(TextTable.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), rows));
         long fails = rows.stream().filter(r -> r.get(6).equals("FAIL")).count();
         o.printf("%d checks, %d passed, %d failed%n", rows.size(), rows.size() - fails, fails);
         return ok ? 0 : 1;
+    }
+
+    private void writeDump(MoeLayerSpec s, LayerInputs in, dev.moegen.harness.check.LayerVerifier.Outcome out, long seed, KernelPlan plan) {
+        try {
+            NpyBundle bundle = Dumps.of(s, in, out.reference(), seed, plan.params().blockM());
+            bundle.put("kernel_y", NpyArray.of(DType.FP32, out.run().f(BufferId.Y), in.tokens(), s.hidden()))
+                    .put("kernel_topk_ids", NpyArray.ofInts(out.run().i(BufferId.TOPK_IDS), in.tokens(), s.slotsPerToken()))
+                    .put("kernel_logits", NpyArray.of(DType.FP32, out.run().f(BufferId.LOGITS), in.tokens(), plan.routerRows()));
+            bundle.write(dump.resolve("T" + in.tokens()));
+        } catch (Exception e) {
+            throw new IllegalStateException("writing the dump for T=" + in.tokens() + " to " + dump + ": " + e.getMessage(), e);
+        }
     }
 
     /** x and the layer's weights from a dump folder, rounded to their graph dtype and checked against the graph's shapes. */

@@ -3,6 +3,10 @@ package dev.moegen.codegen;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.moegen.codegen.cuda.CudaDialect;
+import dev.moegen.codegen.opencl.OpenClDialect;
+import dev.moegen.codegen.params.*;
+import dev.moegen.codegen.target.BackendId;
 import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.emit.SourceEmitter;
@@ -17,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSourceTest {
     @Test
     void benchKernelsAreSharedAndCompileForCuda(@TempDir Path dir) throws Exception {
-        GeneratedSource cl = SourceEmitter.emitBench(Backend.OPENCL, 1024, 256, DType.BF16);
-        GeneratedSource cu = SourceEmitter.emitBench(Backend.CUDA, 1024, 256, DType.BF16);
+        GeneratedSource cl = SourceEmitter.emitBench(OpenClDialect.TARGET, 1024, 256, DType.BF16);
+        GeneratedSource cu = SourceEmitter.emitBench(CudaDialect.AHEAD_OF_TIME, 1024, 256, DType.BF16);
         String marker = "/* bf16 <-> fp32";
         String tc = "\n/* Tensor-core peaks";
         assertFalse(cl.text().contains(tc), "tensor-core peaks are CUDA only");

@@ -2,6 +2,10 @@ package dev.moegen.codegen;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.moegen.codegen.cuda.CudaDialect;
+import dev.moegen.codegen.opencl.OpenClDialect;
+import dev.moegen.codegen.params.*;
+import dev.moegen.codegen.target.BackendId;
 import dev.moegen.codegen.emit.Identifiers;
 import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.plan.*;
@@ -18,25 +22,25 @@ class CodegenTest {
 
     @Test
     void deepseekV3RoutingFusesIntoOneGatingKernel() {
-        KernelPlan p = Lowering.lower(Presets.get("deepseek-v3"));
+        KernelPlan p = Lowering.lower(Presets.get("deepseek-v3"), OpenClDialect.TARGET);
         assertEquals(List.of("moe_router_gemm", "moe_gating", "moe_align_count", "moe_align_scan", "moe_align_scatter",
                 "moe_group_gemm_1", "moe_group_gemm_2", "moe_combine"), p.kernels().stream().map(PlannedKernel::name).toList());
         PlannedKernel gating = p.kernels().get(1);
         assertEquals(List.of("scoring", "correction_bias", "select", "renormalize", "routed_scaling", "shared_slots"), gating.fuses());
-        assertTrue(gating.args().contains("e_score_correction_bias"));
-        KernelPlan sw = Lowering.lower(Presets.get("switch-base-128"));
+        assertTrue(gating.argNames().contains("e_score_correction_bias"));
+        KernelPlan sw = Lowering.lower(Presets.get("switch-base-128"), OpenClDialect.TARGET);
         assertEquals(List.of("capacity", "permute"), sw.kernels().get(2).fuses(), "capacity limit fuses into the permutation");
     }
 
     @ParameterizedTest
     @MethodSource("presets")
     void cudaAndOpenClShareEveryKernelBody(String preset) {
-        shareKernelBodies(Lowering.lower(Presets.get(preset)));
-        shareKernelBodies(Lowering.lower(Presets.get(preset), Target.CUDA_AHEAD_OF_TIME));
+        shareKernelBodies(Lowering.lower(Presets.get(preset), OpenClDialect.TARGET));
+        shareKernelBodies(Lowering.lower(Presets.get(preset), CudaDialect.AHEAD_OF_TIME));
     }
 
     private static void shareKernelBodies(KernelPlan p) {
-        String cl = SourceEmitter.emit(p, Backend.OPENCL).text(), cu = SourceEmitter.emit(p, Backend.CUDA).text();
+        String cl = SourceEmitter.emit(p, BackendId.OPENCL).text(), cu = SourceEmitter.emit(p, BackendId.CUDA).text();
         String marker = "/* bf16 <-> fp32";
         assertTrue(cl.contains(marker) && cu.contains(marker));
         assertEquals(cl.substring(cl.indexOf(marker)), cu.substring(cu.indexOf(marker)), "kernel bodies must be the same text");
@@ -56,16 +60,16 @@ class CodegenTest {
         assertEquals("Qwen3_30bA3bS16", Identifiers.camel("qwen3-30b-a3b/s16"));
         var s = Presets.get("mixtral-8x7b");
         assertNotEquals(SourceEmitter.specHash(s), SourceEmitter.specHash(s.scaled(2)));
-        assertFalse(SourceEmitter.emit(Lowering.lower(s.withName("x/../y")), Backend.OPENCL).text().contains("../"));
+        assertFalse(SourceEmitter.emit(Lowering.lower(s.withName("x/../y"), OpenClDialect.TARGET), BackendId.OPENCL).text().contains("../"));
     }
 
     @Test
     void sizesAre64BitWherePlansExceed2To31Elements() {
-        KernelPlan p = Lowering.lower(Presets.get("deepseek-v3"));
+        KernelPlan p = Lowering.lower(Presets.get("deepseek-v3"), OpenClDialect.TARGET);
         long t = 1 << 20;
-        assertTrue(p.elements("expert_out", t) > Integer.MAX_VALUE, "T·slots·H passes 2^31 at T=1M");
+        assertTrue(p.elements(BufferId.EXPERT_OUT, t) > Integer.MAX_VALUE, "T·slots·H passes 2^31 at T=1M");
         assertEquals((t * 9 + 257 * 15 + 15) / 16 * 16, p.maxPadded(t));
-        String src = SourceEmitter.emit(p, Backend.OPENCL).text();
+        String src = SourceEmitter.emit(p, BackendId.OPENCL).text();
         assertTrue(src.contains("out[((idx_t)split * MAX_PADDED(T) + p) * HIDDEN + n]"));
         assertTrue(src.contains("(e * N1 + n) * HIDDEN"), "weight offsets computed in idx_t (e is idx_t)");
         assertTrue(src.contains("typedef long idx_t;"));
@@ -73,7 +77,7 @@ class CodegenTest {
 
     @Test
     void launchGeometryFollowsTokens() {
-        KernelPlan p = Lowering.lower(Presets.get("qwen3-30b-a3b"));
+        KernelPlan p = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET);
         PlannedKernel gating = p.kernels().get(1);
         assertArrayEquals(new long[] {7 * 128}, p.launch(gating, 7).global());
         PlannedKernel g1 = p.kernels().get(5);
@@ -84,10 +88,10 @@ class CodegenTest {
 
     @Test
     void tensorCorePlansUseOneBlockPerTileAndSplitKForSmallBatches() {
-        KernelPlan p = Lowering.lower(Presets.get("qwen3-30b-a3b"), Target.cuda("sm_90a"));
+        KernelPlan p = Lowering.lower(Presets.get("qwen3-30b-a3b"), CudaDialect.cuda("sm_90a"));
         KernelParams k = p.params();
         assertEquals(KernelParams.Gemm.WGMMA, k.gemm());
-        assertEquals(KernelParams.Gemm.MMA, Lowering.lower(Presets.get("qwen3-30b-a3b"), Target.cuda("sm_80")).params().gemm());
+        assertEquals(KernelParams.Gemm.MMA, Lowering.lower(Presets.get("qwen3-30b-a3b"), CudaDialect.cuda("sm_80")).params().gemm());
         PlannedKernel g1 = p.kernels().get(5), g2 = p.kernels().get(6);
         long tilesM = p.maxPadded(4) / 64;
         Launch l1 = p.launch(g1, 4);
@@ -96,44 +100,48 @@ class CodegenTest {
         assertEquals(3 * (64 + 128) * 72 * 2 + 4 * 64, l1.sharedBytes(), "3 stages of padded A (64 rows) and gate+up B (128 rows), then the row table");
         assertEquals(4, p.launch(g2, 4).global()[2], "decode: GEMM 2 split along K");
         assertEquals(1, p.launch(g2, 1024).global()[2], "prefill: one K slice");
-        assertEquals(p.maxPadded(32) * 2048 * 4, p.elements("expert_out", 32), "one fp32 slab per K slice");
-        assertEquals(Math.max(p.maxPadded(32) * 2048 * 4, p.maxPadded(100) * 2048), p.capacityElements("expert_out", 100));
-        assertEquals(List.of("expert_out", "slot_position", "y", "T", "splits"), p.kernels().get(7).args());
+        assertEquals(p.maxPadded(32) * 2048 * 4, p.elements(BufferId.EXPERT_OUT, 32), "one fp32 slab per K slice");
+        assertEquals(Math.max(p.maxPadded(32) * 2048 * 4, p.maxPadded(100) * 2048), p.capacityElements(BufferId.EXPERT_OUT, 100));
+        assertEquals(List.of("expert_out", "slot_position", "y", "T", "splits"), p.kernels().get(7).argNames());
     }
 
     @Test
     void fp32AndUnalignedLayersStayOnTheSimtLoop() {
         var fp32 = dev.moegen.dsl.layer.MoeLayerSpec.builder("f").dtype(dev.moegen.dsl.types.DType.FP32).hidden(64).intermediate(32).experts(8, 2).build();
-        assertEquals(KernelParams.Gemm.SIMT, Lowering.lower(fp32, Target.cuda("sm_90a")).params().gemm());
+        assertEquals(KernelParams.Gemm.SIMT, Lowering.lower(fp32, CudaDialect.cuda("sm_90a")).params().gemm());
         var odd = dev.moegen.dsl.layer.MoeLayerSpec.builder("o").dtype(dev.moegen.dsl.types.DType.BF16).hidden(50).intermediate(36).experts(8, 2).build();
-        assertEquals(KernelParams.Gemm.SIMT, Lowering.lower(odd, Target.cuda("sm_80")).params().gemm());
-        var e = assertThrows(IllegalArgumentException.class, () -> Lowering.lower(odd, Lowering.lower(Presets.get("qwen3-30b-a3b"), Target.cuda("sm_80")).params()));
+        assertEquals(KernelParams.Gemm.SIMT, Lowering.lower(odd, CudaDialect.cuda("sm_80")).params().gemm());
+        var e = assertThrows(IllegalArgumentException.class, () -> Lowering.lower(odd, CudaDialect.cuda("sm_80"), Lowering.lower(Presets.get("qwen3-30b-a3b"), CudaDialect.cuda("sm_80")).params()));
         assertTrue(e.getMessage().contains("gemm = mma: hidden = 50, intermediate = 36: both must be multiples of 8"), e.getMessage());
     }
 
     @Test
     void overridesAreCheckedAndNamed() {
-        KernelParams base = KernelParams.heuristic(Presets.get("qwen3-30b-a3b"), Target.cuda("sm_90a"));
+        var qwen = Presets.get("qwen3-30b-a3b");
+        ParameterSpace space = ParameterSpace.of(qwen, CudaDialect.cuda("sm_90a"));
+        KernelParams base = Heuristic.defaults(qwen, CudaDialect.cuda("sm_90a"));
         KernelParams mma = base.withOverrides(java.util.Map.of("gemm", "mma", "block_m", "32", "warps_m", "2", "warps_n", "2"));
         assertEquals(KernelParams.Gemm.MMA, mma.gemm());
         assertEquals(32, mma.blockM());
         assertEquals(2, mma.warpsN());
-        assertSame(mma, mma.validated());
+        assertSame(mma, space.check(mma));
         var e = assertThrows(IllegalArgumentException.class, () -> base.withOverrides(java.util.Map.of("blok_m", "1", "stages", "x", "gemm", "tensor")));
         assertTrue(e.getMessage().contains("'blok_m': not a kernel parameter; allowed: gemm, block_m"), e.getMessage());
         assertTrue(e.getMessage().contains("stages = 'x': must be an integer"), e.getMessage());
         assertTrue(e.getMessage().contains("gemm = 'tensor': allowed: simt, mma, wgmma"), e.getMessage());
-        var w = assertThrows(IllegalArgumentException.class, () -> base.withOverrides(java.util.Map.of("warps_m", "2", "block_k", "32", "stages", "1")).validated());
+        var w = assertThrows(IllegalArgumentException.class, () -> space.check(base.withOverrides(java.util.Map.of("warps_m", "2", "block_k", "32", "stages", "1"))));
         assertTrue(w.getMessage().contains("gemm = wgmma: warps_n must be 1 and warps_m = block_m / 16"), w.getMessage());
         assertTrue(w.getMessage().contains("block_k = 32: wgmma tiles use 128-byte swizzled rows"), w.getMessage());
-        assertTrue(w.getMessage().contains("stages = 1: must be in [2, 8]"), w.getMessage());
-        var big = assertThrows(IllegalArgumentException.class, () -> base.withOverrides(java.util.Map.of("block_k", "256", "stages", "4")).validated());
+        assertTrue(w.getMessage().contains("stages = 1: tensor-core loops need ≥ 2"), w.getMessage());
+        var big = assertThrows(IllegalArgumentException.class, () -> space.check(base.withOverrides(java.util.Map.of("block_k", "256", "stages", "4"))));
         assertTrue(big.getMessage().contains("shared memory"), big.getMessage());
     }
 
     @Test
     void invalidParametersAreNamed() {
-        var e = assertThrows(IllegalArgumentException.class, () -> KernelParams.simt(64, 64, 16, 100, 64, 64).validated());
+        var s = Presets.get("qwen3-30b-a3b");
+        KernelParams p = Heuristic.defaults(s, OpenClDialect.TARGET).toBuilder().set(Param.BLOCK_M, 64).set(Param.BLOCK_N, 64).set(Param.GATE_WG, 100).build();
+        var e = assertThrows(IllegalArgumentException.class, () -> ParameterSpace.of(s, OpenClDialect.TARGET).check(p));
         assertTrue(e.getMessage().contains("block_m × block_n = 4096"), e.getMessage());
         assertTrue(e.getMessage().contains("gate_wg = 100: must be a power of two"), e.getMessage());
     }

@@ -2,9 +2,12 @@ package dev.moegen.codegen;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.moegen.codegen.cuda.CudaDialect;
+import dev.moegen.codegen.opencl.OpenClDialect;
+import dev.moegen.codegen.params.*;
+import dev.moegen.codegen.target.BackendId;
 import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.plan.Lowering;
-import dev.moegen.codegen.plan.Target;
 import dev.moegen.dsl.preset.Presets;
 import dev.moegen.dsl.types.DType;
 import java.io.IOException;
@@ -27,13 +30,13 @@ class DefaultSourcesUnchangedTest {
         Map<String, String> m = new TreeMap<>();
         for (String p : Presets.names()) {
             var s = Presets.get(p);
-            m.put(p + " opencl", hash(SourceEmitter.emit(Lowering.lower(s, Target.OPENCL), Backend.OPENCL).text()));
+            m.put(p + " opencl", hash(SourceEmitter.emit(Lowering.lower(s, OpenClDialect.TARGET)).text()));
             for (String arch : new String[] {"sm_90a", "sm_80"})
-                m.put(p + " cuda-" + arch, hash(SourceEmitter.emit(Lowering.lower(s, Target.cuda(arch)), Backend.CUDA).text()));
+                m.put(p + " cuda-" + arch, hash(SourceEmitter.emit(Lowering.lower(s, CudaDialect.cuda(arch))).text()));
         }
-        for (Backend b : Backend.values())
+        for (var t : java.util.List.of(OpenClDialect.TARGET, CudaDialect.AHEAD_OF_TIME))
             for (DType d : new DType[] {DType.BF16, DType.FP16, DType.FP32})
-                m.put("bench " + b.id() + " " + d.id(), hash(SourceEmitter.emitBench(b, 1024, 256, d).text()));
+                m.put("bench " + t.backend().id() + " " + d.id(), hash(SourceEmitter.emitBench(t, 1024, 256, d).text()));
         return m;
     }
 

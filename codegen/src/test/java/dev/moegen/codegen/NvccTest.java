@@ -3,14 +3,17 @@ package dev.moegen.codegen;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.moegen.codegen.cuda.CudaDialect;
+import dev.moegen.codegen.opencl.OpenClDialect;
+import dev.moegen.codegen.params.*;
+import dev.moegen.codegen.target.BackendId;
 import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.cuda.PtxasReport;
-import dev.moegen.codegen.cuda.ResourceUsage;
+import dev.moegen.codegen.target.ResourceUsage;
 import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Lowering;
-import dev.moegen.codegen.plan.Target;
 import dev.moegen.dsl.preset.Presets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +45,7 @@ class NvccTest {
     @ParameterizedTest
     @MethodSource("presets")
     void compilesWithoutSpillsForSm80AndSm90a(String preset, @TempDir Path dir) throws Exception {
-        KernelPlan plan = Lowering.lower(Presets.get(preset), Target.CUDA_AHEAD_OF_TIME);
+        KernelPlan plan = Lowering.lower(Presets.get(preset), CudaDialect.AHEAD_OF_TIME);
         assertTrue(plan.params().gemm().tensorCores(), preset + " is bf16 with 16-byte rows");
         Nvcc.Result r = compile(plan, dir);
         for (String arch : Nvcc.DEFAULT_ARCHS) {
@@ -73,7 +76,7 @@ class NvccTest {
     /** The portable SIMT plan compiles too (fp32 layers and odd shapes take it on CUDA). */
     @Test
     void simtPlanCompiles(@TempDir Path dir) throws Exception {
-        KernelPlan plan = Lowering.lower(Presets.get("deepseek-v3"));
+        KernelPlan plan = Lowering.lower(Presets.get("deepseek-v3"), OpenClDialect.TARGET);
         Nvcc.Result r = compile(plan, dir);
         assertEquals(2 * plan.kernels().size(), r.report().kernels().size());
         assertTrue(r.report().kernels().stream().noneMatch(ResourceUsage::spills));
@@ -84,14 +87,14 @@ class NvccTest {
     @Test
     void fp16UsesHalfTensorCoreInstructions(@TempDir Path dir) throws Exception {
         var s = Presets.get("olmoe-1b-7b").withDtype(dev.moegen.dsl.types.DType.FP16);
-        Nvcc.Result r = compile(Lowering.lower(s, Target.CUDA_AHEAD_OF_TIME), dir);
+        Nvcc.Result r = compile(Lowering.lower(s, CudaDialect.AHEAD_OF_TIME), dir);
         assertTrue(Files.readString(r.ptx().get(0)).contains("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32"));
         assertTrue(Files.readString(r.ptx().get(1)).contains(".f32.f16.f16"));
         assertEquals(List.of(), r.report().warnings());
     }
 
     private static Nvcc.Result compile(KernelPlan plan, Path dir) throws java.io.IOException {
-        GeneratedSource src = SourceEmitter.emit(plan, Backend.CUDA);
+        GeneratedSource src = SourceEmitter.emit(plan, BackendId.CUDA);
         Path cu = dir.resolve(src.fileName());
         Files.writeString(cu, src.text());
         return nvcc().compile(cu, dir, Nvcc.DEFAULT_ARCHS);

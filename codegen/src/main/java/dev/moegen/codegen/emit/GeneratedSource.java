@@ -1,6 +1,6 @@
 package dev.moegen.codegen.emit;
 
-import dev.moegen.codegen.Backend;
+import dev.moegen.codegen.target.BackendId;
 
 /** One generated kernel source file. */
-public record GeneratedSource(Backend backend, String fileName, String text) {}
+public record GeneratedSource(BackendId backend, String fileName, String text) {}

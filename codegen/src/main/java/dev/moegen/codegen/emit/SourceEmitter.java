@@ -1,9 +1,15 @@
 package dev.moegen.codegen.emit;
 
-import dev.moegen.codegen.Backend;
-import dev.moegen.codegen.plan.KernelParams;
+import dev.moegen.codegen.params.KernelParams;
+import dev.moegen.codegen.params.Param;
 import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.codegen.plan.PlannedKernel;
+import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.target.Dialect;
+import dev.moegen.codegen.target.Dialects;
+import dev.moegen.codegen.target.Target;
+import dev.moegen.dsl.types.DType;
 import dev.moegen.dsl.layer.Activation;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
@@ -42,15 +48,24 @@ public final class SourceEmitter {
         return c;
     }
 
-    public static GeneratedSource emit(KernelPlan plan, Backend backend) {
+    /** The plan's source for its own target's backend. */
+    public static GeneratedSource emit(KernelPlan plan) {
+        return emit(plan, plan.target().backend());
+    }
+
+    /** The plan's source spelled for {@code backend} (the bodies are shared, so any backend can render any plan). */
+    public static GeneratedSource emit(KernelPlan plan, BackendId backend) {
+        Dialect dialect = Dialects.get(backend);
         MoeLayerSpec s = plan.spec();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("generatorVersion", GENERATOR_VERSION);
         m.put("backend", backend.id());
+        m.put("dialect", dialect.templateFolder());
         m.put("layerName", Identifiers.snake(s.name()));
         m.put("specHash", specHash(s));
         m.put("params", plan.params().asMap());
         m.put("kernels", plan.kernels().stream().map(PlannedKernel::name).toList());
+        m.put("sig", signatures(plan));
         m.put("defines", defines(plan));
         m.put("dtype", s.dtype().id());
         m.put("gemm", plan.params().gemm().id());
@@ -73,21 +88,34 @@ public final class SourceEmitter {
         m.put("sharedSlices", s.sharedSlices());
         m.put("sharedGated", s.shared() != null && s.shared().gated());
         m.put("expertBias", s.expertBias());
-        return new GeneratedSource(backend, Identifiers.snake(s.name()) + backend.extension(), render("program.ftl", m, s.name()));
+        return new GeneratedSource(backend, Identifiers.snake(s.name()) + dialect.extension(), render("program.ftl", m, s.name()));
     }
 
-    /** The benchmark's floor kernels for {@code groups} x {@code wg} work-items (grid-stride loops). */
-    public static GeneratedSource emitBench(Backend backend, int groups, int wg, dev.moegen.dsl.types.DType dtype) {
+    /** Each kernel's C parameter list by entry name, rendered from its {@link KernelRole#signature}. */
+    static Map<String, String> signatures(KernelPlan plan) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (KernelRole r : KernelRole.values()) m.put(r.entry(), r.renderSignature(plan.spec()));
+        return m;
+    }
+
+    /**
+     * The benchmark's floor kernels for {@code groups} x {@code wg} work-items (grid-stride loops); with the
+     * tensor-core peak kernels where the target has tensor cores (mma.sync, and wgmma m64n256 on sm_90a).
+     */
+    public static GeneratedSource emitBench(Target target, int groups, int wg, DType dtype) {
+        Dialect dialect = Dialects.get(target.backend());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("generatorVersion", GENERATOR_VERSION);
-        m.put("backend", backend.id());
+        m.put("backend", target.backend().id());
+        m.put("dialect", dialect.templateFolder());
+        m.put("tensorBench", target.caps().tensorCores());
         m.put("dtype", dtype.id());
         m.put("groups", groups);
         m.put("wg", wg);
-        m.put("gemm", "wgmma"); // the CUDA tensor-core header: mma.sync everywhere, wgmma m64n256 on sm_90a
+        m.put("gemm", "wgmma"); // the tensor-core header: mma.sync everywhere, wgmma m64n256 on sm_90a
         m.put("mmaType", mmaType(dtype));
         m.put("wgmmaN", List.of(256));
-        return new GeneratedSource(backend, "moe_bench_" + dtype.id() + backend.extension(), render("bench_program.ftl", m, "bench kernels"));
+        return new GeneratedSource(target.backend(), "moe_bench_" + dtype.id() + dialect.extension(), render("bench_program.ftl", m, "bench kernels"));
     }
 
     private static String render(String template, Map<String, Object> model, String what) {
@@ -101,8 +129,8 @@ public final class SourceEmitter {
     }
 
     /** PTX type of the tensor-core operands: f16 for fp16 layers, bf16 otherwise. */
-    private static String mmaType(dev.moegen.dsl.types.DType d) {
-        return d == dev.moegen.dsl.types.DType.FP16 ? "f16" : "bf16";
+    private static String mmaType(DType d) {
+        return d == DType.FP16 ? "f16" : "bf16";
     }
 
     static Map<String, Object> defines(KernelPlan plan) {
@@ -121,8 +149,7 @@ public final class SourceEmitter {
         d.put("PER_GROUP", s.experts() / s.routing().nGroup());
         KernelParams p = plan.params();
         boolean gated = s.activation().gated();
-        for (String k : List.of("BLOCK_M", "BLOCK_N", "BLOCK_K", "WARPS_M", "WARPS_N", "STAGES", "GROUP_M", "GATE_WG", "SCAN_WG", "ALIGN_CHUNK"))
-            d.put(k, p.asMap().get(k));
+        for (Param q : Param.values()) if (q.isDefine()) d.put(q.define(), p.get(q));
         d.put("GEMM_THREADS", p.gemmThreads());
         d.put("COMBINE_VEC", plan.combineVector());
         if (p.gemm().tensorCores()) {

@@ -3,7 +3,8 @@ package dev.moegen.codegen.launcher;
 import com.palantir.javapoet.*;
 import dev.moegen.codegen.emit.Identifiers;
 import dev.moegen.codegen.emit.SourceEmitter;
-import dev.moegen.codegen.plan.KernelParams;
+import dev.moegen.codegen.params.KernelParams;
+import dev.moegen.codegen.plan.BufferId;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.PlannedKernel;
 import dev.moegen.dsl.layer.MoeLayerSpec;
@@ -52,15 +53,14 @@ public final class LauncherGenerator {
                 .addField(FieldSpec.builder(String.class, "SPEC_JSON", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).initializer("$S", json).build())
                 .addField(FieldSpec.builder(PLAN_LAYER, "layer", Modifier.PRIVATE, Modifier.FINAL).build());
         t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-                .addJavadoc("Loads the kernels on {@code session} (OpenCL or CUDA) and sizes buffers for up to {@code maxTokens} tokens.\n")
+                .addJavadoc("Loads the kernels on {@code session} (any backend) and sizes buffers for up to {@code maxTokens} tokens;\n"
+                        + "the parameters are checked against the session's device limits.\n")
                 .addParameter(SESSION, "session").addParameter(int.class, "maxTokens")
                 .addStatement("var spec = $T.parse(SPEC_JSON, $T.JSON, $S)", SPEC_FILES, SPEC_FORMAT, className(s))
-                .addStatement("var params = new $T($T.$L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", PARAMS, ClassName.get(KernelParams.Gemm.class), p.gemm().name(),
-                        p.blockM(), p.blockN(), p.blockK(), p.warpsM(), p.warpsN(), p.stages(), p.groupM(), p.splitK(), p.splitMaxTokens(),
-                        p.gateWg(), p.scanWg(), p.alignChunk())
-                .addStatement("this.layer = new $T(session, $T.lower(spec, params), maxTokens)", PLAN_LAYER, LOWERING)
+                .addStatement("var params = $T.parse($S)", PARAMS, p.toString())
+                .addStatement("this.layer = new $T(session, $T.lower(spec, session.target(), params), maxTokens)", PLAN_LAYER, LOWERING)
                 .build());
-        List<String> weights = plan.buffers().stream().filter(b -> b.role().equals("weight")).map(b -> b.name()).toList();
+        List<String> weights = plan.buffers().stream().filter(b -> b.role() == BufferId.Role.WEIGHT).map(b -> b.name()).toList();
         MethodSpec.Builder load = MethodSpec.methodBuilder("loadWeights").addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Uploads the weights, row-major: w_router[R][H], w13[E'][N1][H] (gate rows then up rows), w2[E'][H][I];\n"
                         + "E' = $L (routed experts then shared-expert slices).\n", s.totalExperts())

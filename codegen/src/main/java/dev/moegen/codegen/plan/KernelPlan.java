@@ -1,11 +1,13 @@
 package dev.moegen.codegen.plan;
 
+import dev.moegen.codegen.params.KernelParams;
+import dev.moegen.codegen.target.Target;
 import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.util.List;
 
-/** A layer lowered to fused kernels: what the emitters render and the runtimes execute. */
-public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKernel> kernels, List<PlannedBuffer> buffers) {
+/** A layer lowered to fused kernels for a target: what the emitters render and the runtimes execute. */
+public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, List<PlannedKernel> kernels, List<PlannedBuffer> buffers) {
     public static final int LINEAR_GROUP = 64;
 
     public KernelPlan {
@@ -13,9 +15,14 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
         buffers = List.copyOf(buffers);
     }
 
-    public PlannedBuffer buffer(String name) {
-        return buffers.stream().filter(b -> b.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("plan has no buffer '" + name + "'"));
+    public PlannedBuffer buffer(BufferId id) {
+        return buffers.stream().filter(b -> b.id() == id).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("plan has no buffer '" + id.id() + "'"));
+    }
+
+    public PlannedKernel kernel(KernelRole role) {
+        return kernels.stream().filter(k -> k.role() == role).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("plan has no kernel " + role.entry()));
     }
 
     public int routerRows() {
@@ -43,27 +50,26 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
     }
 
     /** Element count of a buffer for {@code tokens} tokens (64-bit; overflow throws). */
-    public long elements(String buffer, long tokens) {
+    public long elements(BufferId buffer, long tokens) {
         MoeLayerSpec s = spec;
         long h = s.hidden(), i = s.intermediate(), e2 = s.totalExperts(), n1 = s.activation().gemm1Width(i);
         return switch (buffer) {
-            case "x", "y" -> Math.multiplyExact(tokens, h);
-            case "w_router" -> Math.multiplyExact((long) routerRows(), h);
-            case "w13" -> Math.multiplyExact(Math.multiplyExact(e2, n1), h);
-            case "w2" -> Math.multiplyExact(Math.multiplyExact(e2, h), i);
-            case "b_router", "e_score_correction_bias" -> s.experts();
-            case "b13" -> e2 * n1;
-            case "b2" -> e2 * h;
-            case "logits" -> Math.multiplyExact(tokens, routerRows());
-            case "topk_ids", "topk_weights", "slot_position" -> assignments(tokens);
-            case "sorted_token_ids" -> maxPadded(tokens);
-            case "expert_ids" -> maxPadded(tokens) / params.blockM();
-            case "num_tokens_post_padded" -> 1;
-            case "inter" -> Math.multiplyExact(maxPadded(tokens), i);
-            case "expert_out" -> Math.multiplyExact(Math.multiplyExact(maxPadded(tokens), h), params.splits(tokens));
-            case "chunk_counts" -> Math.multiplyExact(Math.max(1, chunks(tokens)), e2);
-            case "expert_start", "expert_kept" -> e2;
-            default -> throw new IllegalArgumentException("plan has no buffer '" + buffer + "'");
+            case X, Y -> Math.multiplyExact(tokens, h);
+            case W_ROUTER -> Math.multiplyExact((long) routerRows(), h);
+            case W13 -> Math.multiplyExact(Math.multiplyExact(e2, n1), h);
+            case W2 -> Math.multiplyExact(Math.multiplyExact(e2, h), i);
+            case B_ROUTER, E_SCORE_CORRECTION_BIAS -> s.experts();
+            case B13 -> e2 * n1;
+            case B2 -> e2 * h;
+            case LOGITS -> Math.multiplyExact(tokens, routerRows());
+            case TOPK_IDS, TOPK_WEIGHTS, SLOT_POSITION -> assignments(tokens);
+            case SORTED_TOKEN_IDS -> maxPadded(tokens);
+            case EXPERT_IDS -> maxPadded(tokens) / params.blockM();
+            case NUM_TOKENS_POST_PADDED -> 1;
+            case INTER -> Math.multiplyExact(maxPadded(tokens), i);
+            case EXPERT_OUT -> Math.multiplyExact(Math.multiplyExact(maxPadded(tokens), h), params.splits(tokens));
+            case CHUNK_COUNTS -> Math.multiplyExact(Math.max(1, chunks(tokens)), e2);
+            case EXPERT_START, EXPERT_KEPT -> e2;
         };
     }
 
@@ -78,7 +84,7 @@ public record KernelPlan(MoeLayerSpec spec, KernelParams params, List<PlannedKer
     }
 
     /** Elements to allocate so every T ≤ {@code maxTokens} fits (split-K makes expert_out larger for small T). */
-    public long capacityElements(String buffer, long maxTokens) {
+    public long capacityElements(BufferId buffer, long maxTokens) {
         long n = elements(buffer, maxTokens);
         long decode = Math.min(maxTokens, params.splitMaxTokens());
         return decode >= 1 ? Math.max(n, elements(buffer, decode)) : n;

@@ -1,12 +1,16 @@
 package dev.moegen.codegen.plan;
 
+import dev.moegen.codegen.params.Heuristic;
+import dev.moegen.codegen.params.KernelParams;
+import dev.moegen.codegen.params.ParameterSpace;
+import dev.moegen.codegen.target.Target;
 import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.graph.OpGraph;
 import dev.moegen.dsl.graph.OpNode;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.ops.*;
-import dev.moegen.dsl.types.DType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,33 +23,28 @@ import java.util.List;
  *   <li>each GroupGEMM is one kernel with its epilogue (activation, or bias × routing weight);
  *   <li>combine is one kernel.
  * </ul>
+ * Each kernel's arguments are its {@link KernelRole#signature}.
  */
 public final class Lowering {
     private Lowering() {}
 
-    /** The portable plan (OpenCL defaults). */
-    public static KernelPlan lower(MoeLayerSpec spec) {
-        return lower(spec, Target.OPENCL);
-    }
-
-    /** The plan with the default parameters for {@code target}. */
+    /** The plan with the heuristic parameters for {@code target}. */
     public static KernelPlan lower(MoeLayerSpec spec, Target target) {
-        return lower(spec, KernelParams.heuristic(spec, target));
+        spec.validated();
+        return lower(spec, target, Heuristic.defaults(spec, target));
     }
 
-    public static KernelPlan lower(MoeLayerSpec spec, KernelParams params) {
+    /** The plan with {@code params}, checked against the target's parameter space (every violation named). */
+    public static KernelPlan lower(MoeLayerSpec spec, Target target, KernelParams params) {
         spec.validated();
-        params.validatedFor(spec);
+        ParameterSpace.of(spec, target).check(params);
         OpGraph g = LayerGraph.of(spec);
         List<PlannedKernel> kernels = new ArrayList<>();
         List<String> gating = new ArrayList<>();
         List<String> align = new ArrayList<>();
-        boolean routerBias = spec.routing().routerBias(), corr = spec.routing().correctionBias(), eb = spec.expertBias();
         for (OpNode n : g.nodes()) {
             switch (n.op()) {
-                case RouterGemm r -> kernels.add(new PlannedKernel("moe_router_gemm",
-                        args(List.of("x", "w_router"), routerBias ? "b_router" : null, List.of("logits", "T")),
-                        Geometry.TOKEN_ROUTER_ROWS, List.of(n.name())));
+                case RouterGemm r -> kernels.add(kernel(spec, KernelRole.ROUTER_GEMM, List.of(n.name())));
                 case Softmax x -> gating.add(n.name());
                 case Sigmoid x -> gating.add(n.name());
                 case CorrectionBias x -> gating.add(n.name());
@@ -56,69 +55,21 @@ public final class Lowering {
                 case SharedExpertSlots x -> gating.add(n.name());
                 case CapacityLimit x -> align.add(n.name());
                 case Permutation x -> {
-                    flushGating(kernels, gating, corr);
+                    kernels.add(kernel(spec, KernelRole.GATING, gating));
+                    gating.clear();
                     align.add(n.name());
-                    kernels.add(new PlannedKernel("moe_align_count", List.of("topk_ids", "chunk_counts", "T"), Geometry.ALIGN_CHUNKS, List.copyOf(align)));
-                    kernels.add(new PlannedKernel("moe_align_scan", List.of("chunk_counts", "expert_start", "expert_kept", "sorted_token_ids",
-                            "expert_ids", "num_tokens_post_padded", "T", "capacity"), Geometry.SINGLE_GROUP, List.copyOf(align)));
-                    kernels.add(new PlannedKernel("moe_align_scatter", List.of("topk_ids", "chunk_counts", "expert_start", "sorted_token_ids",
-                            "slot_position", "T", "capacity"), Geometry.ALIGN_CHUNKS, List.copyOf(align)));
+                    for (KernelRole r : List.of(KernelRole.ALIGN_COUNT, KernelRole.ALIGN_SCAN, KernelRole.ALIGN_SCATTER)) kernels.add(kernel(spec, r, align));
                 }
-                case GroupGemm gg when gg.gatherTokens() -> kernels.add(new PlannedKernel("moe_group_gemm_1",
-                        args(List.of("x", "w13"), eb ? "b13" : null, List.of("sorted_token_ids", "expert_ids", "num_tokens_post_padded", "inter", "T")),
-                        Geometry.GEMM1_TILES, List.of(n.name())));
-                case GroupGemm gg -> kernels.add(new PlannedKernel("moe_group_gemm_2",
-                        args(List.of("inter", "w2"), eb ? "b2" : null, List.of("topk_weights", "sorted_token_ids", "expert_ids",
-                                "num_tokens_post_padded", "expert_out", "T")),
-                        Geometry.GEMM2_TILES, List.of(n.name())));
-                case Combine c -> kernels.add(new PlannedKernel("moe_combine", List.of("expert_out", "slot_position", "y", "T", PlannedKernel.SPLITS),
-                        Geometry.TOKEN_HIDDEN, List.of(n.name())));
+                case GroupGemm gg when gg.gatherTokens() -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_1, List.of(n.name())));
+                case GroupGemm gg -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_2, List.of(n.name())));
+                case Combine c -> kernels.add(kernel(spec, KernelRole.COMBINE, List.of(n.name())));
             }
         }
-        return new KernelPlan(spec, params, kernels, buffers(spec));
+        List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec)).map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();
+        return new KernelPlan(spec, target, params, kernels, buffers);
     }
 
-    private static void flushGating(List<PlannedKernel> kernels, List<String> gating, boolean corr) {
-        List<String> a = new ArrayList<>(List.of("logits"));
-        if (corr) a.add("e_score_correction_bias");
-        a.addAll(List.of("topk_ids", "topk_weights", "T"));
-        kernels.add(new PlannedKernel("moe_gating", a, Geometry.TOKEN_GROUPS, List.copyOf(gating)));
-        gating.clear();
-    }
-
-    private static List<String> args(List<String> head, String optional, List<String> tail) {
-        List<String> a = new ArrayList<>(head);
-        if (optional != null) a.add(optional);
-        a.addAll(tail);
-        return a;
-    }
-
-    private static List<PlannedBuffer> buffers(MoeLayerSpec s) {
-        DType act = s.dtype();
-        List<PlannedBuffer> b = new ArrayList<>();
-        b.add(new PlannedBuffer("x", act, "input", "T*H"));
-        b.add(new PlannedBuffer("w_router", act, "weight", "R*H"));
-        b.add(new PlannedBuffer("w13", act, "weight", "E'*N1*H"));
-        b.add(new PlannedBuffer("w2", act, "weight", "E'*H*I"));
-        if (s.routing().routerBias()) b.add(new PlannedBuffer("b_router", DType.FP32, "weight", "E"));
-        if (s.routing().correctionBias()) b.add(new PlannedBuffer("e_score_correction_bias", DType.FP32, "weight", "E"));
-        if (s.expertBias()) {
-            b.add(new PlannedBuffer("b13", DType.FP32, "weight", "E'*N1"));
-            b.add(new PlannedBuffer("b2", DType.FP32, "weight", "E'*H"));
-        }
-        b.add(new PlannedBuffer("logits", DType.FP32, "output", "T*R"));
-        b.add(new PlannedBuffer("topk_ids", DType.INT32, "output", "T*S"));
-        b.add(new PlannedBuffer("topk_weights", DType.FP32, "output", "T*S"));
-        b.add(new PlannedBuffer("chunk_counts", DType.INT32, "scratch", "ceil(T*S/ALIGN_CHUNK)*E'"));
-        b.add(new PlannedBuffer("expert_start", DType.INT32, "scratch", "E'"));
-        b.add(new PlannedBuffer("expert_kept", DType.INT32, "scratch", "E'"));
-        b.add(new PlannedBuffer("sorted_token_ids", DType.INT32, "output", "maxPadded"));
-        b.add(new PlannedBuffer("expert_ids", DType.INT32, "output", "maxPadded/BLOCK_M"));
-        b.add(new PlannedBuffer("num_tokens_post_padded", DType.INT32, "output", "1"));
-        b.add(new PlannedBuffer("slot_position", DType.INT32, "output", "T*S"));
-        b.add(new PlannedBuffer("inter", act, "output", "maxPadded*I"));
-        b.add(new PlannedBuffer("expert_out", DType.FP32, "output", "splits*maxPadded*H"));
-        b.add(new PlannedBuffer("y", act, "output", "T*H"));
-        return b;
+    private static PlannedKernel kernel(MoeLayerSpec spec, KernelRole role, List<String> fuses) {
+        return new PlannedKernel(role, role.signature(spec), fuses);
     }
 }

@@ -1,14 +1,26 @@
 package dev.moegen.codegen.plan;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/**
- * One generated kernel: its entry point, arguments in order (buffer names, or the scalars
- * {@code T}, {@code capacity} and {@code splits}), launch geometry, and the graph ops it fuses.
- */
-public record PlannedKernel(String name, List<String> args, Geometry geometry, List<String> fuses) {
-    public static final String TOKENS = "T";
-    public static final String CAPACITY = "capacity";
-    /** GroupGEMM 2's K slices for this T (see {@link KernelParams#splits}). */
-    public static final String SPLITS = "splits";
+/** One generated kernel: its role (entry point, geometry), its arguments in order, and the graph ops it fuses. */
+public record PlannedKernel(KernelRole role, List<KernelArg> args, List<String> fuses) {
+    public PlannedKernel {
+        args = List.copyOf(args);
+        fuses = List.copyOf(fuses);
+    }
+
+    @JsonProperty("name")
+    public String name() {
+        return role.entry();
+    }
+
+    public Geometry geometry() {
+        return role.geometry();
+    }
+
+    /** Argument names in order: buffer names and the scalars T, capacity, splits. */
+    public List<String> argNames() {
+        return args.stream().map(KernelArg::name).toList();
+    }
 }

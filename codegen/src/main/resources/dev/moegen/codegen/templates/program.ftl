@@ -6,7 +6,7 @@
  * The kernel bodies below are shared verbatim between the CUDA and OpenCL backends; only the prelude and
  * the tensor-core primitives differ.
  */
-<#include "${backend}/prelude.ftl">
+<#include "${dialect}/prelude.ftl">
 <#include "common/act_type.ftl">
 
 <#list defines as k, v>
@@ -14,7 +14,7 @@
 </#list>
 <#if gemm != "simt">
 
-<#include "${backend}/tensor_core.ftl">
+<#include "${dialect}/tensor_core.ftl">
 </#if>
 
 <#include "common/convert.ftl">

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /** Entry point of the CUDA backend: is a driver there, which devices. Never falls back to another backend. */
 public final class Cuda {
-    private static final int ATTR_SHARED_PER_BLOCK = 8, ATTR_SM_COUNT = 16, ATTR_CC_MAJOR = 75, ATTR_CC_MINOR = 76, ATTR_SHARED_OPTIN = 97;
+    private static final int ATTR_MAX_THREADS = 1, ATTR_SHARED_PER_BLOCK = 8, ATTR_WARP_SIZE = 10, ATTR_REGS_PER_BLOCK = 12, ATTR_SM_COUNT = 16, ATTR_CC_MAJOR = 75, ATTR_CC_MINOR = 76, ATTR_SHARED_OPTIN = 97;
 
     private Cuda() {}
 
@@ -45,7 +45,8 @@ public final class Cuda {
                 MemorySegment mem = a.allocate(JAVA_LONG);
                 cu.call(cu.deviceTotalMem, "cuDeviceTotalMem", mem, dev);
                 out.add(new CudaDevice(dev, name.getString(0), attr(cu, a, dev, ATTR_CC_MAJOR), attr(cu, a, dev, ATTR_CC_MINOR),
-                        attr(cu, a, dev, ATTR_SM_COUNT), mem.get(JAVA_LONG, 0), attr(cu, a, dev, ATTR_SHARED_PER_BLOCK), attr(cu, a, dev, ATTR_SHARED_OPTIN)));
+                        attr(cu, a, dev, ATTR_SM_COUNT), mem.get(JAVA_LONG, 0), attr(cu, a, dev, ATTR_SHARED_PER_BLOCK), attr(cu, a, dev, ATTR_SHARED_OPTIN),
+                        attr(cu, a, dev, ATTR_MAX_THREADS), attr(cu, a, dev, ATTR_REGS_PER_BLOCK), attr(cu, a, dev, ATTR_WARP_SIZE)));
             }
         }
         return out;

@@ -2,10 +2,10 @@ package dev.moegen.runtime.cuda;
 
 import static java.lang.foreign.ValueLayout.*;
 
-import dev.moegen.codegen.Backend;
 import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.plan.Launch;
+import dev.moegen.runtime.exec.DeviceInfo;
 import dev.moegen.runtime.exec.DeviceSession;
 import dev.moegen.runtime.foreign.ScalarArg;
 import java.io.IOException;
@@ -58,7 +58,7 @@ public final class CudaSession implements DeviceSession {
         }
     }
 
-    public CudaDevice device() {
+    public CudaDevice cudaDevice() {
         return device;
     }
 
@@ -67,18 +67,8 @@ public final class CudaSession implements DeviceSession {
     }
 
     @Override
-    public String backend() {
-        return Backend.CUDA.id();
-    }
-
-    @Override
-    public dev.moegen.codegen.plan.Target target() {
-        return dev.moegen.codegen.plan.Target.cuda(device.arch());
-    }
-
-    @Override
-    public String describe() {
-        return device.describe();
+    public DeviceInfo device() {
+        return device.info();
     }
 
     @Override

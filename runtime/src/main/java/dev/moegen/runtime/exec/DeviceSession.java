@@ -1,14 +1,21 @@
 package dev.moegen.runtime.exec;
 
+import dev.moegen.codegen.emit.GeneratedSource;
+import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.codegen.plan.Launch;
+import dev.moegen.codegen.plan.PlannedKernel;
+import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.target.Target;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What a backend offers a plan: load its kernels, device buffers, copies, launches timed by device
- * events. {@link PlanLayer} runs any plan on any session, so OpenCL and CUDA share one executor.
+ * events. {@link PlanLayer} runs any plan on any session, so every backend shares one executor.
  */
 public interface DeviceSession extends AutoCloseable {
     /** A device buffer; opaque to callers. */
@@ -17,20 +24,32 @@ public interface DeviceSession extends AutoCloseable {
     /** A loaded kernel entry point; opaque to callers. */
     interface Kernel {}
 
-    String backend();
+    default BackendId backend() {
+        return target().backend();
+    }
 
-    String describe();
+    /** The device: name, description, and the target (architecture, capabilities, limits) plans for it are made for. */
+    DeviceInfo device();
 
-    /** What plans for this session are made for (backend and architecture): picks the default parameters. */
-    dev.moegen.codegen.plan.Target target();
+    default String describe() {
+        return device().describe();
+    }
+
+    /** What plans for this session are made for: picks the defaults and bounds the parameter space. */
+    default Target target() {
+        return device().target();
+    }
 
     /** Compiles or loads {@code kernels} from a generated source (once per distinct source per session). */
-    Map<String, Kernel> load(dev.moegen.codegen.emit.GeneratedSource source, List<String> kernels);
+    Map<String, Kernel> load(GeneratedSource source, List<String> kernels);
 
-    /** The plan's kernels, from its source for this session's backend. */
-    default Map<String, Kernel> load(KernelPlan plan) {
-        var src = dev.moegen.codegen.emit.SourceEmitter.emit(plan, dev.moegen.codegen.Backend.parse(backend()));
-        return load(src, plan.kernels().stream().map(dev.moegen.codegen.plan.PlannedKernel::name).toList());
+    /** The plan's kernels by role, from its source spelled for this session's backend. */
+    default Map<KernelRole, Kernel> load(KernelPlan plan) {
+        GeneratedSource src = SourceEmitter.emit(plan, backend());
+        Map<String, Kernel> byName = load(src, plan.kernels().stream().map(PlannedKernel::name).toList());
+        Map<KernelRole, Kernel> m = new LinkedHashMap<>();
+        for (PlannedKernel k : plan.kernels()) m.put(k.role(), byName.get(k.name()));
+        return m;
     }
 
     Buffer alloc(long bytes);

@@ -1,19 +1,26 @@
 package dev.moegen.runtime.exec;
 
+import dev.moegen.codegen.plan.BufferId;
+import dev.moegen.codegen.plan.KernelRole;
 import java.util.Map;
 
 /** Everything one layer launch produced, read back: float outputs, int outputs, device ns per kernel. */
-public record LayerRun(int tokens, Map<String, float[]> floats, Map<String, int[]> ints, Map<String, Long> kernelNanos) {
-    public float[] f(String name) {
-        float[] v = floats.get(name);
-        if (v == null) throw new IllegalArgumentException("run has no float output '" + name + "'");
+public record LayerRun(int tokens, Map<BufferId, float[]> floats, Map<BufferId, int[]> ints, Map<KernelRole, Long> kernelNanos) {
+    public float[] f(BufferId b) {
+        float[] v = floats.get(b);
+        if (v == null) throw new IllegalArgumentException("run has no float output '" + b.id() + "'");
         return v;
     }
 
-    public int[] i(String name) {
-        int[] v = ints.get(name);
-        if (v == null) throw new IllegalArgumentException("run has no int output '" + name + "'");
+    public int[] i(BufferId b) {
+        int[] v = ints.get(b);
+        if (v == null) throw new IllegalArgumentException("run has no int output '" + b.id() + "'");
         return v;
+    }
+
+    /** Device time of one kernel in ms (0 when the plan has no such kernel). */
+    public double millis(KernelRole r) {
+        return kernelNanos.getOrDefault(r, 0L) / 1e6;
     }
 
     public long totalNanos() {

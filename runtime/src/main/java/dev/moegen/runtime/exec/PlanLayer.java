@@ -1,6 +1,9 @@
 package dev.moegen.runtime.exec;
 
+import dev.moegen.codegen.plan.BufferId;
+import dev.moegen.codegen.plan.KernelArg;
 import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.codegen.plan.PlannedBuffer;
 import dev.moegen.codegen.plan.PlannedKernel;
 import dev.moegen.dsl.types.DType;
@@ -21,8 +24,8 @@ public final class PlanLayer {
     private final DeviceSession dev;
     private final KernelPlan plan;
     private final int maxTokens;
-    private final Map<String, DeviceSession.Buffer> buffers = new LinkedHashMap<>();
-    private final Map<String, DeviceSession.Kernel> kernels;
+    private final Map<BufferId, DeviceSession.Buffer> buffers = new LinkedHashMap<>();
+    private final Map<KernelRole, DeviceSession.Kernel> kernels;
 
     public PlanLayer(DeviceSession dev, KernelPlan plan, int maxTokens) {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens = " + maxTokens + ": must be >= 1");
@@ -31,7 +34,7 @@ public final class PlanLayer {
         this.maxTokens = maxTokens;
         this.kernels = dev.load(plan);
         for (PlannedBuffer b : plan.buffers())
-            buffers.put(b.name(), dev.alloc(Math.multiplyExact(plan.capacityElements(b.name(), maxTokens), (long) b.dtype().bytes())));
+            buffers.put(b.id(), dev.alloc(Math.multiplyExact(plan.capacityElements(b.id(), maxTokens), (long) b.dtype().bytes())));
     }
 
     public KernelPlan plan() {
@@ -45,79 +48,81 @@ public final class PlanLayer {
     /** Uploads the named weights (w_router, w13, w2 and the biases the plan has). */
     public void setWeights(Map<String, float[]> weights) {
         for (PlannedBuffer b : plan.buffers()) {
-            if (!b.role().equals("weight")) continue;
+            if (b.role() != BufferId.Role.WEIGHT) continue;
             float[] v = weights.get(b.name());
             if (v == null) throw new IllegalArgumentException("missing weight '" + b.name() + "'");
-            upload(b, v, plan.elements(b.name(), maxTokens));
+            upload(b, v, plan.elements(b.id(), maxTokens));
         }
     }
 
     /** Lets {@code filler} write a weight on the device (buffer, element count), e.g. a random-fill kernel for benchmarks. */
-    public void fillWeight(String name, java.util.function.BiConsumer<DeviceSession.Buffer, Long> filler) {
-        plan.buffer(name);
-        filler.accept(buffers.get(name), plan.elements(name, maxTokens));
+    public void fillWeight(BufferId id, java.util.function.BiConsumer<DeviceSession.Buffer, Long> filler) {
+        plan.buffer(id);
+        filler.accept(buffers.get(id), plan.elements(id, maxTokens));
     }
 
     /** Uploads one weight. */
-    public void setWeight(String name, float[] v) {
-        upload(plan.buffer(name), v, plan.elements(name, maxTokens));
+    public void setWeight(BufferId id, float[] v) {
+        upload(plan.buffer(id), v, plan.elements(id, maxTokens));
     }
 
     /** Poisons every output, launches and reads every output back: what verification needs. */
     public LayerRun run(float[] x, int tokens) {
         checkTokens(tokens);
         for (PlannedBuffer b : plan.buffers())
-            if (b.role().equals("output") || b.role().equals("scratch"))
-                dev.fill(buffers.get(b.name()), (byte) 0xFF, plan.capacityElements(b.name(), maxTokens) * b.dtype().bytes());
-        Map<String, Long> nanos = launch(x, tokens);
+            if (b.role() == BufferId.Role.OUTPUT || b.role() == BufferId.Role.SCRATCH)
+                dev.fill(buffers.get(b.id()), (byte) 0xFF, plan.capacityElements(b.id(), maxTokens) * b.dtype().bytes());
+        Map<KernelRole, Long> nanos = launch(x, tokens);
         return readBack(tokens, nanos);
     }
 
     /** y[tokens][H] for x: launches and reads back y alone (what a model's forward pass needs). */
     public float[] forward(float[] x, int tokens) {
         launch(x, tokens);
-        PlannedBuffer y = plan.buffer("y");
-        int n = Math.toIntExact(plan.elements("y", tokens));
+        PlannedBuffer y = plan.buffer(BufferId.Y);
+        int n = Math.toIntExact(plan.elements(BufferId.Y, tokens));
         try (Arena a = Arena.ofConfined()) {
             return HostCodec.decode(read(a, y, n), y.dtype(), n);
         }
     }
 
     /** Uploads x and runs every kernel; returns device ns per kernel, reads nothing back. */
-    public Map<String, Long> launch(float[] x, int tokens) {
+    public Map<KernelRole, Long> launch(float[] x, int tokens) {
         checkTokens(tokens);
-        upload(plan.buffer("x"), x, plan.elements("x", tokens));
-        Map<String, Long> nanos = new LinkedHashMap<>();
+        upload(plan.buffer(BufferId.X), x, plan.elements(BufferId.X, tokens));
+        Map<KernelRole, Long> nanos = new LinkedHashMap<>();
         for (PlannedKernel k : plan.kernels()) {
             List<Object> args = new ArrayList<>();
-            for (String a : k.args()) {
-                switch (a) {
-                    case PlannedKernel.TOKENS -> args.add(tokens);
-                    case PlannedKernel.CAPACITY -> args.add(plan.capacity(tokens));
-                    case PlannedKernel.SPLITS -> args.add(plan.params().splits(tokens));
-                    default -> args.add(buffers.get(a));
-                }
+            for (KernelArg a : k.args()) {
+                args.add(switch (a) {
+                    case KernelArg.Buffer b -> buffers.get(b.buffer());
+                    case KernelArg.Scalar sc -> switch (sc.scalar()) {
+                        case TOKENS -> tokens;
+                        case CAPACITY -> plan.capacity(tokens);
+                        case SPLITS -> plan.params().splits(tokens);
+                    };
+                });
             }
-            nanos.put(k.name(), dev.launch(kernels.get(k.name()), k.name(), args, plan.launch(k, tokens)));
+            nanos.put(k.role(), dev.launch(kernels.get(k.role()), k.name(), args, plan.launch(k, tokens)));
         }
         return nanos;
     }
 
     /** The outputs of the last {@link #launch} for {@code tokens} tokens. */
-    public LayerRun readBack(int tokens, Map<String, Long> nanos) {
-        Map<String, float[]> floats = new LinkedHashMap<>();
-        Map<String, int[]> ints = new LinkedHashMap<>();
+    public LayerRun readBack(int tokens, Map<KernelRole, Long> nanos) {
+        Map<BufferId, float[]> floats = new LinkedHashMap<>();
+        Map<BufferId, int[]> ints = new LinkedHashMap<>();
         try (Arena a = Arena.ofConfined()) {
             for (PlannedBuffer b : plan.buffers()) {
-                if (!b.role().equals("output")) continue;
-                int n = Math.toIntExact(plan.elements(b.name(), tokens));
+                if (b.role() != BufferId.Role.OUTPUT) continue;
+                int n = Math.toIntExact(plan.elements(b.id(), tokens));
                 MemorySegment host = read(a, b, n);
-                if (b.dtype() == DType.INT32) ints.put(b.name(), HostCodec.decodeInts(host, n));
-                else floats.put(b.name(), HostCodec.decode(host, b.dtype(), n));
+                if (b.dtype() == DType.INT32) ints.put(b.id(), HostCodec.decodeInts(host, n));
+                else floats.put(b.id(), HostCodec.decode(host, b.dtype(), n));
             }
         }
         int splits = plan.params().splits(tokens);
-        if (splits > 1) floats.put("expert_out", sumSlices(floats.get("expert_out"), splits));
+        if (splits > 1) floats.put(BufferId.EXPERT_OUT, sumSlices(floats.get(BufferId.EXPERT_OUT), splits));
         return new LayerRun(tokens, floats, ints, nanos);
     }
 
@@ -133,7 +138,7 @@ public final class PlanLayer {
     /** The first {@code n} elements of a device buffer, in host memory from {@code a}. */
     private MemorySegment read(Arena a, PlannedBuffer b, int n) {
         MemorySegment host = a.allocate(Math.max(1, (long) n * b.dtype().bytes()), 8);
-        dev.read(buffers.get(b.name()), host);
+        dev.read(buffers.get(b.id()), host);
         return host;
     }
 
@@ -145,7 +150,7 @@ public final class PlanLayer {
         if (v.length != expected)
             throw new IllegalArgumentException(b.name() + " has " + v.length + " elements, the plan needs " + expected);
         try (Arena a = Arena.ofConfined()) {
-            dev.write(buffers.get(b.name()), HostCodec.encode(a, b.dtype(), v));
+            dev.write(buffers.get(b.id()), HostCodec.encode(a, b.dtype(), v));
         }
     }
 }

@@ -10,7 +10,7 @@
  * Ranks follow flat (token, slot) order, so the result is deterministic and the earliest tokens
  * keep their place under a capacity limit.
  */
-KERNEL void moe_align_count(GLOBAL const int* topk_ids, GLOBAL int* chunk_counts, int T) {
+KERNEL void moe_align_count(${sig.moe_align_count}) {
     const idx_t c = GLOBAL_ID(0);
     const idx_t n = (idx_t)T * SLOTS;
     const idx_t chunks = (n + ALIGN_CHUNK - 1) / ALIGN_CHUNK;
@@ -21,9 +21,7 @@ KERNEL void moe_align_count(GLOBAL const int* topk_ids, GLOBAL int* chunk_counts
     for (idx_t a = c * ALIGN_CHUNK; a < end; ++a) row[topk_ids[a]] += 1;
 }
 
-KERNEL void moe_align_scan(GLOBAL int* chunk_counts, GLOBAL int* expert_start, GLOBAL int* expert_kept,
-                           GLOBAL int* sorted_token_ids, GLOBAL int* expert_ids, GLOBAL int* num_tokens_post_padded,
-                           int T, int capacity) {
+KERNEL void moe_align_scan(${sig.moe_align_scan}) {
     SHARED int part[SCAN_WG];
     const int lid = LOCAL_ID(0);
     const idx_t n = (idx_t)T * SLOTS;
@@ -57,8 +55,7 @@ KERNEL void moe_align_scan(GLOBAL int* chunk_counts, GLOBAL int* expert_start, G
     }
 }
 
-KERNEL void moe_align_scatter(GLOBAL const int* topk_ids, GLOBAL int* chunk_counts, GLOBAL const int* expert_start,
-                              GLOBAL int* sorted_token_ids, GLOBAL int* slot_position, int T, int capacity) {
+KERNEL void moe_align_scatter(${sig.moe_align_scatter}) {
     const idx_t c = GLOBAL_ID(0);
     const idx_t n = (idx_t)T * SLOTS;
     const idx_t chunks = (n + ALIGN_CHUNK - 1) / ALIGN_CHUNK;

@@ -41,8 +41,7 @@ DEVICE_FN float group_sum(float v, LOCAL_PTR float* rv, int lid) {
 }
 #endif
 
-KERNEL void moe_gating(GLOBAL const float* logits,<#if correctionBias> GLOBAL const float* e_score_correction_bias,</#if>
-                       GLOBAL int* topk_ids, GLOBAL float* topk_weights, int T) {
+KERNEL void moe_gating(${sig.moe_gating}) {
     SHARED float s_score[EXPERTS];
     SHARED float s_sel[EXPERTS];
     SHARED float rv[GATE_WG];

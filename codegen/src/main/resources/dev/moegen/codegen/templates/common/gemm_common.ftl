@@ -1,5 +1,6 @@
 <#--
-  What every GroupGEMM main loop shares: the argument list, the padded row count, and the fused epilogues.
+  What every GroupGEMM main loop shares: the padded row count and the fused epilogues (the argument list is the
+  kernel's signature, rendered from KernelRole).
   stage 1: A rows = x gathered through sorted_token_ids, B = w13[e] (gate rows and, if gated, up rows I
            further), epilogue act(gate + b13, up + b13) -> inter[p, I] in the activation dtype.
   stage 2: A rows = inter in sorted order, B = w2[e], epilogue (acc + b2) * routing weight -> this K slice's
@@ -8,14 +9,6 @@
 /* Rows of the sorted arrays for T tokens: every expert may end with a partial block. */
 #define MAX_PADDED(T) (((T) * SLOTS + ALL_EXPERTS * (BLOCK_M - 1) + BLOCK_M - 1) / BLOCK_M * BLOCK_M)
 
-<#macro gemm_args stage>
-<#if stage == 1>
-        GLOBAL const act_t* x, GLOBAL const act_t* w13,<#if expertBias> GLOBAL const float* b13,</#if>
-<#else>
-        GLOBAL const act_t* inter, GLOBAL const act_t* w2,<#if expertBias> GLOBAL const float* b2,</#if> GLOBAL const float* topk_weights,
-</#if>
-        GLOBAL const int* sorted_token_ids, GLOBAL const int* expert_ids, GLOBAL const int* num_tokens_post_padded,
-        GLOBAL <#if stage == 1>act_t<#else>float</#if>* out, int T</#macro>
 <#-- The epilogue call for output (p, n): gate/up for stage 1, acc for stage 2. -->
 <#macro store stage p n acc up="0.0f"><#if stage == 1>gemm1_store(out,<#if expertBias> b13,</#if> e, ${p}, ${n}, ${acc}, ${up})<#else>gemm2_store(out,<#if expertBias> b2,</#if> topk_weights, e, ${p}, sorted_token_ids[${p}], ${n}, ${acc}, split, T)</#if></#macro>
 <#-- The K tiles [kt0, kt1) of this block's slice: GEMM 2 is split along K over the grid's third axis. -->

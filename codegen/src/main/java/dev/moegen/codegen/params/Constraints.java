@@ -1,0 +1,106 @@
+package dev.moegen.codegen.params;
+
+import static dev.moegen.codegen.params.Family.*;
+
+import dev.moegen.codegen.params.KernelParams.Gemm;
+import dev.moegen.codegen.target.DeviceLimits;
+import dev.moegen.codegen.target.Target;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The feasibility rules of every kernel family for one layer on one target: divisibility, threads, memory, registers. */
+final class Constraints {
+    /** Registers a tensor-core thread needs besides its accumulators (addresses, fragments, pipeline state): an estimate that ptxas refines. */
+    static final int REGISTER_OVERHEAD = 64;
+    /** Bytes of local memory per warp where the tensor-core fragments are emulated (a 16×16 A and a 16×8 B tile in fp32). */
+    static final int EMULATION_BYTES_PER_WARP = (16 * 16 + 16 * 8) * 4;
+
+    private Constraints() {}
+
+    static List<Constraint> of(MoeLayerSpec s, Target t) {
+        DeviceLimits l = t.limits();
+        boolean gated = s.activation().gated();
+        List<Constraint> c = new ArrayList<>();
+        int maxThreads = l.maxThreadsPerBlock();
+        c.add(new Constraint("simt-threads", GROUP_GEMM, "simt: block_m × block_n ≤ max threads per block (" + maxThreads + ")",
+                p -> p.gemm() == Gemm.SIMT && (long) p.blockM() * p.blockN() > maxThreads
+                        ? why("block_m × block_n = " + (long) p.blockM() * p.blockN() + ": must be ≤ " + maxThreads + " work-items") : none()));
+        long fixed = l.staticSharedBytes(); // the SIMT and gating kernels declare their tiles statically
+        c.add(new Constraint("simt-local-memory", GROUP_GEMM, "simt: 4 × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 1) ≤ static local memory per block ("
+                + fixed + " B)",
+                p -> p.gemm() == Gemm.SIMT && simtLocalBytes(p, gated) > fixed
+                        ? why("local memory " + simtLocalBytes(p, gated) + " B (4 × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 1)): must be ≤ "
+                        + fixed) : none()));
+        c.add(new Constraint("tc-layer", GROUP_GEMM, "tensor cores: bf16/fp16 layer with hidden and intermediate multiples of 8",
+                p -> p.gemm().tensorCores() ? Heuristic.tensorCoreShape(s).map(w -> "gemm = " + p.gemm().id() + ": " + w) : none()));
+        c.add(new Constraint("tc-stages", GROUP_GEMM, "tensor cores: stages ≥ 2 so loads overlap math",
+                p -> p.gemm().tensorCores() && p.stages() < 2 ? why("stages = " + p.stages() + ": tensor-core loops need ≥ 2") : none()));
+        c.add(new Constraint("tc-threads", GROUP_GEMM, "tensor cores: 32 × warps_m × warps_n ≤ min(512, max threads per block (" + maxThreads + "))",
+                p -> p.gemm().tensorCores() && (p.warpsM() * p.warpsN() > 16 || 32 * p.warpsM() * p.warpsN() > maxThreads)
+                        ? why("warps_m × warps_n = " + p.warpsM() * p.warpsN() + ": must be ≤ " + Math.min(16, maxThreads / 32) + " (" + Math.min(512, maxThreads) + " threads)") : none()));
+        c.add(new Constraint("tc-warp-rows", GROUP_GEMM, "tensor cores: block_m a multiple of 16 × warps_m (m16 fragments)",
+                p -> p.gemm().tensorCores() && p.blockM() % (16 * p.warpsM()) != 0
+                        ? why("block_m = " + p.blockM() + ": must be a multiple of 16 × warps_m = " + 16 * p.warpsM()) : none()));
+        c.add(new Constraint("tc-warp-cols", GROUP_GEMM, "tensor cores: block_n a multiple of 8 × warps_n (n8 fragments)",
+                p -> p.gemm().tensorCores() && p.blockN() % (8 * p.warpsN()) != 0
+                        ? why("block_n = " + p.blockN() + ": must be a multiple of 8 × warps_n = " + 8 * p.warpsN()) : none()));
+        c.add(new Constraint("tc-vector-k", GROUP_GEMM, "tensor cores: block_k a multiple of 16 (k16 fragments, 16-byte cp.async copies)",
+                p -> p.gemm().tensorCores() && p.blockK() % 16 != 0 ? why("block_k = " + p.blockK() + ": must be a multiple of 16 for tensor cores") : none()));
+        c.add(new Constraint("wgmma-warpgroups", GROUP_GEMM, "wgmma: warps_n = 1, warps_m = block_m / 16, block_m a multiple of 64 (one warpgroup per 64 rows)",
+                p -> p.gemm() == Gemm.WGMMA && (p.warpsN() != 1 || p.warpsM() * 16 != p.blockM() || p.blockM() % 64 != 0)
+                        ? why("gemm = wgmma: warps_n must be 1 and warps_m = block_m / 16 with block_m a multiple of 64 (one warpgroup per 64 rows); got "
+                        + p.warpsM() + "×" + p.warpsN() + " warps for block_m " + p.blockM()) : none()));
+        c.add(new Constraint("wgmma-swizzle", GROUP_GEMM, "wgmma: block_k a multiple of 64 (128-byte swizzled rows)",
+                p -> p.gemm() == Gemm.WGMMA && p.blockK() % 64 != 0 ? why("block_k = " + p.blockK() + ": wgmma tiles use 128-byte swizzled rows, so a multiple of 64") : none()));
+        c.add(new Constraint("wgmma-n", GROUP_GEMM, "wgmma: 2 × block_n ≤ 256 and block_n a multiple of 8 (n of one instruction)",
+                p -> p.gemm() == Gemm.WGMMA && (p.blockN() * 2 > 256 || p.blockN() % 8 != 0)
+                        ? why("block_n = " + p.blockN() + ": wgmma needs a multiple of 8 with the gated tile (2 × block_n) ≤ 256") : none()));
+        boolean emulated = !t.caps().tensorCores();
+        String smem = "stages × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 8) × 2 + 4 × block_m" + (emulated ? " + 1536 × warps (emulated fragments)" : "");
+        c.add(new Constraint("tc-shared-memory", GROUP_GEMM, "tensor cores: " + smem + " ≤ shared memory per block (" + l.sharedBytesPerBlock() + " B)",
+                p -> p.gemm().tensorCores() && tcSharedBytes(p, gated, emulated) > l.sharedBytesPerBlock()
+                        ? why("shared memory " + tcSharedBytes(p, gated, emulated) + " B (" + smem + "): must be ≤ " + l.sharedBytesPerBlock()) : none()));
+        if (l.registersPerBlock() > 0)
+            c.add(new Constraint("tc-registers", GROUP_GEMM, "tensor cores: (accumulators per thread + " + REGISTER_OVERHEAD
+                    + ") ≤ 255 and × threads ≤ registers per block (" + l.registersPerBlock() + "); an estimate, ptxas reports the real count",
+                    p -> {
+                        if (!p.gemm().tensorCores()) return none();
+                        long regs = registerEstimate(p, gated), total = regs * p.gemmThreads();
+                        return regs > 255 || total > l.registersPerBlock()
+                                ? why("about " + regs + " registers × " + p.gemmThreads() + " threads = " + total + ": must be ≤ 255 per thread and ≤ "
+                                + l.registersPerBlock() + " per block; lower block_n or block_m, or raise warps") : none();
+                    }));
+        c.add(new Constraint("gating-threads", GATING, "gate_wg ≤ max threads per block (" + maxThreads + ")",
+                p -> p.gateWg() > maxThreads ? why("gate_wg = " + p.gateWg() + ": must be ≤ " + maxThreads) : none()));
+        long gatingBytes = 4L * (2L * s.experts() + s.topK() + 2L * s.routing().nGroup());
+        c.add(new Constraint("gating-local-memory", GATING, "4 × (2·E + 2·gate_wg + top_k + 2·n_group) ≤ static local memory per block (" + fixed + " B)",
+                p -> gatingBytes + 8L * p.gateWg() > fixed
+                        ? why("gating local memory " + (gatingBytes + 8L * p.gateWg()) + " B: must be ≤ " + fixed) : none()));
+        c.add(new Constraint("scan-threads", PERMUTATION, "scan_wg ≤ max threads per block (" + maxThreads + ")",
+                p -> p.scanWg() > maxThreads ? why("scan_wg = " + p.scanWg() + ": must be ≤ " + maxThreads) : none()));
+        return List.copyOf(c);
+    }
+
+    static long simtLocalBytes(KernelParams p, boolean gated) {
+        return 4L * (p.blockM() + p.bRows(gated)) * (p.blockK() + 1);
+    }
+
+    static long tcSharedBytes(KernelParams p, boolean gated, boolean emulated) {
+        return p.rowTableOffset(gated) + 4L * p.blockM() + (emulated ? (long) EMULATION_BYTES_PER_WARP * p.warpsM() * p.warpsN() : 0);
+    }
+
+    /** fp32 accumulators per thread (a warp's (block_m / warps_m) × (B rows / warps_n) outputs over 32 lanes) plus the overhead. */
+    static long registerEstimate(KernelParams p, boolean gated) {
+        return (long) (p.blockM() / Math.max(1, p.warpsM())) * (p.bRows(gated) / Math.max(1, p.warpsN())) / 32 + REGISTER_OVERHEAD;
+    }
+
+    private static Optional<String> why(String s) {
+        return Optional.of(s);
+    }
+
+    private static Optional<String> none() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.moegen.codegen.params;
+
+import dev.moegen.codegen.params.KernelParams.Gemm;
+import dev.moegen.codegen.target.Target;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.types.DType;
+import java.util.Optional;
+
+/**
+ * The defaults when neither the user nor the tuned database sets a parameter. They follow the main loop, so
+ * choosing {@code gemm=mma} alone also picks the tensor-core tiles, warps and stages.
+ * <ul>
+ *   <li>Main loop: tensor cores where the target has them and the layer fits them (bf16/fp16, 16-byte rows):
+ *       wgmma on sm_90a, mma.sync elsewhere; else the SIMT loop.
+ *   <li>SIMT: BLOCK_M 16, because with top-k routing an expert sees ~T·K/E rows, below 16 for decode and small
+ *       batches; 16×16 tiles keep a 256-work-item group on every device; no split-K.
+ *   <li>Tensor cores: 64×64 tiles (the gated B tile is 128 rows: gate and up together, one wgmma n=128), K depth 64
+ *       in 3 stages (83 KiB), 4 warps stacked along M (one warpgroup), GROUP_M 8 so eight row tiles share each
+ *       weight tile from L2, and split-K 4 for T ≤ 32, where GroupGEMM 2 otherwise has too few tiles to stream the
+ *       weights at full bandwidth.
+ *   <li>Gating: one warp per token where the target has shuffles, else the next power of two ≥ E (32…256); the scan
+ *       group likewise covers the experts; chunks of 64 assignments keep the count matrix small.
+ * </ul>
+ */
+public final class Heuristic {
+    private Heuristic() {}
+
+    public static Gemm gemm(MoeLayerSpec s, Target t) {
+        if (!t.caps().tensorCores() || tensorCoreShape(s).isPresent()) return Gemm.SIMT;
+        return t.caps().wgmma() ? Gemm.WGMMA : Gemm.MMA;
+    }
+
+    /** The defaults with the target's own main loop. */
+    public static KernelParams defaults(MoeLayerSpec s, Target t) {
+        return defaults(s, t, gemm(s, t));
+    }
+
+    /** The defaults for main loop {@code g}. */
+    public static KernelParams defaults(MoeLayerSpec s, Target t, Gemm g) {
+        int shuffle = t.caps().shuffleWidth();
+        KernelParams.Builder b = KernelParams.builder().gemm(g)
+                .set(Param.GATE_WG, shuffle > 0 ? shuffle : clampPow2(s.experts(), 32, 256))
+                .set(Param.SCAN_WG, clampPow2(s.totalExperts(), 32, 256))
+                .set(Param.ALIGN_CHUNK, 64);
+        if (g.tensorCores())
+            return b.set(Param.BLOCK_M, 64).set(Param.BLOCK_N, 64).set(Param.BLOCK_K, 64).set(Param.WARPS_M, 4).set(Param.WARPS_N, 1)
+                    .set(Param.STAGES, 3).set(Param.GROUP_M, 8).set(Param.SPLIT_K, 4).set(Param.SPLIT_MAX_TOKENS, 32).build();
+        return b.set(Param.BLOCK_M, 16).set(Param.BLOCK_N, 16).set(Param.BLOCK_K, 16).set(Param.WARPS_M, 1).set(Param.WARPS_N, 1)
+                .set(Param.STAGES, 1).set(Param.GROUP_M, 1).set(Param.SPLIT_K, 1).set(Param.SPLIT_MAX_TOKENS, 0).build();
+    }
+
+    /** Empty when the layer can run on tensor cores, else why not. */
+    public static Optional<String> tensorCoreShape(MoeLayerSpec s) {
+        if (s.dtype() != DType.BF16 && s.dtype() != DType.FP16)
+            return Optional.of("dtype = " + s.dtype().id() + ": tensor-core loops take bf16 or fp16");
+        if (s.hidden() % 8 != 0 || s.intermediate() % 8 != 0)
+            return Optional.of("hidden = " + s.hidden() + ", intermediate = " + s.intermediate() + ": both must be multiples of 8 (16-byte rows)");
+        return Optional.empty();
+    }
+
+    private static int clampPow2(int n, int lo, int hi) {
+        int v = Integer.highestOneBit(Math.max(1, n - 1)) << 1;
+        return Math.max(lo, Math.min(hi, v));
+    }
+}

@@ -1,0 +1,216 @@
+package dev.moegen.codegen.params;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One point of the parameter space: a value for every {@link Param}, immutable. Built with {@link #builder()} or
+ * {@link #toBuilder()}; {@link ParameterSpace#check} says whether it is feasible for a layer and target, and
+ * {@link ParamResolver} chooses one from overrides, the tuned database and the heuristic.
+ */
+public final class KernelParams {
+    /** GroupGEMM main loops. */
+    public enum Gemm {
+        /** one work-item per output element, fp32 FMAs from local-memory tiles: any device, any dtype */
+        SIMT,
+        /** warp-level m16n8k16 tensor-core fragments (mma.sync, sm_80+) fed by a cp.async pipeline; bf16/fp16 */
+        MMA,
+        /** warpgroup wgmma.mma_async from swizzled shared memory on sm_90a, the MMA loop on other architectures */
+        WGMMA;
+
+        public String id() {
+            return name().toLowerCase();
+        }
+
+        public boolean tensorCores() {
+            return this != SIMT;
+        }
+
+        public static Gemm parse(String s) {
+            for (Gemm g : values()) if (g.id().equalsIgnoreCase(s.trim())) return g;
+            throw new IllegalArgumentException("gemm = '" + s + "': allowed: simt, mma, wgmma");
+        }
+    }
+
+    private final Gemm gemm;
+    private final int[] ints; // by Param ordinal; the GEMM slot is unused
+
+    private KernelParams(Gemm gemm, int[] ints) {
+        this.gemm = gemm;
+        this.ints = ints;
+    }
+
+    public static Builder builder() {
+        return new Builder(null, new int[Param.values().length], new boolean[Param.values().length]);
+    }
+
+    public Builder toBuilder() {
+        boolean[] set = new boolean[ints.length];
+        Arrays.fill(set, true);
+        return new Builder(gemm, ints.clone(), set);
+    }
+
+    /** {@code gemm} as its {@link Gemm}, any other parameter as an Integer. */
+    public Object get(Param p) {
+        return p == Param.GEMM ? gemm : (Object) ints[p.ordinal()];
+    }
+
+    public int intValue(Param p) {
+        if (p == Param.GEMM) throw new IllegalArgumentException("gemm is not an integer parameter");
+        return ints[p.ordinal()];
+    }
+
+    public Gemm gemm() { return gemm; }
+    public int blockM() { return ints[Param.BLOCK_M.ordinal()]; }
+    public int blockN() { return ints[Param.BLOCK_N.ordinal()]; }
+    public int blockK() { return ints[Param.BLOCK_K.ordinal()]; }
+    public int warpsM() { return ints[Param.WARPS_M.ordinal()]; }
+    public int warpsN() { return ints[Param.WARPS_N.ordinal()]; }
+    public int stages() { return ints[Param.STAGES.ordinal()]; }
+    public int groupM() { return ints[Param.GROUP_M.ordinal()]; }
+    public int splitK() { return ints[Param.SPLIT_K.ordinal()]; }
+    public int splitMaxTokens() { return ints[Param.SPLIT_MAX_TOKENS.ordinal()]; }
+    public int gateWg() { return ints[Param.GATE_WG.ordinal()]; }
+    public int scanWg() { return ints[Param.SCAN_WG.ordinal()]; }
+    public int alignChunk() { return ints[Param.ALIGN_CHUNK.ordinal()]; }
+
+    /** These parameters with some replaced by user-typed values, e.g. {gemm=mma, block_m=32}; every bad key or value is named. */
+    public KernelParams withOverrides(Map<String, String> overrides) {
+        Builder b = toBuilder();
+        List<String> bad = new ArrayList<>();
+        for (var e : overrides.entrySet()) {
+            try {
+                Param p = Param.byKey(e.getKey());
+                b.set(p, p.parse(e.getValue()));
+            } catch (IllegalArgumentException x) {
+                bad.add(x.getMessage());
+            }
+        }
+        if (!bad.isEmpty()) throw new IllegalArgumentException("invalid kernel parameters: " + String.join("; ", bad));
+        return b.build();
+    }
+
+    /** Threads per GroupGEMM block. */
+    public int gemmThreads() {
+        return gemm == Gemm.SIMT ? blockM() * blockN() : 32 * warpsM() * warpsN();
+    }
+
+    /** Rows of the staged B tile: gate and up rows together when the activation is gated. */
+    public int bRows(boolean gated) {
+        return gated ? 2 * blockN() : blockN();
+    }
+
+    /** Dynamic shared memory of a tensor-core GroupGEMM block: the tiles, then the row table. */
+    public int sharedBytes(boolean gated) {
+        return gemm.tensorCores() ? (int) Math.min(Integer.MAX_VALUE, rowTableOffset(gated) + 4L * blockM()) : 0;
+    }
+
+    /**
+     * Bytes of staged tiles: the larger of the padded layout (rows of block_k + 8 elements, so fragment
+     * loads hit 32 distinct banks) and, for wgmma, the 128-byte-swizzled layout plus 1 KiB to align it.
+     */
+    public long rowTableOffset(boolean gated) {
+        long padded = (long) stages() * (blockM() + bRows(gated)) * (blockK() + 8) * 2;
+        long swizzled = gemm == Gemm.WGMMA ? (long) stages() * (blockM() + bRows(gated)) * blockK() * 2 + 1024 : 0;
+        return Math.max(padded, swizzled);
+    }
+
+    /** K slices of GroupGEMM 2 for {@code tokens} tokens. */
+    public int splits(long tokens) {
+        return tokens <= splitMaxTokens() ? splitK() : 1;
+    }
+
+    /** Every parameter under its define name ("BLOCK_M"), gemm as its id: what templates and source headers print. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Param p : Param.values()) m.put(p.define(), p == Param.GEMM ? gemm.id() : ints[p.ordinal()]);
+        return m;
+    }
+
+    /** Every parameter under its user key ("block_m"): plan.json, manifests, the tuned database. */
+    @JsonValue
+    public Map<String, Object> byKey() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Param p : Param.values()) m.put(p.key(), p == Param.GEMM ? gemm.id() : ints[p.ordinal()]);
+        return m;
+    }
+
+    /** "gemm=wgmma,block_m=64,...": {@link #parse} reads it back. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder();
+        byKey().forEach((k, v) -> s.append(s.isEmpty() ? "" : ",").append(k).append('=').append(v));
+        return s.toString();
+    }
+
+    /** Parses {@link #toString}'s form; every parameter must be given. */
+    public static KernelParams parse(String text) {
+        Builder b = builder();
+        for (String kv : text.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("'" + kv + "': expected KEY=VALUE");
+            Param p = Param.byKey(kv.substring(0, eq));
+            b.set(p, p.parse(kv.substring(eq + 1)));
+        }
+        return b.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KernelParams k && k.gemm == gemm && Arrays.equals(k.ints, ints);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * gemm.hashCode() + Arrays.hashCode(ints);
+    }
+
+    /** Sets parameters one by one; {@link #build} requires every one to be set. */
+    public static final class Builder {
+        private Gemm gemm;
+        private final int[] ints;
+        private final boolean[] set;
+
+        private Builder(Gemm gemm, int[] ints, boolean[] set) {
+            this.gemm = gemm;
+            this.ints = ints;
+            this.set = set;
+        }
+
+        public Builder gemm(Gemm g) {
+            return set(Param.GEMM, g);
+        }
+
+        public Builder set(Param p, int v) {
+            if (p == Param.GEMM) throw new IllegalArgumentException("gemm takes a Gemm, not " + v);
+            ints[p.ordinal()] = v;
+            set[p.ordinal()] = true;
+            return this;
+        }
+
+        /** A {@link Gemm} for {@code gemm}, an Integer for the rest. */
+        public Builder set(Param p, Object v) {
+            if (p == Param.GEMM) {
+                gemm = (Gemm) v;
+                set[p.ordinal()] = true;
+                return this;
+            }
+            return set(p, ((Integer) v).intValue());
+        }
+
+        public boolean isSet(Param p) {
+            return set[p.ordinal()];
+        }
+
+        public KernelParams build() {
+            List<String> missing = new ArrayList<>();
+            for (Param p : Param.values()) if (!set[p.ordinal()]) missing.add(p.key());
+            if (!missing.isEmpty()) throw new IllegalArgumentException("kernel parameters missing: " + String.join(", ", missing));
+            return new KernelParams(gemm, ints.clone());
+        }
+    }
+}

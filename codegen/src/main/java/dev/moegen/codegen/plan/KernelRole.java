@@ -1,0 +1,114 @@
+package dev.moegen.codegen.plan;
+
+import static dev.moegen.codegen.plan.BufferId.*;
+import static dev.moegen.codegen.plan.KernelArg.ScalarArg.*;
+
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every kernel of a layer, defined once: its entry point, launch geometry and signature. The generated C
+ * signatures ({@link #renderSignature}) and the host's argument binding both come from {@link #signature}, so
+ * the two orders cannot drift apart; runtimes look kernels up by role.
+ */
+public enum KernelRole {
+    ROUTER_GEMM("moe_router_gemm", Geometry.TOKEN_ROUTER_ROWS),
+    GATING("moe_gating", Geometry.TOKEN_GROUPS),
+    ALIGN_COUNT("moe_align_count", Geometry.ALIGN_CHUNKS),
+    ALIGN_SCAN("moe_align_scan", Geometry.SINGLE_GROUP),
+    ALIGN_SCATTER("moe_align_scatter", Geometry.ALIGN_CHUNKS),
+    GROUP_GEMM_1("moe_group_gemm_1", Geometry.GEMM1_TILES),
+    GROUP_GEMM_2("moe_group_gemm_2", Geometry.GEMM2_TILES),
+    COMBINE("moe_combine", Geometry.TOKEN_HIDDEN);
+
+    private final String entry;
+    private final Geometry geometry;
+
+    KernelRole(String entry, Geometry geometry) {
+        this.entry = entry;
+        this.geometry = geometry;
+    }
+
+    /** The kernel's entry-point name in the generated source. */
+    public String entry() {
+        return entry;
+    }
+
+    public Geometry geometry() {
+        return geometry;
+    }
+
+    /** The arguments in order, for layer {@code s} (optional biases only where the layer has them). */
+    public List<KernelArg> signature(MoeLayerSpec s) {
+        Sig g = new Sig(s);
+        return switch (this) {
+            case ROUTER_GEMM -> g.in(X, W_ROUTER, B_ROUTER).out(LOGITS).scalars(TOKENS).args;
+            case GATING -> g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS).args;
+            case ALIGN_COUNT -> g.in(TOPK_IDS).out(CHUNK_COUNTS).scalars(TOKENS).args;
+            case ALIGN_SCAN -> g.out(CHUNK_COUNTS, EXPERT_START, EXPERT_KEPT, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED)
+                    .scalars(TOKENS, CAPACITY).args;
+            case ALIGN_SCATTER -> g.in(TOPK_IDS).out(CHUNK_COUNTS).in(EXPERT_START).out(SORTED_TOKEN_IDS, SLOT_POSITION).scalars(TOKENS, CAPACITY).args;
+            case GROUP_GEMM_1 -> g.in(X, W13, B13, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(INTER, "out").scalars(TOKENS).args;
+            case GROUP_GEMM_2 -> g.in(INTER, W2, B2, TOPK_WEIGHTS, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(EXPERT_OUT, "out")
+                    .scalars(TOKENS).args;
+            case COMBINE -> g.in(EXPERT_OUT, SLOT_POSITION).out(Y).scalars(TOKENS, SPLITS).args;
+        };
+    }
+
+    /** The C parameter list for the shared kernel bodies: "GLOBAL const act_t* x, ..., int T". */
+    public String renderSignature(MoeLayerSpec s) {
+        List<String> parts = new ArrayList<>();
+        for (KernelArg a : signature(s)) {
+            parts.add(switch (a) {
+                case KernelArg.Buffer b -> "GLOBAL " + (b.writes() ? "" : "const ") + cType(b.buffer()) + "* " + b.param();
+                case KernelArg.Scalar sc -> "int " + sc.scalar().id();
+            });
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String cType(BufferId b) {
+        if (b.activation()) return "act_t";
+        return switch (b.dtype(null)) {
+            case FP32 -> "float";
+            case INT32 -> "int";
+            default -> throw new IllegalStateException(b + ": no C type for " + b.dtype(null));
+        };
+    }
+
+    public static KernelRole byEntry(String entry) {
+        for (KernelRole r : values()) if (r.entry.equals(entry)) return r;
+        throw new IllegalArgumentException("no kernel '" + entry + "'");
+    }
+
+    /** Builds a signature; buffers the layer lacks (optional biases) are left out. */
+    private static final class Sig {
+        final MoeLayerSpec s;
+        final List<KernelArg> args = new ArrayList<>();
+
+        Sig(MoeLayerSpec s) {
+            this.s = s;
+        }
+
+        Sig in(BufferId... bs) {
+            for (BufferId b : bs) if (b.presentIn(s)) args.add(new KernelArg.Buffer(b, false));
+            return this;
+        }
+
+        Sig out(BufferId... bs) {
+            for (BufferId b : bs) if (b.presentIn(s)) args.add(new KernelArg.Buffer(b, true));
+            return this;
+        }
+
+        Sig outAs(BufferId b, String param) {
+            args.add(new KernelArg.Buffer(b, true, param));
+            return this;
+        }
+
+        Sig scalars(KernelArg.ScalarArg... sc) {
+            for (KernelArg.ScalarArg a : sc) args.add(new KernelArg.Scalar(a));
+            return this;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.moegen.harness.check;
+
+import static dev.moegen.codegen.plan.BufferId.*;
+
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.plan.KernelRole;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.types.DType;
+import dev.moegen.runtime.exec.LayerRun;
+import dev.moegen.runtime.exec.PlanLayer;
+import dev.moegen.verify.compare.*;
+import dev.moegen.verify.reference.*;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a plan on a device and checks every kernel, each on the inputs the device itself produced
+ * (so an error is pinned to the kernel that made it), then the whole layer against the full
+ * reference. Top-k ids are exact up to near ties; accepted near-tie picks are forced into the
+ * reference before the rest is compared.
+ */
+public final class LayerVerifier {
+    private LayerVerifier() {}
+
+    public record Outcome(LayerInputs inputs, List<CheckRow> rows, LayerRun run, LayerResult reference) {
+        public boolean pass() {
+            return rows.stream().allMatch(CheckRow::pass);
+        }
+    }
+
+    public static Outcome verify(PlanLayer layer, LayerInputs in) {
+        KernelPlan plan = layer.plan();
+        MoeLayerSpec s = plan.spec();
+        int t = in.tokens(), h = s.hidden(), i = s.intermediate(), slots = s.slotsPerToken(), bm = plan.params().blockM();
+        DType d = s.dtype();
+        LayerRun run = layer.run(in.x(), t);
+        List<CheckRow> rows = new ArrayList<>();
+        Tolerance storage = Tolerance.forDtype(d);
+
+        // router GEMM
+        double[] refLogits = Reference.routerLogits(in);
+        Tolerance tLogits = Tolerance.forDtype(DType.FP32).forReduction(h);
+        rows.add(row(KernelRole.ROUTER_GEMM.entry(), "[" + t + "," + plan.routerRows() + "]", Compare.close("logits", run.f(LOGITS), refLogits, tLogits), run.millis(KernelRole.ROUTER_GEMM)));
+
+        // gating: ids exact up to near ties on the device's own logits; weights close
+        double[] devLogits = toDouble(run.f(LOGITS));
+        int[] devIds = run.i(TOPK_IDS);
+        TopKCheck.Result tk = TopKCheck.check(in, devLogits, devIds);
+        int[][] forced = tk.forced();
+        RoutingResult route = Reference.route(in, devLogits, forced);
+        CompareResult ids = Compare.exact("topk_ids", devIds, route.ids(), t * slots);
+        CompareResult wts = Compare.close("topk_weights", run.f(TOPK_WEIGHTS), route.weights(), Tolerance.forDtype(DType.FP32).forReduction(s.experts()));
+        rows.add(new CheckRow(KernelRole.GATING.entry(), "[" + t + "," + slots + "]", wts.maxAbsError(), wts.relError(),
+                tolText(wts) + ", ids exact", tk.pass() && ids.pass() && wts.pass(), run.millis(KernelRole.GATING),
+                tk.nearTies() + " near ties" + (tk.pass() ? "" : "; " + tk.summary()) + (ids.pass() ? "" : "; " + ids.summary()) + (wts.pass() ? "" : "; " + wts.summary())));
+
+        // permutation: exact against the reference alignment of the device's ids, plus structure
+        RoutingResult kept = Reference.applyCapacity(s, new RoutingResult(t, slots, devIds, route.weights()));
+        Alignment al = Reference.align(kept.ids(), s.totalExperts(), bm);
+        int post = run.i(NUM_TOKENS_POST_PADDED)[0];
+        List<String> perm = new ArrayList<>(PermutationCheck.problems(kept.ids(), run.i(SORTED_TOKEN_IDS), run.i(EXPERT_IDS), post, run.i(SLOT_POSITION), bm));
+        for (CompareResult c : List.of(
+                Compare.exact("num_tokens_post_padded", new int[] {post}, new int[] {al.numTokensPostPadded()}, 1),
+                Compare.exact("sorted_token_ids", run.i(SORTED_TOKEN_IDS), al.sortedTokenIds(), al.numTokensPostPadded()),
+                Compare.exact("expert_ids", run.i(EXPERT_IDS), al.expertIds(), al.blocks()),
+                Compare.exact("slot_position", run.i(SLOT_POSITION), al.slotPosition(), t * slots)))
+            if (!c.pass()) perm.add(c.summary());
+        double alignMs = run.millis(KernelRole.ALIGN_COUNT) + run.millis(KernelRole.ALIGN_SCAN) + run.millis(KernelRole.ALIGN_SCATTER);
+        rows.add(new CheckRow("moe_align (count+scan+scatter)", "[" + t * slots + "] -> " + al.numTokensPostPadded(), perm.isEmpty() ? 0 : Double.NaN,
+                perm.isEmpty() ? 0 : Double.NaN, "exact", perm.isEmpty(), alignMs, perm.isEmpty() ? "" : String.join("; ", perm.subList(0, Math.min(3, perm.size())))));
+        if (!perm.isEmpty()) return new Outcome(in, rows, run, null);
+
+        // GroupGEMM 1 on the device's permutation
+        java.util.function.IntPredicate validRowI = k -> al.sortedTokenIds()[k / i] < al.sentinel();
+        java.util.function.IntPredicate validRowH = k -> al.sortedTokenIds()[k / h] < al.sentinel();
+        double[] refInter = Reference.groupGemm1(in, al);
+        rows.add(row(KernelRole.GROUP_GEMM_1.entry(), "[" + al.numTokensPostPadded() + "," + i + "]x" + h,
+                Compare.close("inter", run.f(INTER), refInter, storage.max(Tolerance.forDtype(DType.FP32).forReduction(h)), validRowI), run.millis(KernelRole.GROUP_GEMM_1)));
+        // GroupGEMM 2 on the device's inter and weights
+        double[] refOut = Reference.groupGemm2(in, al, toDouble(run.f(INTER)), new RoutingResult(t, slots, kept.ids(), toDouble(run.f(TOPK_WEIGHTS))));
+        rows.add(row(KernelRole.GROUP_GEMM_2.entry(), "[" + al.numTokensPostPadded() + "," + h + "]x" + i,
+                Compare.close("expert_out", run.f(EXPERT_OUT), refOut, Tolerance.forDtype(DType.FP32).forReduction(i), validRowH), run.millis(KernelRole.GROUP_GEMM_2)));
+        // combine on the device's expert outputs
+        double[] refY = Reference.combine(s, t, al, toDouble(run.f(EXPERT_OUT)));
+        rows.add(row(KernelRole.COMBINE.entry(), "[" + t + "," + h + "]", Compare.close("y", run.f(Y), refY, storage.max(Tolerance.forDtype(DType.FP32).forReduction(slots))), run.millis(KernelRole.COMBINE)));
+
+        // whole layer against the reference from the inputs (near-tie picks forced)
+        LayerResult full = Reference.forward(in, bm, forced);
+        rows.add(row("layer (all kernels)", "[" + t + "," + h + "]", Compare.close("y", run.f(Y), full.y(), Tolerance.forLayer(s)), run.totalNanos() / 1e6));
+        return new Outcome(in, rows, run, full);
+    }
+
+    private static CheckRow row(String kernel, String shape, CompareResult c, double millis) {
+        return new CheckRow(kernel, shape, c.maxAbsError(), c.relError(), tolText(c), c.pass(), millis, c.pass() ? "" : c.summary());
+    }
+
+    private static String tolText(CompareResult c) {
+        return String.format("rtol %.1e", c.rtol());
+    }
+
+    public static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int k = 0; k < f.length; k++) d[k] = f[k];
+        return d;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.moegen.harness;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.moegen.harness.check.CheckRow;
+import dev.moegen.harness.check.LayerVerifier;
+import dev.moegen.codegen.params.*;
+import dev.moegen.codegen.plan.KernelPlan;
+import dev.moegen.codegen.opencl.OpenClDialect;
+import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.testkit.Guards;
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.preset.Presets;
+import dev.moegen.dsl.types.DType;
+import dev.moegen.runtime.opencl.OpenClSession;
+import dev.moegen.runtime.exec.PlanLayer;
+import dev.moegen.runtime.opencl.OpenCl;
+import dev.moegen.verify.reference.LayerInputs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every preset's generated OpenCL kernels, run on the CPU through PoCL and checked against the reference. */
+class OpenClLayerTest {
+    static OpenClSession ctx;
+
+    @BeforeAll
+    static void open() {
+        Guards.openCl(OpenCl.unavailableReason());
+        ctx = OpenClSession.open(OpenCl.bestDevice());
+    }
+
+    @AfterAll
+    static void close() {
+        if (ctx != null) ctx.close();
+    }
+
+    @ParameterizedTest(name = "{0} /{1} {2} T={3}")
+    @CsvSource({
+        "qwen3-30b-a3b, 32, bf16, '1,7,64'",
+        "deepseek-v3, 64, bf16, '1,33'",
+        "mixtral-8x7b, 64, fp32, '5,64'",
+        "switch-base-128, 16, bf16, '300'",
+        "qwen1.5-moe-a2.7b, 64, bf16, '2,50'",
+        "dbrx, 128, fp16, '9'",
+        "gpt-oss-120b, 64, bf16, '4,17'",
+        "deepseek-v2-lite, 64, fp32, '12'",
+        "olmoe-1b-7b, 64, fp16, '128'",
+        "gpt-oss-20b, 64, fp32, '3'",
+    })
+    void presetMatchesReference(String preset, int scale, String dtype, String tokens) {
+        MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
+        KernelPlan plan = Lowering.lower(s, ctx.target());
+        int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
+        PlanLayer layer = new PlanLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
+        LayerInputs w = LayerInputs.random(s, ts[ts.length - 1], 1234);
+        layer.setWeights(w.weights());
+        for (int t : ts) {
+            LayerInputs in = LayerInputs.random(s, t, 1000 + t).withWeightsOf(w);
+            var out = LayerVerifier.verify(layer, in);
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
+            assertEquals(7, out.rows().size());
+        }
+    }
+
+    @ParameterizedTest(name = "params {0}")
+    @CsvSource({"8, 32, 8, 32, 32, 7", "32, 8, 32, 64, 256, 1", "1, 16, 3, 256, 32, 4096", "16, 16, 16, 32, 64, 64"})
+    void oddSizesAndNonDefaultParametersHitEveryTileEdge(int bm, int bn, int bk, int gateWg, int scanWg, int chunk) {
+        // H, I not multiples of any block; 60 routed experts + 4 shared slices > the 32-wide gating/scan groups
+        MoeLayerSpec s = MoeLayerSpec.builder("odd").dtype(DType.FP16).hidden(50).intermediate(36).experts(60, 4)
+                .shared(1, 144, true).build();
+        var params = Heuristic.defaults(s, ctx.target()).toBuilder().set(Param.BLOCK_M, bm).set(Param.BLOCK_N, bn).set(Param.BLOCK_K, bk)
+                .set(Param.GATE_WG, gateWg).set(Param.SCAN_WG, scanWg).set(Param.ALIGN_CHUNK, chunk).build();
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target(), params), 45);
+        LayerInputs w = LayerInputs.random(s, 1, 3);
+        layer.setWeights(w.weights());
+        for (int t : new int[] {1, 45}) {
+            var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 50 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
+        }
+    }
+
+    /**
+     * The tensor-core GroupGEMM body (the same text the CUDA backend runs on tensor cores) through the OpenCL
+     * rendering, which emulates the m16n8k16 fragments: fragment indexing, warp tiling along M and N, the
+     * cp.async pipeline bookkeeping for 2-4 stages, GROUP_M order, split-K slices, partial N tiles and every
+     * epilogue (gated, relu, expert bias, clamped SwiGLU, shared slices), in bf16 and fp16. The wgmma rows
+     * run the wgmma body on the 128-byte-swizzled tiles with emulated descriptor reads: two warpgroups and
+     * two 64-wide column blocks in the last row.
+     */
+    @ParameterizedTest(name = "{0} {1} {2} T={3}")
+    @CsvSource({
+        "qwen3-30b-a3b, 16, bf16, '1,7,64', 'gemm=mma,block_m=32,block_n=16,block_k=32,warps_m=2,warps_n=1,stages=2,group_m=1,split_k=3,split_max_tokens=8'",
+        "gpt-oss-120b, 16, bf16, '2,40', 'gemm=mma,block_m=16,block_n=32,block_k=64,warps_m=1,warps_n=2,stages=3,group_m=4,split_k=2,split_max_tokens=2'",
+        "deepseek-v3, 32, fp16, '1,33', 'gemm=mma,block_m=32,block_n=16,block_k=16,warps_m=2,warps_n=2,stages=4,group_m=8,split_k=5,split_max_tokens=40'",
+        "switch-base-128, 16, bf16, '90', 'gemm=mma,block_m=16,block_n=8,block_k=32,warps_m=1,warps_n=1,stages=2,group_m=2,split_k=1,split_max_tokens=0'",
+        "qwen1.5-moe-a2.7b, 32, bf16, '3', 'gemm=wgmma,block_m=64,block_n=16,block_k=64,warps_m=4,warps_n=1,stages=2,group_m=8,split_k=4,split_max_tokens=3'",
+        "gpt-oss-120b, 16, fp16, '3,70', 'gemm=wgmma,block_m=128,block_n=8,block_k=128,warps_m=8,warps_n=1,stages=3,group_m=2,split_k=2,split_max_tokens=3'",
+    })
+    void tensorCoreLoopMatchesReference(String preset, int scale, String dtype, String tokens, String params) {
+        MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
+        var o = new java.util.LinkedHashMap<String, String>();
+        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
+        KernelPlan plan = Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params());
+        int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
+        PlanLayer layer = new PlanLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
+        LayerInputs w = LayerInputs.random(s, 1, 77);
+        layer.setWeights(w.weights());
+        for (int t : ts) {
+            var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 700 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
+            assertEquals(7, out.rows().size());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void thousandsOfExpertsAndCapacityWithTopKAboveOne() {
+        // E = 2048 (no 1024-expert ceiling anywhere), grouped; and GShard-like top-2 with capacity over many chunks
+        MoeLayerSpec wide = MoeLayerSpec.builder("wide").dtype(DType.BF16).hidden(32).intermediate(16).experts(2048, 6)
+                .routing(new dev.moegen.dsl.layer.Routing(dev.moegen.dsl.layer.Scoring.SIGMOID, true, 16, 4, true, 1.5, false)).build();
+        MoeLayerSpec capped = MoeLayerSpec.builder("capped").dtype(DType.FP32).hidden(32).intermediate(16).experts(16, 2)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(false)).capacityFactor(0.5).build();
+        for (var s : java.util.List.of(wide, capped)) {
+            PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target()), 700);
+            LayerInputs in = LayerInputs.random(s, 700, 9);
+            layer.setWeights(in.weights());
+            var out = LayerVerifier.verify(layer, in);
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), s.name() + " " + r.kernel() + ": " + r.detail());
+            if (s == capped) {
+                long dropped = java.util.Arrays.stream(out.run().i(dev.moegen.codegen.plan.BufferId.SLOT_POSITION)).filter(p -> p < 0).count();
+                assertTrue(dropped > 0, "capacity 0.5 must drop assignments");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void verifierCatchesWrongWeightsAndNearTieForcing() {
+        MoeLayerSpec s = Presets.get("olmoe-1b-7b").scaled(64);
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target()), 8);
+        LayerInputs in = LayerInputs.random(s, 8, 1);
+        var w = in.weights();
+        float[] w2 = w.get("w2").clone();
+        w2[5] += 0.25f; // one wrong down-projection weight of expert 0
+        w.put("w2", w2);
+        layer.setWeights(w);
+        var out = LayerVerifier.verify(layer, in);
+        assertFalse(out.pass(), "a corrupted weight must fail verification");
+        assertTrue(out.rows().stream().filter(r -> !r.pass()).map(CheckRow::kernel).toList().contains("layer (all kernels)"));
+        assertTrue(out.rows().stream().filter(r -> r.kernel().equals("moe_gating")).allMatch(CheckRow::pass), "routing is unaffected");
+    }
+}
