@@ -25,11 +25,11 @@ class CodegenTest {
         KernelPlan p = Lowering.lower(Presets.get("deepseek-v3"), OpenClDialect.TARGET);
         assertEquals(List.of("moe_router_gemm", "moe_gating", "moe_align_count", "moe_align_scan", "moe_align_scatter",
                 "moe_group_gemm_1", "moe_group_gemm_2", "moe_combine"), p.kernels().stream().map(PlannedKernel::name).toList());
-        PlannedKernel gating = p.kernels().get(1);
+        PlannedKernel gating = p.kernel(KernelRole.GATING);
         assertEquals(List.of("scoring", "correction_bias", "select", "renormalize", "routed_scaling", "shared_slots"), gating.fuses());
         assertTrue(gating.argNames().contains("e_score_correction_bias"));
         KernelPlan sw = Lowering.lower(Presets.get("switch-base-128"), OpenClDialect.TARGET);
-        assertEquals(List.of("capacity", "permute"), sw.kernels().get(2).fuses(), "capacity limit fuses into the permutation");
+        assertEquals(List.of("capacity", "permute"), sw.kernel(KernelRole.ALIGN_COUNT).fuses(), "capacity limit fuses into the permutation");
     }
 
     @ParameterizedTest
@@ -78,9 +78,9 @@ class CodegenTest {
     @Test
     void launchGeometryFollowsTokens() {
         KernelPlan p = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET);
-        PlannedKernel gating = p.kernels().get(1);
+        PlannedKernel gating = p.kernel(KernelRole.GATING);
         assertArrayEquals(new long[] {7 * 128}, p.launch(gating, 7).global());
-        PlannedKernel g1 = p.kernels().get(5);
+        PlannedKernel g1 = p.kernel(KernelRole.GROUP_GEMM_1);
         Launch l = p.launch(g1, 4);
         assertArrayEquals(new long[] {768, p.maxPadded(4), 1}, l.global());
         assertArrayEquals(new long[] {16, 16, 1}, l.local());
@@ -92,7 +92,7 @@ class CodegenTest {
         KernelParams k = p.params();
         assertEquals(KernelParams.Gemm.WGMMA, k.gemm());
         assertEquals(KernelParams.Gemm.MMA, Lowering.lower(Presets.get("qwen3-30b-a3b"), CudaDialect.cuda("sm_80")).params().gemm());
-        PlannedKernel g1 = p.kernels().get(5), g2 = p.kernels().get(6);
+        PlannedKernel g1 = p.kernel(KernelRole.GROUP_GEMM_1), g2 = p.kernel(KernelRole.GROUP_GEMM_2);
         long tilesM = p.maxPadded(4) / 64;
         Launch l1 = p.launch(g1, 4);
         assertArrayEquals(new long[] {tilesM * (768 / 64) * 128, 1, 1}, l1.global());
@@ -102,7 +102,7 @@ class CodegenTest {
         assertEquals(1, p.launch(g2, 1024).global()[2], "prefill: one K slice");
         assertEquals(p.maxPadded(32) * 2048 * 4, p.elements(BufferId.EXPERT_OUT, 32), "one fp32 slab per K slice");
         assertEquals(Math.max(p.maxPadded(32) * 2048 * 4, p.maxPadded(100) * 2048), p.capacityElements(BufferId.EXPERT_OUT, 100));
-        assertEquals(List.of("expert_out", "slot_position", "y", "T", "splits"), p.kernels().get(7).argNames());
+        assertEquals(List.of("expert_out", "slot_position", "y", "T", "splits"), p.kernel(KernelRole.COMBINE).argNames());
     }
 
     @Test

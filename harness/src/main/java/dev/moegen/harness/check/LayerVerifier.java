@@ -42,7 +42,7 @@ public final class LayerVerifier {
         // router GEMM
         double[] refLogits = Reference.routerLogits(in);
         Tolerance tLogits = Tolerance.forDtype(DType.FP32).forReduction(h);
-        rows.add(row(KernelRole.ROUTER_GEMM.entry(), "[" + t + "," + plan.routerRows() + "]", Compare.close("logits", run.f(LOGITS), refLogits, tLogits), run.millis(KernelRole.ROUTER_GEMM)));
+        rows.add(row(KernelRole.ROUTER_GEMM.entry(), "[" + t + "," + plan.routerRows() + "]", Compare.close(LOGITS.id(), run.f(LOGITS), refLogits, tLogits), run.millis(KernelRole.ROUTER_GEMM)));
 
         // gating: ids exact up to near ties on the device's own logits; weights close
         double[] devLogits = toDouble(run.f(LOGITS));
@@ -50,8 +50,8 @@ public final class LayerVerifier {
         TopKCheck.Result tk = TopKCheck.check(in, devLogits, devIds);
         int[][] forced = tk.forced();
         RoutingResult route = Reference.route(in, devLogits, forced);
-        CompareResult ids = Compare.exact("topk_ids", devIds, route.ids(), t * slots);
-        CompareResult wts = Compare.close("topk_weights", run.f(TOPK_WEIGHTS), route.weights(), Tolerance.forDtype(DType.FP32).forReduction(s.experts()));
+        CompareResult ids = Compare.exact(TOPK_IDS.id(), devIds, route.ids(), t * slots);
+        CompareResult wts = Compare.close(TOPK_WEIGHTS.id(), run.f(TOPK_WEIGHTS), route.weights(), Tolerance.forDtype(DType.FP32).forReduction(s.experts()));
         rows.add(new CheckRow(KernelRole.GATING.entry(), "[" + t + "," + slots + "]", wts.maxAbsError(), wts.relError(),
                 tolText(wts) + ", ids exact", tk.pass() && ids.pass() && wts.pass(), run.millis(KernelRole.GATING),
                 tk.nearTies() + " near ties" + (tk.pass() ? "" : "; " + tk.summary()) + (ids.pass() ? "" : "; " + ids.summary()) + (wts.pass() ? "" : "; " + wts.summary())));
@@ -62,10 +62,10 @@ public final class LayerVerifier {
         int post = run.i(NUM_TOKENS_POST_PADDED)[0];
         List<String> perm = new ArrayList<>(PermutationCheck.problems(kept.ids(), run.i(SORTED_TOKEN_IDS), run.i(EXPERT_IDS), post, run.i(SLOT_POSITION), bm));
         for (CompareResult c : List.of(
-                Compare.exact("num_tokens_post_padded", new int[] {post}, new int[] {al.numTokensPostPadded()}, 1),
-                Compare.exact("sorted_token_ids", run.i(SORTED_TOKEN_IDS), al.sortedTokenIds(), al.numTokensPostPadded()),
-                Compare.exact("expert_ids", run.i(EXPERT_IDS), al.expertIds(), al.blocks()),
-                Compare.exact("slot_position", run.i(SLOT_POSITION), al.slotPosition(), t * slots)))
+                Compare.exact(NUM_TOKENS_POST_PADDED.id(), new int[] {post}, new int[] {al.numTokensPostPadded()}, 1),
+                Compare.exact(SORTED_TOKEN_IDS.id(), run.i(SORTED_TOKEN_IDS), al.sortedTokenIds(), al.numTokensPostPadded()),
+                Compare.exact(EXPERT_IDS.id(), run.i(EXPERT_IDS), al.expertIds(), al.blocks()),
+                Compare.exact(SLOT_POSITION.id(), run.i(SLOT_POSITION), al.slotPosition(), t * slots)))
             if (!c.pass()) perm.add(c.summary());
         double alignMs = run.millis(KernelRole.ALIGN_COUNT) + run.millis(KernelRole.ALIGN_SCAN) + run.millis(KernelRole.ALIGN_SCATTER);
         rows.add(new CheckRow("moe_align (count+scan+scatter)", "[" + t * slots + "] -> " + al.numTokensPostPadded(), perm.isEmpty() ? 0 : Double.NaN,
@@ -77,18 +77,18 @@ public final class LayerVerifier {
         java.util.function.IntPredicate validRowH = k -> al.sortedTokenIds()[k / h] < al.sentinel();
         double[] refInter = Reference.groupGemm1(in, al);
         rows.add(row(KernelRole.GROUP_GEMM_1.entry(), "[" + al.numTokensPostPadded() + "," + i + "]x" + h,
-                Compare.close("inter", run.f(INTER), refInter, storage.max(Tolerance.forDtype(DType.FP32).forReduction(h)), validRowI), run.millis(KernelRole.GROUP_GEMM_1)));
+                Compare.close(INTER.id(), run.f(INTER), refInter, storage.max(Tolerance.forDtype(DType.FP32).forReduction(h)), validRowI), run.millis(KernelRole.GROUP_GEMM_1)));
         // GroupGEMM 2 on the device's inter and weights
         double[] refOut = Reference.groupGemm2(in, al, toDouble(run.f(INTER)), new RoutingResult(t, slots, kept.ids(), toDouble(run.f(TOPK_WEIGHTS))));
         rows.add(row(KernelRole.GROUP_GEMM_2.entry(), "[" + al.numTokensPostPadded() + "," + h + "]x" + i,
-                Compare.close("expert_out", run.f(EXPERT_OUT), refOut, Tolerance.forDtype(DType.FP32).forReduction(i), validRowH), run.millis(KernelRole.GROUP_GEMM_2)));
+                Compare.close(EXPERT_OUT.id(), run.f(EXPERT_OUT), refOut, Tolerance.forDtype(DType.FP32).forReduction(i), validRowH), run.millis(KernelRole.GROUP_GEMM_2)));
         // combine on the device's expert outputs
         double[] refY = Reference.combine(s, t, al, toDouble(run.f(EXPERT_OUT)));
-        rows.add(row(KernelRole.COMBINE.entry(), "[" + t + "," + h + "]", Compare.close("y", run.f(Y), refY, storage.max(Tolerance.forDtype(DType.FP32).forReduction(slots))), run.millis(KernelRole.COMBINE)));
+        rows.add(row(KernelRole.COMBINE.entry(), "[" + t + "," + h + "]", Compare.close(Y.id(), run.f(Y), refY, storage.max(Tolerance.forDtype(DType.FP32).forReduction(slots))), run.millis(KernelRole.COMBINE)));
 
         // whole layer against the reference from the inputs (near-tie picks forced)
         LayerResult full = Reference.forward(in, bm, forced);
-        rows.add(row("layer (all kernels)", "[" + t + "," + h + "]", Compare.close("y", run.f(Y), full.y(), Tolerance.forLayer(s)), run.totalNanos() / 1e6));
+        rows.add(row("layer (all kernels)", "[" + t + "," + h + "]", Compare.close(Y.id(), run.f(Y), full.y(), Tolerance.forLayer(s)), run.totalNanos() / 1e6));
         return new Outcome(in, rows, run, full);
     }
 

@@ -1,5 +1,6 @@
 package dev.moegen.harness.dump;
 
+import dev.moegen.codegen.plan.BufferId;
 import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.TensorSpec;
@@ -28,13 +29,13 @@ public final class Dumps {
             b.put(e.getKey(), NpyArray.of(ts.dtype(), e.getValue(), ts.shape().resolve(t)));
         }
         if (r != null) {
-            b.put("logits", NpyArray.of(DType.FP32, toFloat(r.logits()), t, r.logits().length / t))
-                    .put("topk_ids", NpyArray.ofInts(r.routing().ids(), t, slots))
-                    .put("topk_weights", NpyArray.of(DType.FP32, toFloat(r.routing().weights()), t, slots))
-                    .put("sorted_token_ids", NpyArray.ofInts(r.alignment().sortedTokenIds(), r.alignment().sortedTokenIds().length))
-                    .put("expert_ids", NpyArray.ofInts(r.alignment().expertIds(), r.alignment().expertIds().length))
-                    .put("num_tokens_post_padded", NpyArray.ofInts(new int[] {r.alignment().numTokensPostPadded()}, 1))
-                    .put("y", NpyArray.of(DType.FP32, toFloat(r.y()), t, h));
+            b.put(BufferId.LOGITS.id(), NpyArray.of(DType.FP32, toFloat(r.logits()), t, r.logits().length / t))
+                    .put(BufferId.TOPK_IDS.id(), NpyArray.ofInts(r.routing().ids(), t, slots))
+                    .put(BufferId.TOPK_WEIGHTS.id(), NpyArray.of(DType.FP32, toFloat(r.routing().weights()), t, slots))
+                    .put(BufferId.SORTED_TOKEN_IDS.id(), NpyArray.ofInts(r.alignment().sortedTokenIds(), r.alignment().sortedTokenIds().length))
+                    .put(BufferId.EXPERT_IDS.id(), NpyArray.ofInts(r.alignment().expertIds(), r.alignment().expertIds().length))
+                    .put(BufferId.NUM_TOKENS_POST_PADDED.id(), NpyArray.ofInts(new int[] {r.alignment().numTokensPostPadded()}, 1))
+                    .put(BufferId.Y.id(), NpyArray.of(DType.FP32, toFloat(r.y()), t, h));
         }
         b.meta().put("seed", seed).put("tokens", t).put("block_m", blockM);
         b.meta().set("spec", SpecFiles.mapper(SpecFormat.JSON).valueToTree(s));

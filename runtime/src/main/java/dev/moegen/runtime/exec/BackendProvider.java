@@ -12,6 +12,11 @@ import java.util.Optional;
 public interface BackendProvider {
     BackendId id();
 
+    /** How messages spell the backend ("OpenCL", "CUDA"). */
+    default String displayName() {
+        return id().id().toUpperCase();
+    }
+
     /** "auto" opens the available backend with the highest priority (a dedicated GPU runtime over a portable one). */
     int autoPriority();
 

@@ -41,12 +41,7 @@ public final class Backends {
         }
         BackendProvider p = provider(name);
         Optional<String> why = p.unavailableReason();
-        if (why.isPresent()) throw new IllegalStateException(displayName(p.id()) + " backend unavailable: " + why.get());
+        if (why.isPresent()) throw new IllegalStateException(p.displayName() + " backend unavailable: " + why.get());
         return p.open();
-    }
-
-    /** "CUDA", "OpenCL" as error messages have always spelled them; other ids upper-cased. */
-    private static String displayName(BackendId id) {
-        return id.equals(BackendId.OPENCL) ? "OpenCL" : id.id().toUpperCase();
     }
 }

@@ -15,6 +15,11 @@ public final class OpenClProvider implements BackendProvider {
     }
 
     @Override
+    public String displayName() {
+        return "OpenCL";
+    }
+
+    @Override
     public int autoPriority() {
         return 10;
     }
