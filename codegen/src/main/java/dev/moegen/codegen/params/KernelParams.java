@@ -81,16 +81,7 @@ public final class KernelParams {
     /** These parameters with some replaced by user-typed values, e.g. {gemm=mma, block_m=32}; every bad key or value is named. */
     public KernelParams withOverrides(Map<String, String> overrides) {
         Builder b = toBuilder();
-        List<String> bad = new ArrayList<>();
-        for (var e : overrides.entrySet()) {
-            try {
-                Param p = Param.byKey(e.getKey());
-                b.set(p, p.parse(e.getValue()));
-            } catch (IllegalArgumentException x) {
-                bad.add(x.getMessage());
-            }
-        }
-        if (!bad.isEmpty()) throw new IllegalArgumentException("invalid kernel parameters: " + String.join("; ", bad));
+        ParamResolver.parse(overrides).forEach(b::set);
         return b.build();
     }
 
