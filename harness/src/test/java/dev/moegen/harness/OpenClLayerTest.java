@@ -149,4 +149,41 @@ class OpenClLayerTest {
         assertTrue(out.rows().stream().filter(r -> !r.pass()).map(CheckRow::kernel).toList().contains("layer (all kernels)"));
         assertTrue(out.rows().stream().filter(r -> r.kernel().equals("moe_gating")).allMatch(CheckRow::pass), "routing is unaffected");
     }
+
+    /**
+     * Non-finite inputs: a NaN token, an +inf token, a huge-magnitude token and a router row of NaN (one expert's
+     * logit NaN for every token). Gating must still emit valid, distinct ids (NaN ranks as -inf, ties to the lower
+     * index), the permutation must stay in bounds, and every kernel must agree with the reference, NaN for NaN.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"qwen3-30b-a3b, 64", "deepseek-v3, 64", "gpt-oss-20b, 64", "switch-base-128, 16", "qwen1.5-moe-a2.7b, 64"})
+    void nonFiniteInputsSelectValidExpertsAndMatchTheReference(String preset, int scale) {
+        MoeLayerSpec s = Presets.get(preset).scaled(scale);
+        int t = 6, h = s.hidden();
+        LayerInputs base = LayerInputs.random(s, t, 31);
+        float[] x = base.x().clone();
+        x[0] = Float.NaN;                                  // token 0: one NaN element
+        for (int j = 0; j < h; j++) x[h + j] = Float.POSITIVE_INFINITY; // token 1: all +inf
+        for (int j = 0; j < h; j++) x[2 * h + j] = s.dtype().round(x[2 * h + j] * 1e30f); // token 2: extreme magnitude, in the layer's dtype
+        var w = new java.util.LinkedHashMap<>(base.weights());
+        float[] router = w.get("w_router").clone();
+        for (int j = 0; j < h; j++) router[3 * h + j] = Float.NaN;        // expert 3's logit is NaN for every token
+        w.put("w_router", router);
+        LayerInputs in = LayerInputs.of(s, t, x, w, "non-finite %s");
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target()), t);
+        layer.setWeights(in.weights());
+        var out = LayerVerifier.verify(layer, in);
+        int[] ids = out.run().i(dev.moegen.codegen.plan.BufferId.TOPK_IDS);
+        for (int tok = 0; tok < t; tok++) {
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (int k = 0; k < s.slotsPerToken(); k++) {
+                int id = ids[tok * s.slotsPerToken() + k];
+                assertTrue(id >= 0 && id < s.totalExperts(), "token " + tok + " id " + id);
+                assertTrue(seen.add(id), "token " + tok + " picks " + id + " twice");
+            }
+        }
+        for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " " + r.kernel() + ": " + r.detail());
+        float[] y = out.run().f(dev.moegen.codegen.plan.BufferId.Y);
+        assertTrue(Float.isNaN(y[0]), "the NaN token's output is NaN, reported as what it is");
+    }
 }

@@ -256,4 +256,22 @@ class ReferenceTest {
         assertEquals(2.0, s2.auxLoss(), 1e-12, "all load on one expert = E");
         assertEquals(2, s2.dropped());
     }
+
+    @Test
+    void aNaNTokenSelectsTheLowestIdsAndANaNExpertRanksLast() {
+        var s = MoeLayerSpec.builder("nan").dtype(DType.FP32).hidden(16).intermediate(8).experts(8, 3).build();
+        LayerInputs in = LayerInputs.random(s, 2, 5);
+        double[] logits = new double[2 * 8];
+        for (int j = 0; j < 8; j++) logits[j] = Double.NaN;       // token 0: every logit NaN
+        for (int j = 0; j < 8; j++) logits[8 + j] = j;            // token 1: expert 7 best ...
+        logits[8 + 7] = Double.NaN;                                // ... but its logit is NaN
+        var r = Reference.route(in, logits, null);
+        assertArrayEquals(new int[] {0, 1, 2}, java.util.Arrays.copyOfRange(r.ids(), 0, 3), "all NaN: ties to the lower index");
+        assertTrue(Double.isNaN(r.weights()[0]), "the weights stay NaN: the output reports it");
+        assertArrayEquals(new int[] {0, 1, 2}, java.util.Arrays.copyOfRange(r.ids(), 3, 6), "softmax over a NaN row is NaN everywhere");
+        var sig = MoeLayerSpec.builder("nan-sigmoid").dtype(DType.FP32).hidden(16).intermediate(8).experts(8, 3)
+                .routing(new Routing(Scoring.SIGMOID, false, 1, 1, false, 1.0, false)).build();
+        var rs = Reference.route(LayerInputs.random(sig, 2, 5), logits, null);
+        assertArrayEquals(new int[] {6, 5, 4}, java.util.Arrays.copyOfRange(rs.ids(), 3, 6), "sigmoid: only expert 7 is NaN, and it ranks last");
+    }
 }

@@ -87,7 +87,7 @@ public final class TopKCheck {
     /** Score slack for a near tie: relative to the k-th score's size at the dtype's precision. */
     public static double epsilon(Tolerance tol, double[] selection) {
         double max = 0;
-        for (double v : selection) max = Math.max(max, Math.abs(v));
+        for (double v : selection) if (Double.isFinite(v)) max = Math.max(max, Math.abs(v)); // a NaN row ranks as -inf
         return Math.max(tol.rtol(), 1e-5) * Math.max(max, 1e-3);
     }
 }

@@ -3,6 +3,7 @@ package dev.moegen.verify.reference;
 import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.layer.Activation;
 import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.dsl.types.DType;
 import dev.moegen.dsl.layer.Routing;
 import dev.moegen.dsl.layer.Scoring;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ public final class Reference {
             for (int e = 0; e < r; e++) {
                 double acc = dot(in.x(), tok * h, in.wRouter(), e * h, h);
                 if (in.bRouter() != null && e < s.experts()) acc += in.bRouter()[e];
-                out[tok * r + e] = acc;
+                out[tok * r + e] = stored(DType.FP32, acc);
             }
         return out;
     }
@@ -46,13 +47,21 @@ public final class Reference {
         return out;
     }
 
-    /** Scores the selection ranks: scores + correction bias when the spec has one. */
+    /**
+     * Scores the selection ranks: scores + correction bias when the spec has one, a NaN ranked as -inf (the
+     * lowest; ties go to the lower index), as the gating kernel ranks them, so a NaN input still selects valid,
+     * distinct experts.
+     */
     public static double[] selectionScores(LayerInputs in, double[] scores) {
-        if (in.correctionBias() == null) return scores;
         int e = in.spec().experts();
         double[] out = scores.clone();
-        for (int k = 0; k < out.length; k++) out[k] += in.correctionBias()[k % e];
+        for (int k = 0; k < out.length; k++) out[k] = rankKey(in.correctionBias() == null ? out[k] : out[k] + in.correctionBias()[k % e]);
         return out;
+    }
+
+    /** A NaN ranks as -inf. */
+    static double rankKey(double v) {
+        return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
     }
 
     /** The k best of {@code values[from, from+n)} restricted to {@code allowed} (null = all); best first, ties to the lower index. */
@@ -77,7 +86,7 @@ public final class Reference {
         double[] groupScore = new double[r.nGroup()];
         for (int g = 0; g < r.nGroup(); g++) {
             int[] top2 = topK(selection, from + g * per, per, 2, null);
-            groupScore[g] = selection[from + g * per + top2[0]] + selection[from + g * per + top2[1]];
+            groupScore[g] = rankKey(selection[from + g * per + top2[0]] + selection[from + g * per + top2[1]]);
         }
         boolean[] allowed = new boolean[experts];
         for (int g : topK(groupScore, 0, r.nGroup(), r.topkGroup(), null))
@@ -180,14 +189,14 @@ public final class Reference {
             if (a >= al.sentinel()) continue;
             int e = al.expertIds()[p / al.blockM()], tok = a / slots;
             for (int c = 0; c < i; c++) {
-                double gate = dot(in.x(), tok * h, in.w13(), (e * n1 + c) * h, h);
+                double gate = stored(DType.FP32, dot(in.x(), tok * h, in.w13(), (e * n1 + c) * h, h));
                 if (in.b13() != null) gate += in.b13()[e * n1 + c];
                 double up = 0;
                 if (act.gated()) {
-                    up = dot(in.x(), tok * h, in.w13(), (e * n1 + i + c) * h, h);
+                    up = stored(DType.FP32, dot(in.x(), tok * h, in.w13(), (e * n1 + i + c) * h, h));
                     if (in.b13() != null) up += in.b13()[e * n1 + i + c];
                 }
-                inter[p * i + c] = act.apply(gate, up);
+                inter[p * i + c] = stored(s.dtype(), act.apply(gate, up));
             }
         }
         return inter;
@@ -206,8 +215,9 @@ public final class Reference {
             for (int c = 0; c < h; c++) {
                 double acc = 0;
                 for (int j = 0; j < i; j++) acc += inter[p * i + j] * in.w2()[(e * h + c) * i + j];
+                acc = stored(DType.FP32, acc);
                 if (in.b2() != null) acc += in.b2()[e * h + c];
-                out[p * h + c] = acc * wgt;
+                out[p * h + c] = stored(DType.FP32, acc * wgt);
             }
         }
         return out;
@@ -223,6 +233,7 @@ public final class Reference {
                 if (p < 0) continue;
                 for (int c = 0; c < h; c++) y[t * h + c] += out[p * h + c];
             }
+        for (int k = 0; k < y.length; k++) y[k] = stored(s.dtype(), y[k]);
         return y;
     }
 
@@ -240,6 +251,20 @@ public final class Reference {
 
     public static LayerResult forward(LayerInputs in, int blockM) {
         return forward(in, blockM, null);
+    }
+
+    /**
+     * {@code v} as a tensor (or an fp32 accumulator) of dtype {@code d} holds it: past the largest finite value it
+     * overflows to ±inf, as in the kernels, so extreme inputs give the same inf and NaN there as here. The mantissa is
+     * kept: rounding is what the tolerances cover.
+     */
+    public static double stored(DType d, double v) {
+        double max = switch (d) {
+            case FP16 -> 65504.0;
+            case BF16 -> 3.3895313892515355e38;
+            default -> Float.MAX_VALUE;
+        };
+        return Math.abs(v) > max ? Math.copySign(Double.POSITIVE_INFINITY, v) : v;
     }
 
     static double dot(float[] a, int ao, float[] b, int bo, int n) {

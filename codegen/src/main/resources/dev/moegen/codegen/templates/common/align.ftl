@@ -18,7 +18,10 @@ KERNEL void moe_align_count(${sig.moe_align_count}) {
     GLOBAL int* row = chunk_counts + c * ALL_EXPERTS;
     for (int e = 0; e < ALL_EXPERTS; ++e) row[e] = 0;
     const idx_t end = (c + 1) * ALIGN_CHUNK < n ? (c + 1) * ALIGN_CHUNK : n;
-    for (idx_t a = c * ALIGN_CHUNK; a < end; ++a) row[topk_ids[a]] += 1;
+    for (idx_t a = c * ALIGN_CHUNK; a < end; ++a) {
+        const int e = topk_ids[a];
+        if ((uint)e < (uint)ALL_EXPERTS) row[e] += 1; /* an id out of range is dropped, never an address */
+    }
 }
 
 KERNEL void moe_align_scan(${sig.moe_align_scan}) {
@@ -64,6 +67,7 @@ KERNEL void moe_align_scatter(${sig.moe_align_scatter}) {
     const idx_t end = (c + 1) * ALIGN_CHUNK < n ? (c + 1) * ALIGN_CHUNK : n;
     for (idx_t a = c * ALIGN_CHUNK; a < end; ++a) {
         const int e = topk_ids[a];
+        if ((uint)e >= (uint)ALL_EXPERTS) { slot_position[a] = -1; continue; }
         const int rank = cursor[e]++;
         if (e < EXPERTS && rank >= capacity) { slot_position[a] = -1; continue; }
         const int pos = expert_start[e] + rank;

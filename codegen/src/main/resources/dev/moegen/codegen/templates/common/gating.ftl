@@ -77,7 +77,7 @@ KERNEL void moe_gating(${sig.moe_gating}) {
     for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] = sigmoidf_(s_score[e]);
 </#if>
     for (int e = lid; e < EXPERTS; e += GATE_WG)
-        s_sel[e] = s_score[e]<#if correctionBias> + e_score_correction_bias[e]</#if>;
+        s_sel[e] = rank_key(s_score[e]<#if correctionBias> + e_score_correction_bias[e]</#if>);
     BARRIER();
 <#if grouped>
     /* Group scores (sum of each group's top 2) in parallel; one work-item keeps the best TOPK_GROUP groups;
@@ -85,7 +85,7 @@ KERNEL void moe_gating(${sig.moe_gating}) {
     for (int g = lid; g < N_GROUP; g += GATE_WG) {
         float b1 = -INFINITY, b2 = -INFINITY;
         for (int j = 0; j < PER_GROUP; ++j) { float v = s_sel[g * PER_GROUP + j]; if (v > b1) { b2 = b1; b1 = v; } else if (v > b2) b2 = v; }
-        s_group[g] = b1 + b2;
+        s_group[g] = rank_key(b1 + b2);
         s_keep[g] = 0;
     }
     BARRIER();
@@ -96,14 +96,16 @@ KERNEL void moe_gating(${sig.moe_gating}) {
             s_keep[bi] = 1;
         }
     BARRIER();
-    for (int e = lid; e < EXPERTS; e += GATE_WG) if (!s_keep[e / PER_GROUP]) s_sel[e] = -INFINITY;
+    for (int e = lid; e < EXPERTS; e += GATE_WG) if (!s_keep[e / PER_GROUP]) s_sel[e] = EXCLUDED;
     BARRIER();
 </#if>
     for (int k = 0; k < TOP_K; ++k) {
         float bv = -INFINITY; int bi = EXPERTS;
-        for (int e = lid; e < EXPERTS; e += GATE_WG) if (better(s_sel[e], e, bv, bi)) { bv = s_sel[e]; bi = e; }
+        for (int e = lid; e < EXPERTS; e += GATE_WG) if (!isnan(s_sel[e]) && better(s_sel[e], e, bv, bi)) { bv = s_sel[e]; bi = e; }
         group_argmax(&bv, &bi, rv, ri, lid);
-        if (lid == 0) { s_pick[k] = bi; s_sel[bi] = -INFINITY; }
+        /* validation keeps >= TOP_K pickable experts, so bi < EXPERTS; the clamp keeps every store in bounds regardless */
+        if (bi >= EXPERTS) bi = EXPERTS - 1;
+        if (lid == 0) { s_pick[k] = bi; s_sel[bi] = EXCLUDED; }
         BARRIER();
     }
     if (lid == 0) {

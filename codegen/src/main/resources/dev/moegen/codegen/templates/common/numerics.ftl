@@ -6,12 +6,17 @@ DEVICE_FN float activate(float gate, float up) {
 <#elseif activation == "geglu-tanh">
     return 0.5f * gate * (1.0f + tanh(0.7978845608028654f * (gate + 0.044715f * gate * gate * gate))) * up;
 <#elseif activation == "swiglu-clamped">
-    float g = fmin(gate, ${clampLimit}f);
-    float u = fmax(-${clampLimit}f, fmin(up, ${clampLimit}f));
+    /* comparisons, not fmin/fmax, so a NaN propagates as in the reference (fmin would drop it) */
+    float g = gate > ${clampLimit}f ? ${clampLimit}f : gate;
+    float u = up > ${clampLimit}f ? ${clampLimit}f : up < -${clampLimit}f ? -${clampLimit}f : up;
     return g * sigmoidf_(${clampAlpha}f * g) * (u + 1.0f);
 <#else>
-    return fmax(gate, 0.0f);
+    return gate < 0.0f ? 0.0f : gate; /* NaN stays NaN */
 </#if>
 }
 /* (v, i) beats (w, j): larger value, ties to the lower index. */
 DEVICE_FN int better(float v, int i, float w, int j) { return v > w || (v == w && i < j); }
+/* Selection ranks a NaN score as -inf (the lowest; ties to the lower index), so a NaN input still selects
+ * valid, distinct experts. EXCLUDED (a NaN) marks experts that may not be picked: taken, or outside the kept groups. */
+DEVICE_FN float rank_key(float v) { return isnan(v) ? -INFINITY : v; }
+#define EXCLUDED AS_FLOAT(0x7fc00000u)
