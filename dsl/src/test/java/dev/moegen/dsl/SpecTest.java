@@ -8,6 +8,7 @@ import dev.moegen.dsl.spec.*;
 import dev.moegen.dsl.types.DType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,8 +106,25 @@ class SpecTest {
         assertTrue(e.getMessage().contains("experts_per_tok: unknown field"), e.getMessage());
         e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("top_k: 2", "top_k: 20"), SpecFormat.YAML, "x.yaml"));
         assertTrue(e.getMessage().contains("top_k = 20"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replaceFirst("dtype: \\w+", "dtype: fp8-e4m3"), SpecFormat.YAML, "x.yaml"));
+        assertTrue(e.getMessage().contains("dtype = fp8-e4m3: no fp8 kernels exist yet"), "fp8 is rejected, not silently computed as fp32: " + e.getMessage());
         e = assertThrows(SpecException.class, () -> SpecFiles.parse("{\"name\": ", SpecFormat.JSON, "x.json"));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+    }
+
+    @Test
+    void numbersAreNeverCoercedAndEveryProblemIsListedAtOnce() {
+        String yaml = SpecFiles.format(dev.moegen.dsl.preset.Presets.get("mixtral-8x7b"), SpecFormat.YAML);
+        String bad = yaml.replace("hidden: 4096", "hidden: 128.5").replace("top_k: 2", "top_k: 2.9").replace("experts: 8", "experts: \"8\"")
+                .replace("renormalize: true", "renormalize: 1").replace("intermediate: 14336", "intermediate: 14336\nintermediate: 7168");
+        var e = assertThrows(SpecException.class, () -> SpecFiles.parse(bad, SpecFormat.YAML, "bad.yaml"));
+        for (String want : List.of("intermediate: written twice", "hidden = 128.5: must be an integer", "top_k = 2.9: must be an integer",
+                "experts = \"8\": must be an integer", "routing.renormalize = 1: must be true or false"))
+            assertTrue(e.getMessage().contains(want), want + " in " + e.getMessage());
+        var json = assertThrows(SpecException.class, () -> SpecFiles.parse("{\"name\": \"a\", \"name\": \"b\", \"routing\": {\"n_group\": 1, \"n_group\": 2}}",
+                SpecFormat.JSON, "dup.json"));
+        assertTrue(json.getMessage().contains("name: written twice") && json.getMessage().contains("routing.n_group: written twice"), json.getMessage());
+        assertEquals(dev.moegen.dsl.preset.Presets.get("mixtral-8x7b"), SpecFiles.parse(yaml, SpecFormat.YAML, "ok.yaml"), "a valid spec still reads");
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class SpecFiles {
     private static ObjectMapper configure(ObjectMapper m) {
         return m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(SerializationFeature.INDENT_OUTPUT);
     }
@@ -56,7 +57,12 @@ public final class SpecFiles {
     public static MoeLayerSpec parse(String text, SpecFormat format, String source) {
         MoeLayerSpec spec;
         try {
-            spec = mapper(format).readValue(text, MoeLayerSpec.class);
+            // a tree first, so duplicate keys and every type problem are listed together before binding
+            List<String> typeProblems = new java.util.ArrayList<>(duplicateKeys(text, format));
+            com.fasterxml.jackson.databind.JsonNode tree = mapper(format).readTree(text);
+            typeProblems.addAll(SpecSchema.problems(tree, MoeLayerSpec.class));
+            if (!typeProblems.isEmpty()) throw new SpecException(source, typeProblems);
+            spec = mapper(format).treeToValue(tree, MoeLayerSpec.class);
         } catch (JsonMappingException e) {
             throw new SpecException(source, List.of(describe(e)));
         } catch (JsonProcessingException e) {
@@ -84,6 +90,40 @@ public final class SpecFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write spec file " + file, e);
         }
+    }
+
+    /** Every key written twice in one mapping (a parser keeps the last silently), with its path. */
+    static List<String> duplicateKeys(String text, SpecFormat format) throws JsonProcessingException {
+        List<String> out = new java.util.ArrayList<>();
+        java.util.Deque<java.util.Set<String>> seen = new java.util.ArrayDeque<>();
+        java.util.Deque<String> path = new java.util.ArrayDeque<>();
+        String pending = null;
+        try (com.fasterxml.jackson.core.JsonParser p = mapper(format).createParser(text)) {
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                switch (t) {
+                    case START_OBJECT -> {
+                        seen.push(new java.util.HashSet<>());
+                        path.push(pending == null ? "" : pending);
+                        pending = null;
+                    }
+                    case END_OBJECT -> {
+                        seen.pop();
+                        path.pop();
+                    }
+                    case FIELD_NAME -> {
+                        String prefix = path.isEmpty() || path.peek().isEmpty() ? "" : path.peek() + ".";
+                        pending = prefix + p.currentName();
+                        if (!seen.peek().add(p.currentName())) out.add(pending + ": written twice; write each field once");
+                    }
+                    default -> pending = t == com.fasterxml.jackson.core.JsonToken.START_ARRAY ? pending : null;
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a spec from memory", e);
+        }
+        return out;
     }
 
     private static String describe(JsonMappingException e) {
