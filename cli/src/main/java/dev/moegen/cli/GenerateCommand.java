@@ -4,7 +4,7 @@ import dev.moegen.codegen.generate.Generation;
 import dev.moegen.codegen.generate.Generator;
 import dev.moegen.codegen.target.Target;
 import dev.moegen.codegen.target.Dialects;
-import dev.moegen.dsl.io.AtomicFiles;
+import dev.moegen.dsl.io.OutputFolder;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +24,18 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "opencl", description = "opencl or cuda (default: ${DEFAULT-VALUE})") String backend;
     @Option(names = "--arch", description = "architecture to generate for (cuda: sm_80, sm_90a, ...); default: the backend's ahead-of-time target") String arch;
     @Mixin ParamsOption params;
-    @Option(names = "--out", required = true, description = "output folder (written atomically)") Path out;
+    @Option(names = "--out", required = true, description = "output folder, written whole (new or empty; an earlier moegen output only with --force)") Path out;
+    @Option(names = "--force", description = "replace an earlier moegen output at --out (never a folder moegen did not write)") boolean force;
 
     @Override
     public Integer call() throws Exception {
         var dialect = Dialects.parse(backend);
         Target target = arch == null ? dialect.aheadOfTime() : dialect.target(arch);
         MoeLayerSpec s = layer.resolve();
+        OutputFolder.check(out, force, "--out");
         Generation g = Generator.generate(s, target, params.resolve(s, target, 0));
         Path dir = out.toAbsolutePath();
-        AtomicFiles.mergeIntoFolder(dir, tmp -> {
+        OutputFolder.write(dir, force, "--out", "generate", tmp -> {
             for (Generation.OutputFile f : g.files()) {
                 Path p = tmp.resolve(f.path());
                 Files.createDirectories(p.getParent());

@@ -9,6 +9,7 @@ import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
 import dev.moegen.harness.check.CheckRow;
 import dev.moegen.harness.check.LayerChecks;
+import dev.moegen.dsl.io.OutputFolder;
 import dev.moegen.harness.dump.Dumps;
 import dev.moegen.runtime.exec.DeviceSession;
 import dev.moegen.verify.npy.NpyArray;
@@ -33,12 +34,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin BackendOption backend;
     @Mixin ParamsOption params;
     @Option(names = "--seed", description = "random seed (default: time-based, printed)") Long seed;
-    @Option(names = "--dump", description = "write inputs, reference and kernel outputs per token count to DIR/T<n>") Path dump;
+    @Option(names = "--dump", description = "write inputs, reference and kernel outputs per token count to DIR/T<n> (DIR new or empty; an earlier moegen output only with --force)") Path dump;
+    @Option(names = "--force", description = "replace an earlier moegen output at --dump (never a folder moegen did not write)") boolean force;
     @Option(names = "--inputs", description = "read x and weights from a dump folder (.npy + meta.json) instead of random ones") Path inputs;
 
     @Override
     public Integer call() throws Exception {
         MoeLayerSpec s = layer.resolve();
+        if (dump != null) OutputFolder.check(dump, force, "--dump");
         long sd = seed != null ? seed : System.nanoTime();
         List<LayerInputs> cases = new ArrayList<>();
         if (inputs != null) cases.add(fromDump(s, NpyBundle.read(inputs)));
@@ -49,6 +52,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         var o = cmd.commandLine().getOut();
         List<List<String>> rows = new ArrayList<>();
+        java.util.Map<String, NpyBundle> dumps = new java.util.LinkedHashMap<>();
         boolean ok;
         try (DeviceSession ctx = backend.open()) {
             ResolvedParams rp = params.resolve(s, ctx.target(), cases.stream().mapToInt(LayerInputs::tokens).max().orElseThrow());
@@ -60,25 +64,28 @@ final class VerifyCommand implements Callable<Integer> {
                 for (CheckRow r : out.rows())
                     rows.add(List.of("" + in.tokens(), r.kernel(), r.shape(), String.format("%.3e", r.maxAbsErr()), String.format("%.3e", r.relErr()),
                             r.tolerance(), r.pass() ? "PASS" : "FAIL", String.format("%.3f", r.millis()), r.detail()));
-                if (dump != null) writeDump(s, in, out, sd, plan);
+                if (dump != null) dumps.put("T" + in.tokens(), dumpOf(s, in, out, sd, plan));
             });
         }
         o.println(TextTable.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), rows));
         long fails = rows.stream().filter(r -> r.get(6).equals("FAIL")).count();
         o.printf("%d checks, %d passed, %d failed%n", rows.size(), rows.size() - fails, fails);
+        o.flush();
+        if (dump != null) {
+            OutputFolder.write(dump, force, "--dump", "verify-dump", tmp -> {
+                for (var e : dumps.entrySet()) e.getValue().writeInto(tmp.resolve(e.getKey()));
+            });
+            o.println("wrote " + dump.toAbsolutePath());
+        }
         return ok ? 0 : 1;
     }
 
-    private void writeDump(MoeLayerSpec s, LayerInputs in, dev.moegen.harness.check.LayerVerifier.Outcome out, long seed, KernelPlan plan) {
-        try {
-            NpyBundle bundle = Dumps.of(s, in, out.reference(), seed, plan.params().blockM());
-            bundle.put("kernel_y", NpyArray.of(DType.FP32, out.run().f(BufferId.Y), in.tokens(), s.hidden()))
-                    .put("kernel_topk_ids", NpyArray.ofInts(out.run().i(BufferId.TOPK_IDS), in.tokens(), s.slotsPerToken()))
-                    .put("kernel_logits", NpyArray.of(DType.FP32, out.run().f(BufferId.LOGITS), in.tokens(), plan.routerRows()));
-            bundle.write(dump.resolve("T" + in.tokens()));
-        } catch (Exception e) {
-            throw new IllegalStateException("writing the dump for T=" + in.tokens() + " to " + dump + ": " + e.getMessage(), e);
-        }
+    /** One token count's inputs, reference and kernel outputs, written with the others once the table is printed. */
+    private static NpyBundle dumpOf(MoeLayerSpec s, LayerInputs in, dev.moegen.harness.check.LayerVerifier.Outcome out, long seed, KernelPlan plan) {
+        NpyBundle bundle = Dumps.of(s, in, out.reference(), seed, plan.params().blockM());
+        return bundle.put("kernel_y", NpyArray.of(DType.FP32, out.run().f(BufferId.Y), in.tokens(), s.hidden()))
+                .put("kernel_topk_ids", NpyArray.ofInts(out.run().i(BufferId.TOPK_IDS), in.tokens(), s.slotsPerToken()))
+                .put("kernel_logits", NpyArray.of(DType.FP32, out.run().f(BufferId.LOGITS), in.tokens(), plan.routerRows()));
     }
 
     /** x and the layer's weights from a dump folder, rounded to their graph dtype and checked against the graph's shapes. */

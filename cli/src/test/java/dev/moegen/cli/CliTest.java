@@ -6,6 +6,7 @@ import dev.moegen.verify.npy.NpyBundle;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,5 +123,62 @@ class CliTest {
         Run bad = run("params", "--preset", "qwen3-30b-a3b", "--backend", "cuda", "--param", "block_m=256,warps_m=16,block_n=128,gemm=mma");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("registers") && bad.err().contains("lower block_n or block_m"), bad.err());
+    }
+
+    @Test
+    void outputFoldersNeverLoseWhatMoegenDidNotWrite(@TempDir Path dir) throws Exception {
+        Path mine = Files.createDirectories(dir.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "keep me");
+        Run foreign = run("reference", "--preset", "olmoe-1b-7b", "--scale", "64", "--tokens", "2", "--dump", mine.toString(), "--force");
+        assertEquals(2, foreign.code(), foreign.err());
+        assertTrue(foreign.err().contains("--dump " + mine + ": a non-empty folder moegen did not write"), foreign.err());
+        assertEquals(List.of("notes.txt"), Files.list(mine).map(p -> p.getFileName().toString()).toList(), "untouched, even with --force");
+        Path file = Files.writeString(dir.resolve("a-file"), "data");
+        Run onFile = run("generate", "--preset", "olmoe-1b-7b", "--out", file.toString());
+        assertEquals(2, onFile.code());
+        assertTrue(onFile.err().contains("is a file, not a folder"), onFile.err());
+        assertEquals("data", Files.readString(file));
+
+        Path out = dir.resolve("g");
+        assertEquals(0, run("generate", "--preset", "olmoe-1b-7b", "--backend", "opencl", "--out", out.toString()).code());
+        Files.writeString(out.resolve("stale.cu"), "from an earlier run");
+        Run again = run("generate", "--preset", "olmoe-1b-7b", "--backend", "opencl", "--out", out.toString());
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("holds an earlier moegen output; add --force to replace it"), again.err());
+        Path stale = Files.createDirectories(dir.resolve(".g.tmp-999999999-1")); // a temporary of a run that died
+        Run forced = run("generate", "--preset", "olmoe-1b-7b", "--backend", "opencl", "--param", "block_m=32", "--out", out.toString(), "--force");
+        assertEquals(0, forced.code(), forced.err());
+        assertFalse(Files.exists(out.resolve("stale.cu")), "an output folder is one run, whole: nothing of the earlier run stays");
+        assertTrue(Files.readString(out.resolve("olmoe_1b_7b.cl")).contains("#define BLOCK_M 32"));
+        assertFalse(Files.exists(stale), "stale temporaries of dead runs are swept");
+        assertEquals(List.of("a-file", "g", "mine"), Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList(), "no debris beside the output");
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(0, run("reference", "--preset", "olmoe-1b-7b", "--scale", "64", "--tokens", "2", "--dump", empty.toString()).code());
+        assertTrue(Files.exists(empty.resolve("meta.json")) && Files.exists(empty.resolve("manifest.json")), "an empty folder is filled and marked");
+    }
+
+    /** SIGTERM during nvcc: the shutdown hook ends nvcc and its children and deletes the temporaries; nothing is left half-written. */
+    @Test
+    void anInterruptedGenerateLeavesNoDebrisAndNoCompiler(@TempDir Path dir) throws Exception {
+        dev.moegen.testkit.Guards.nvcc(dev.moegen.codegen.cuda.Nvcc.find().isPresent());
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "dev.moegen.cli.Moegen", "generate", "--preset", "deepseek-v3",
+                "--backend", "cuda", "--out", dir.resolve("g").toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+        List<ProcessHandle> children = List.of();
+        for (int i = 0; i < 600 && children.isEmpty(); i++) { // wait until nvcc runs
+            Thread.sleep(50);
+            children = p.descendants().toList();
+        }
+        assertFalse(children.isEmpty(), "nvcc started: " + Files.readString(dir.resolve("log.txt")));
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        for (ProcessHandle c : children) {
+            for (int i = 0; i < 100 && c.isAlive(); i++) Thread.sleep(50);
+            assertFalse(c.isAlive(), "child " + c.info().command().orElse("?") + " ended");
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("log.txt"), files.map(f -> f.getFileName().toString()).toList(), "no output and no temporary folder");
+        }
     }
 }

@@ -20,7 +20,7 @@ class NpyTest {
                 .put("abf", NpyArray.of(DType.BF16, f, 3, 2))
                 .put("ids", NpyArray.ofInts(new int[] {7, -1, 3}, 3));
         b.meta().put("seed", 42);
-        b.write(dir.resolve("dump"));
+        b.write(dir.resolve("dump"), false, "--dump");
         NpyBundle r = NpyBundle.read(dir.resolve("dump"));
         assertEquals(42, r.meta().get("seed").asInt());
         assertArrayEquals(f, r.get("a32").floats());

@@ -73,7 +73,7 @@ public final class Nvcc {
     }
 
     private static void run(List<String> cmd, Path cu, StringBuilder log) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = dev.moegen.dsl.io.Cleanup.register(new ProcessBuilder(cmd).redirectErrorStream(true).start()); // ended on SIGINT/SIGTERM
         String out;
         try {
             out = new String(p.getInputStream().readAllBytes());
@@ -83,7 +83,11 @@ public final class Nvcc {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
             throw new IOException("interrupted", e);
+        } finally {
+            dev.moegen.dsl.io.Cleanup.done(p);
         }
         log.append(out);
         if (p.exitValue() != 0) throw new IOException("nvcc failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n" + out + withSource(cu, out));

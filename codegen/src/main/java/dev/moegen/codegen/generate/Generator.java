@@ -14,6 +14,7 @@ import dev.moegen.codegen.target.Dialects;
 import dev.moegen.codegen.target.Target;
 import dev.moegen.codegen.target.Toolchain;
 import dev.moegen.dsl.io.AtomicFiles;
+import dev.moegen.dsl.io.Cleanup;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
@@ -65,13 +66,14 @@ public final class Generator {
 
     /** Compiles in a private temp folder and keeps every binary as an output file. */
     private static Toolchain.Compiled compile(Toolchain tc, GeneratedSource src, List<Generation.OutputFile> files) throws IOException {
-        Path tmp = Files.createTempDirectory("moegen-generate");
+        Path tmp = Cleanup.register(Files.createTempDirectory("moegen-generate"));
         try {
             Toolchain.Compiled c = tc.compile(src, tmp);
             for (Path p : c.artifacts()) files.add(new Generation.OutputFile(tmp.relativize(p).toString(), Files.readAllBytes(p)));
             return c;
         } finally {
             AtomicFiles.deleteTree(tmp);
+            Cleanup.done(tmp);
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Outputs that are never left half-written: everything is written into a temporary sibling of the
- * target and renamed into place only when complete; the temporary is removed on failure.
+ * Files that are never left half-written: written into a temporary sibling of the target and renamed into place
+ * only when complete; the temporary is removed on failure. Folders: {@link OutputFolder}.
  */
 public final class AtomicFiles {
     /** Writes into the path it is given. */
@@ -29,36 +29,6 @@ public final class AtomicFiles {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** A folder: built in a temporary sibling, then put in place of {@code target} (replacing it). */
-    public static void replaceFolder(Path target, Writer writer) throws IOException {
-        Path tmp = Files.createTempDirectory(parentOf(target), "." + target.getFileName() + ".tmp");
-        try {
-            writer.write(tmp);
-            if (Files.exists(target)) deleteTree(target);
-            Files.move(tmp, target.toAbsolutePath(), StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            if (Files.exists(tmp)) deleteTree(tmp);
-        }
-    }
-
-    /** Files built in a temporary sibling, then each renamed into {@code target}; other files there stay. */
-    public static void mergeIntoFolder(Path target, Writer writer) throws IOException {
-        Path tmp = Files.createTempDirectory(parentOf(target), "." + target.getFileName() + ".tmp");
-        try {
-            writer.write(tmp);
-            Files.createDirectories(target);
-            try (Stream<Path> files = Files.walk(tmp)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Path dest = target.resolve(tmp.relativize(f).toString());
-                    Files.createDirectories(dest.getParent());
-                    Files.move(f, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        } finally {
-            deleteTree(tmp);
         }
     }
 

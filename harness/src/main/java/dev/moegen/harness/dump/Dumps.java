@@ -18,7 +18,7 @@ import dev.moegen.verify.reference.LayerResult;
 public final class Dumps {
     private Dumps() {}
 
-    public static NpyBundle of(MoeLayerSpec s, LayerInputs in, LayerResult r, long seed, int blockM) throws Exception {
+    public static NpyBundle of(MoeLayerSpec s, LayerInputs in, LayerResult r, long seed, int blockM) {
         int t = in.tokens(), h = s.hidden(), slots = s.slotsPerToken();
         var graph = LayerGraph.of(s);
         NpyBundle b = new NpyBundle();

@@ -52,7 +52,7 @@ public final class CudaSession implements DeviceSession {
         context = ctx.get(ADDRESS, 0);
         current();
         try {
-            workDir = Files.createTempDirectory("moegen-cuda");
+            workDir = dev.moegen.dsl.io.Cleanup.register(Files.createTempDirectory("moegen-cuda"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.moegen.dsl.io.AtomicFiles;
+import dev.moegen.dsl.io.OutputFolder;
 import dev.moegen.dsl.types.DType;
 import java.io.IOException;
 import java.nio.file.*;
@@ -41,8 +41,10 @@ public final class NpyBundle {
         return a;
     }
 
-    public void write(Path dir) throws IOException {
-        AtomicFiles.replaceFolder(dir, tmp -> {
+    /** Writes the arrays and meta.json into {@code tmp} (a folder being built; {@link OutputFolder} puts it in place). */
+    public void writeInto(Path tmp) throws IOException {
+        Files.createDirectories(tmp);
+        {
             ObjectNode tensors = meta.putObject("tensors");
             for (var e : arrays.entrySet()) {
                 Npy.write(tmp.resolve(e.getKey() + ".npy"), e.getValue());
@@ -53,7 +55,12 @@ public final class NpyBundle {
                 for (long d : e.getValue().shape()) shape.add(d);
             }
             JSON.writeValue(tmp.resolve("meta.json").toFile(), meta);
-        });
+        }
+    }
+
+    /** Writes {@code dir} whole under {@link OutputFolder}'s rules (never over what moegen did not write). */
+    public void write(Path dir, boolean force, String option) throws IOException {
+        OutputFolder.write(dir, force, option, "dump", this::writeInto);
     }
 
     public static NpyBundle read(Path dir) throws IOException {
