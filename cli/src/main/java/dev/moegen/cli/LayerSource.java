@@ -24,7 +24,11 @@ final class LayerSource {
     MoeLayerSpec resolve() {
         MoeLayerSpec s = choice.preset != null ? Presets.get(choice.preset) : SpecFiles.read(choice.spec);
         s = s.scaled(scale);
-        if (dtype != null) s = s.withDtype(DType.parse(dtype));
+        if (dtype != null) {
+            DType d = java.util.Arrays.stream(new DType[] {DType.FP32, DType.FP16, DType.BF16}).filter(x -> x.id().equalsIgnoreCase(dtype.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--dtype = '" + dtype + "': allowed: fp32, fp16, bf16"));
+            s = s.withDtype(d);
+        }
         return s.validated();
     }
 }

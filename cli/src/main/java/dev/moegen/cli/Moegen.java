@@ -20,8 +20,9 @@ public final class Moegen {
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Moegen()).setOut(out).setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
-            cmd.getErr().println("moegen: " + ex.getMessage());
-            return ex instanceof IllegalArgumentException || ex instanceof dev.moegen.dsl.spec.SpecException ? 2 : 1;
+            Failure f = Failure.of(ex);
+            cmd.getErr().println("moegen: " + f.message());
+            return f.exitCode();
         });
         try {
             return cl.execute(args);

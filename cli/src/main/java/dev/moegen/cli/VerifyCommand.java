@@ -10,6 +10,7 @@ import dev.moegen.dsl.types.DType;
 import dev.moegen.harness.check.CheckRow;
 import dev.moegen.harness.check.LayerChecks;
 import dev.moegen.dsl.io.OutputFolder;
+import dev.moegen.harness.dump.DumpInputs;
 import dev.moegen.harness.dump.Dumps;
 import dev.moegen.runtime.exec.DeviceSession;
 import dev.moegen.verify.npy.NpyArray;
@@ -44,7 +45,11 @@ final class VerifyCommand implements Callable<Integer> {
         if (dump != null) OutputFolder.check(dump, force, "--dump");
         long sd = seed != null ? seed : System.nanoTime();
         List<LayerInputs> cases = new ArrayList<>();
-        if (inputs != null) cases.add(fromDump(s, NpyBundle.read(inputs)));
+        if (inputs != null) {
+            boolean asked = cmd.commandLine().getParseResult().hasMatchedOption("--tokens");
+            if (asked && tokens.size() != 1) throw new IllegalArgumentException("--tokens " + tokens + ": with --inputs, give at most one token count (the dump's)");
+            cases.add(DumpInputs.read(s, inputs, asked ? tokens.get(0) : null, "--inputs"));
+        }
         else {
             for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
             LayerInputs w = LayerInputs.random(s, 1, sd);
@@ -86,23 +91,5 @@ final class VerifyCommand implements Callable<Integer> {
         return bundle.put("kernel_y", NpyArray.of(DType.FP32, out.run().f(BufferId.Y), in.tokens(), s.hidden()))
                 .put("kernel_topk_ids", NpyArray.ofInts(out.run().i(BufferId.TOPK_IDS), in.tokens(), s.slotsPerToken()))
                 .put("kernel_logits", NpyArray.of(DType.FP32, out.run().f(BufferId.LOGITS), in.tokens(), plan.routerRows()));
-    }
-
-    /** x and the layer's weights from a dump folder, rounded to their graph dtype and checked against the graph's shapes. */
-    private static LayerInputs fromDump(MoeLayerSpec s, NpyBundle b) {
-        NpyArray x = b.get("x");
-        if (x.shape().length != 2 || x.shape()[1] != s.hidden())
-            throw new IllegalArgumentException("--inputs x.npy has shape " + java.util.Arrays.toString(x.shape()) + ", want [T, " + s.hidden() + "]");
-        var graph = dev.moegen.dsl.graph.LayerGraph.of(s);
-        java.util.Map<String, float[]> weights = new java.util.LinkedHashMap<>();
-        for (String name : graph.inputs())
-            if (!name.equals(LayerInputs.X) && b.arrays().containsKey(name)) weights.put(name, round(graph.tensor(name).dtype(), b.get(name).floats()));
-        return LayerInputs.of(s, (int) x.shape()[0], round(s.dtype(), x.floats()), weights, "--inputs %s.npy");
-    }
-
-    private static float[] round(DType d, float[] v) {
-        float[] r = new float[v.length];
-        for (int i = 0; i < v.length; i++) r[i] = d.round(v[i]);
-        return r;
     }
 }

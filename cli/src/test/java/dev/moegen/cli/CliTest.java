@@ -181,4 +181,53 @@ class CliTest {
             assertEquals(List.of("log.txt"), files.map(f -> f.getFileName().toString()).toList(), "no output and no temporary folder");
         }
     }
+
+    /** One exit-code rule for every command: bad input is 2 with a message naming the field, file or value. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "spec validate /no/such.yaml                                              | /no/such.yaml:; no such file",
+        "spec validate /tmp                                                       | /tmp:; is a folder, not a spec file",
+        "reference --preset mixtral-8x7b --scale 64 --tokens 1 --dtype fp64       | --dtype = 'fp64': allowed: fp32, fp16, bf16",
+        "reference --preset mixtral-8x7b --scale 64 --tokens 1 --dtype fp8-e4m3   | --dtype = 'fp8-e4m3': allowed: fp32, fp16, bf16",
+        "reference --spec /no/such.json --tokens 1                                | /no/such.json:; no such file",
+        "verify --preset mixtral-8x7b --scale 64 --inputs /no/such/dir            | /no/such/dir: no such file or folder",
+        "verify --preset mixtral-8x7b --scale 64 --tokens 1 --param block_m=0     | block_m = 0: must be in [1, 256]",
+        "verify --preset mixtral-8x7b --scale 64 --dtype fp32 --tokens 1 --param gemm=mma | gemm = mma: dtype = fp32: tensor-core loops take bf16 or fp16",
+        "generate --preset mixtral-8x7b --out /proc/moegen-x                      | --out /proc/moegen-x: cannot write in /proc",
+        "params --preset qwen3-30b-a3b --backend cuda --param block_m=256,warps_m=16,block_n=128,gemm=mma | registers",
+        "bench --preset mixtral-8x7b --scale 64 --tokens 1 --reps 0               | --reps = 0: must be >= 1",
+    })
+    void badInputExitsTwoNamingTheProblem(String args, String expected) {
+        Run r = run(args.trim().split("\\s+"));
+        assertEquals(2, r.code(), args + " -> " + r.err());
+        for (String part : expected.split(";")) assertTrue(r.err().contains(part.trim()), args + " -> " + r.err());
+        assertFalse(r.err().contains("Exception"), "no Java exception names: " + r.err());
+    }
+
+    @Test
+    void inputsAreCheckedAgainstTheLayerShapesAndStayInTheirFolder(@TempDir Path dir) throws Exception {
+        dev.moegen.testkit.Guards.openCl(dev.moegen.runtime.opencl.OpenCl.unavailableReason());
+        Path d = dir.resolve("d");
+        assertEquals(0, run("reference", "--preset", "deepseek-v2-lite", "--scale", "64", "--tokens", "5", "--dump", d.toString()).code());
+        // w13 transposed: the element count is right, the shape is not
+        var w13 = dev.moegen.verify.npy.Npy.read(d.resolve("w13.npy"), dev.moegen.dsl.types.DType.BF16);
+        long[] sh = w13.shape();
+        dev.moegen.verify.npy.Npy.write(d.resolve("w13.npy"), dev.moegen.verify.npy.NpyArray.of(dev.moegen.dsl.types.DType.BF16, w13.floats(), sh[0], sh[2], sh[1]));
+        Run t = run("verify", "--preset", "deepseek-v2-lite", "--scale", "64", "--inputs", d.toString());
+        assertEquals(2, t.code());
+        assertTrue(t.err().contains("w13.npy has shape [" + sh[0] + ", " + sh[2] + ", " + sh[1] + "], the layer needs [" + sh[0] + ", " + sh[1] + ", " + sh[2] + "]"), t.err());
+        Run other = run("verify", "--preset", "qwen3-30b-a3b", "--scale", "64", "--tokens", "3", "--inputs", d.toString());
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("meta.json records layer 'deepseek-v2-lite/s64'") && other.err().contains("--tokens 3 conflicts with the dump's 5 tokens"), other.err());
+        String meta = Files.readString(d.resolve("meta.json"));
+        Files.writeString(d.resolve("meta.json"), meta.replace("\"w2.npy\"", "\"../../w2.npy\""));
+        Run escape = run("verify", "--preset", "deepseek-v2-lite", "--scale", "64", "--inputs", d.toString());
+        assertEquals(2, escape.code());
+        assertTrue(escape.err().contains("names file '../../w2.npy' outside"), escape.err());
+        Files.writeString(d.resolve("meta.json"), meta);
+        Files.write(d.resolve("w2.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) 0xff, (byte) 0xff});
+        Run broken = run("verify", "--preset", "deepseek-v2-lite", "--scale", "64", "--inputs", d.toString());
+        assertEquals(2, broken.code());
+        assertTrue(broken.err().contains(d.resolve("w2.npy") + ": "), "the file is named: " + broken.err());
+    }
 }

@@ -50,10 +50,19 @@ public final class OutputFolder {
         check(target, force, option);
         Path t = target.toAbsolutePath().normalize();
         Path dir = t.getParent();
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IllegalArgumentException(option + " " + target + ": cannot create " + dir + " (" + reason(e) + ")");
+        }
         sweep(dir, t.getFileName().toString());
         String prefix = "." + t.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-";
-        Path tmp = Cleanup.register(Files.createTempDirectory(dir, prefix));
+        Path tmp;
+        try {
+            tmp = Cleanup.register(Files.createTempDirectory(dir, prefix));
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IllegalArgumentException(option + " " + target + ": cannot write in " + dir + " (" + reason(e) + ")");
+        }
         try {
             writer.write(tmp);
             if (!Files.exists(tmp.resolve(MANIFEST))) {
@@ -126,6 +135,12 @@ public final class OutputFolder {
                 }
             }
         }
+    }
+
+    private static String reason(java.nio.file.FileSystemException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e.getReason() != null) return e.getReason();
+        return e instanceof java.nio.file.NoSuchFileException ? "the folder cannot hold new files" : e.getClass().getSimpleName();
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -48,8 +48,10 @@ public final class SpecFiles {
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SpecException(file.toString(), List.of("no such file"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read spec file " + file, e);
+            throw new SpecException(file.toString(), List.of(java.nio.file.Files.isDirectory(file) ? "is a folder, not a spec file" : "cannot be read: " + e.getMessage()));
         }
         return parse(text, SpecFormat.of(file), file.toString());
     }

@@ -75,16 +75,28 @@ public final class Npy {
         } else if (major == 2 || major == 3) {
             headerLen = ByteBuffer.wrap(in.readNBytes(4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
         } else throw new IOException(".npy version " + major + " is not supported");
+        if (headerLen <= 0 || headerLen > (1 << 20)) throw new IOException(".npy header length " + headerLen + " is not in [1, 1 MiB]: the file is damaged");
         String header = new String(in.readNBytes(headerLen), StandardCharsets.US_ASCII);
         String descr = group(DESCR, header, "descr");
         if (group(ORDER, header, "fortran_order").equals("True")) throw new IOException("Fortran-order .npy is not supported");
         String shapeText = group(SHAPE, header, "shape").trim();
-        long[] shape = shapeText.isEmpty() ? new long[0]
-                : Arrays.stream(shapeText.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+        long[] shape;
+        int width;
+        try {
+            shape = shapeText.isEmpty() ? new long[0]
+                    : Arrays.stream(shapeText.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+            width = descr.length() < 3 ? -1 : Integer.parseInt(descr.substring(2));
+        } catch (NumberFormatException e) {
+            throw new IOException(".npy header is malformed (shape '" + shapeText + "', descr '" + descr + "')");
+        }
+        if (width < 1 || width > 8) throw new IOException(".npy dtype " + descr + " is not supported (fp32, fp16, bf16 as u2, int32, int64)");
         long count = 1;
-        for (long d : shape) count = Math.multiplyExact(count, d);
-        int n = Math.toIntExact(count);
-        int width = Integer.parseInt(descr.substring(2));
+        for (long d : shape) {
+            if (d < 0) throw new IOException(".npy shape " + Arrays.toString(shape) + " has a negative dimension");
+            count = Math.multiplyExact(count, d);
+        }
+        if (count * width > Integer.MAX_VALUE - 16) throw new IOException(".npy holds " + count + " elements of " + width + " bytes: over 2 GiB, too large to read");
+        int n = (int) count;
         if (descr.charAt(0) == '>' && width > 1) throw new IOException("big-endian .npy (" + descr + ") is not supported");
         ByteBuffer b = ByteBuffer.wrap(in.readNBytes(n * width)).order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() < (long) n * width) throw new IOException(".npy data is truncated: want " + n * width + " bytes");
@@ -106,9 +118,14 @@ public final class Npy {
         };
     }
 
+    /** Reads a .npy file; a file that is not a valid .npy is an {@link IllegalArgumentException} naming the file and the problem. */
     public static NpyArray read(Path file, DType u2As) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, u2As);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException | ArithmeticException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
     }
 

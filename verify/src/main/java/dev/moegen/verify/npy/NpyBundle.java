@@ -65,8 +65,14 @@ public final class NpyBundle {
 
     public static NpyBundle read(Path dir) throws IOException {
         Path metaFile = dir.resolve("meta.json");
-        if (!Files.isRegularFile(metaFile)) throw new IOException(dir + " has no meta.json");
-        JsonNode m = JSON.readTree(metaFile.toFile());
+        if (!Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no such folder");
+        if (!Files.isRegularFile(metaFile)) throw new IllegalArgumentException(dir + ": has no meta.json (not a moegen dump folder)");
+        JsonNode m;
+        try {
+            m = JSON.readTree(metaFile.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(metaFile + ": not valid JSON: " + e.getOriginalMessage());
+        }
         NpyBundle b = new NpyBundle();
         m.properties().forEach(e -> {
             if (!e.getKey().equals("tensors")) b.meta.set(e.getKey(), e.getValue());
@@ -74,10 +80,20 @@ public final class NpyBundle {
         JsonNode tensors = m.path("tensors");
         for (var it = tensors.properties().iterator(); it.hasNext(); ) {
             var e = it.next();
-            DType d = DType.parse(e.getValue().path("dtype").asText());
-            NpyArray a = Npy.read(dir.resolve(e.getValue().path("file").asText(e.getKey() + ".npy")), d);
+            DType d;
+            try {
+                d = DType.parse(e.getValue().path("dtype").asText());
+            } catch (IllegalArgumentException x) {
+                throw new IllegalArgumentException(metaFile + ": tensor '" + e.getKey() + "': " + x.getMessage());
+            }
+            String name = e.getValue().path("file").asText(e.getKey() + ".npy");
+            Path file = dir.resolve(name).normalize();
+            // meta.json names files inside its own folder only: no absolute paths, no ../ out of it
+            if (Path.of(name).isAbsolute() || !file.startsWith(dir.normalize()) || !file.getParent().equals(dir.normalize()))
+                throw new IllegalArgumentException(metaFile + ": tensor '" + e.getKey() + "' names file '" + name + "' outside " + dir);
+            NpyArray a = Npy.read(file, d);
             if (a.dtype() != d && !(d == DType.INT32 && a.ints() != null))
-                throw new IOException(e.getKey() + ".npy holds " + a.dtype().id() + " but meta.json says " + d.id());
+                throw new IllegalArgumentException(file + ": holds " + a.dtype().id() + " but meta.json says " + d.id());
             b.arrays.put(e.getKey(), a);
         }
         return b;
