@@ -39,12 +39,15 @@ public final class LayerBench {
 
     /** Benchmarks the session target's default plan. */
     public static Report run(DeviceSession s, MoeLayerSpec spec, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) {
-        return run(s, Lowering.lower(spec, s.target()), tokens, reps, floorBytes, flushBytes, seed);
+        return run(s, Lowering.lower(spec, s.target()), tokens, reps, floorBytes, flushBytes, seed, f -> {}, r -> {});
     }
 
-    public static Report run(DeviceSession s, KernelPlan plan, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) {
+    /** As it goes, {@code onFloors} gets the floors once measured and {@code onRow} each token count's row. */
+    public static Report run(DeviceSession s, KernelPlan plan, int[] tokens, int reps, long floorBytes, long flushBytes, long seed,
+                             java.util.function.Consumer<Floors> onFloors, java.util.function.Consumer<Row> onRow) {
         MoeLayerSpec spec = plan.spec();
         Floors floors = Floors.measure(s, floorBytes, reps);
+        onFloors.accept(floors);
         int maxT = Arrays.stream(tokens).max().orElseThrow();
         PlanLayer layer = new PlanLayer(s, plan, maxT);
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -76,6 +79,7 @@ public final class LayerBench {
             rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound,
                     weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc),
                     timed.total().min() / 1e6, timed.total().max() / 1e6));
+            onRow.accept(rows.get(rows.size() - 1));
         }
         return new Report(s.describe(), s.backend().id(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().byKey(), floors, rows);
     }

@@ -1,7 +1,10 @@
 package dev.moegen.cli;
 
 import dev.moegen.bench.LayerBench;
+import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.KernelRole;
+import dev.moegen.codegen.plan.Lowering;
+import dev.moegen.harness.budget.MemoryBudget;
 import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.dsl.io.TextTable;
 import dev.moegen.dsl.layer.MoeLayerSpec;
@@ -36,29 +39,46 @@ final class BenchCommand implements Callable<Integer> {
         if (reps < 1) throw new IllegalArgumentException("--reps = " + reps + ": must be >= 1");
         for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
         MoeLayerSpec s = layer.resolve();
-        LayerBench.Report r;
-        try (DeviceSession dev = backend.open()) {
-            r = LayerBench.run(dev, params.plan(s, dev.target()), tokens.stream().mapToInt(Integer::intValue).toArray(), reps, floorMib * (1L << 20), flushMib * (1L << 20), 1);
-        }
         var o = cmd.commandLine().getOut();
-        o.printf("layer %s  %s  device %s: %s%nparams %s%n", r.layer(), r.dtype(), r.backend(), r.device(), r.params());
-        o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s, tensor cores (%s) %.1f GFLOP/s%n",
-                r.floors().bandwidthBytesPerSec() / 1e9, r.floors().copyBytes() >> 20, r.floors().fp32FlopsPerSec() / 1e9,
-                r.floors().tensorKind(), r.floors().tensorFlopsPerSec() / 1e9);
-        List<List<String>> rows = new ArrayList<>();
-        for (var row : r.rows())
-            rows.add(List.of("" + row.tokens(), "" + row.expertsTouched(), String.format("%.3f", row.totalMs()),
-                    String.format("%.3f–%.3f", row.minMs(), row.maxMs()),
-                    String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_1.entry(), 0.0)), String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_2.entry(), 0.0)),
-                    String.format("%.2f", row.bytes() / 1e6), String.format("%.3f", row.flops() / 1e9), String.format("%.3f", row.floorMs()),
-                    String.format("%.1f%%", 100 * row.floorFraction()), row.bound(),
-                    String.format("%.1f%%", 100 * row.gemmWeightBandwidth()), String.format("%.1f%%", 100 * row.gemmComputeFraction())));
-        o.println(TextTable.render(List.of("T", "experts hit", "total ms", "spread", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound",
-                "gemm weights/BW", "gemm FLOP/peak"), rows));
+        LayerBench.Report r;
+        List<String> header = List.of("T", "experts hit", "total ms", "spread", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound",
+                "gemm weights/BW", "gemm FLOP/peak");
+        try (DeviceSession dev = backend.open()) {
+            var rp = params.resolve(s, dev.target(), tokens.stream().mapToInt(Integer::intValue).max().orElseThrow());
+            KernelPlan plan = Lowering.lower(s, dev.target(), rp.params());
+            int maxT = tokens.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            MemoryBudget.checkDevice(plan, maxT, dev.target().limits().globalMemBytes(), sc -> params.plan(s.scaled(sc), dev.target()));
+            // the header first and each row as it is measured: an interrupted run keeps what it printed
+            o.printf("layer %s  %s  device %s: %s%nparams %s%n", s.name(), s.dtype().id(), dev.backend(), dev.describe(), ParamsOption.describe(rp));
+            o.flush();
+            try (Progress bar = Progress.start("bench", tokens.size() + 1)) {
+                r = LayerBench.run(dev, plan, tokens.stream().mapToInt(Integer::intValue).toArray(), reps, floorMib * (1L << 20), flushMib * (1L << 20), 1,
+                        f -> {
+                            o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s, tensor cores (%s) %.1f GFLOP/s%n",
+                                    f.bandwidthBytesPerSec() / 1e9, f.copyBytes() >> 20, f.fp32FlopsPerSec() / 1e9, f.tensorKind(), f.tensorFlopsPerSec() / 1e9);
+                            o.flush();
+                            bar.step();
+                        },
+                        row -> {
+                            o.println(TextTable.render(header, List.of(cells(row))));
+                            o.flush();
+                            bar.step();
+                        });
+            }
+        }
         if (out != null) {
             AtomicFiles.file(out, tmp -> SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.toFile(), r));
             o.println("wrote " + out.toAbsolutePath());
         }
         return 0;
+    }
+
+    private static List<String> cells(LayerBench.Row row) {
+        return List.of("" + row.tokens(), "" + row.expertsTouched(), String.format("%.3f", row.totalMs()), String.format("%.3f–%.3f", row.minMs(), row.maxMs()),
+                String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_1.entry(), 0.0)),
+                String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_2.entry(), 0.0)),
+                String.format("%.2f", row.bytes() / 1e6), String.format("%.3f", row.flops() / 1e9), String.format("%.3f", row.floorMs()),
+                String.format("%.1f%%", 100 * row.floorFraction()), row.bound(),
+                String.format("%.1f%%", 100 * row.gemmWeightBandwidth()), String.format("%.1f%%", 100 * row.gemmComputeFraction()));
     }
 }

@@ -4,6 +4,7 @@ import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
 import dev.moegen.dsl.io.OutputFolder;
+import dev.moegen.harness.budget.MemoryBudget;
 import dev.moegen.harness.dump.Dumps;
 import dev.moegen.verify.reference.LayerInputs;
 import dev.moegen.verify.reference.LayerResult;
@@ -34,6 +35,7 @@ final class ReferenceCommand implements Callable<Integer> {
         if (blockM < 1 || blockM > 256) throw new IllegalArgumentException("--block-m = " + blockM + ": must be in [1, 256]");
         MoeLayerSpec s = layer.resolve();
         if (dump != null) OutputFolder.check(dump, force, "--dump");
+        MemoryBudget.checkHost(s, tokens, blockM);
         long sd = seed != null ? seed : System.nanoTime();
         var out = cmd.commandLine().getOut();
         out.printf("layer %s  dtype %s  T=%d  seed %d%n", s.name(), s.dtype().id(), tokens, sd);

@@ -10,6 +10,7 @@ import dev.moegen.dsl.types.DType;
 import dev.moegen.harness.check.CheckRow;
 import dev.moegen.harness.check.LayerChecks;
 import dev.moegen.dsl.io.OutputFolder;
+import dev.moegen.harness.budget.MemoryBudget;
 import dev.moegen.harness.dump.DumpInputs;
 import dev.moegen.harness.dump.Dumps;
 import dev.moegen.runtime.exec.DeviceSession;
@@ -44,35 +45,46 @@ final class VerifyCommand implements Callable<Integer> {
         MoeLayerSpec s = layer.resolve();
         if (dump != null) OutputFolder.check(dump, force, "--dump");
         long sd = seed != null ? seed : System.nanoTime();
-        List<LayerInputs> cases = new ArrayList<>();
-        if (inputs != null) {
-            boolean asked = cmd.commandLine().getParseResult().hasMatchedOption("--tokens");
-            if (asked && tokens.size() != 1) throw new IllegalArgumentException("--tokens " + tokens + ": with --inputs, give at most one token count (the dump's)");
-            cases.add(DumpInputs.read(s, inputs, asked ? tokens.get(0) : null, "--inputs"));
-        }
-        else {
-            for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
-            LayerInputs w = LayerInputs.random(s, 1, sd);
-            for (int t : tokens) cases.add(LayerInputs.random(s, t, sd + t).withWeightsOf(w));
-        }
+        for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
+        boolean asked = cmd.commandLine().getParseResult().hasMatchedOption("--tokens");
+        if (inputs != null && asked && tokens.size() != 1)
+            throw new IllegalArgumentException("--tokens " + tokens + ": with --inputs, give at most one token count (the dump's)");
         var o = cmd.commandLine().getOut();
         List<List<String>> rows = new ArrayList<>();
         java.util.Map<String, NpyBundle> dumps = new java.util.LinkedHashMap<>();
         boolean ok;
         try (DeviceSession ctx = backend.open()) {
-            ResolvedParams rp = params.resolve(s, ctx.target(), cases.stream().mapToInt(LayerInputs::tokens).max().orElseThrow());
+            int maxT = inputs != null ? 1 : tokens.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            ResolvedParams rp = params.resolve(s, ctx.target(), maxT);
             KernelPlan plan = Lowering.lower(s, ctx.target(), rp.params());
             o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
                     s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), ParamsOption.describe(rp));
-            ok = LayerChecks.run(ctx, plan, cases, out -> {
-                LayerInputs in = out.inputs();
-                for (CheckRow r : out.rows())
-                    rows.add(List.of("" + in.tokens(), r.kernel(), r.shape(), String.format("%.3e", r.maxAbsErr()), String.format("%.3e", r.relErr()),
-                            r.tolerance(), r.pass() ? "PASS" : "FAIL", String.format("%.3f", r.millis()), r.detail()));
-                if (dump != null) dumps.put("T" + in.tokens(), dumpOf(s, in, out, sd, plan));
-            });
+            o.flush();
+            List<LayerInputs> cases = new ArrayList<>();
+            if (inputs != null) cases.add(DumpInputs.read(s, inputs, asked ? tokens.get(0) : null, "--inputs"));
+            else {
+                // sizes first: a layer too large for this machine is an error with a --scale that fits, before any allocation
+                MemoryBudget.checkHost(s, maxT, plan.params().blockM());
+                MemoryBudget.checkDevice(plan, maxT, ctx.target().limits().globalMemBytes(), sc -> params.plan(s.scaled(sc), ctx.target()));
+                LayerInputs w = LayerInputs.random(s, 1, sd);
+                for (int t : tokens) cases.add(LayerInputs.random(s, t, sd + t).withWeightsOf(w));
+            }
+            try (Progress bar = Progress.start("verify", cases.size())) {
+                ok = LayerChecks.run(ctx, plan, cases, out -> {
+                    // each token count's rows as soon as they are checked: an interrupted run keeps what it printed
+                    LayerInputs in = out.inputs();
+                    List<List<String>> mine = new ArrayList<>();
+                    for (CheckRow r : out.rows())
+                        mine.add(List.of("" + in.tokens(), r.kernel(), r.shape(), String.format("%.3e", r.maxAbsErr()), String.format("%.3e", r.relErr()),
+                                r.tolerance(), r.pass() ? "PASS" : "FAIL", String.format("%.3f", r.millis()), r.detail()));
+                    rows.addAll(mine);
+                    o.println(TextTable.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), mine));
+                    o.flush();
+                    bar.step();
+                    if (dump != null) dumps.put("T" + in.tokens(), dumpOf(s, in, out, sd, plan));
+                });
+            }
         }
-        o.println(TextTable.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), rows));
         long fails = rows.stream().filter(r -> r.get(6).equals("FAIL")).count();
         o.printf("%d checks, %d passed, %d failed%n", rows.size(), rows.size() - fails, fails);
         o.flush();

@@ -230,4 +230,32 @@ class CliTest {
         assertEquals(2, broken.code());
         assertTrue(broken.err().contains(d.resolve("w2.npy") + ": "), "the file is named: " + broken.err());
     }
+
+    /** Too large for this machine: exit 2 at once with the estimate, the limit and a --scale that fits; nothing is allocated. */
+    @Test
+    void layersTooLargeForThisMachineSayWhatFits() {
+        long t0 = System.nanoTime();
+        Run v3 = run("verify", "--preset", "deepseek-v3", "--tokens", "1");
+        assertEquals(2, v3.code(), v3.err());
+        assertTrue(v3.err().contains("deepseek-v3 at 1 tokens needs one array of") && v3.err().contains("--scale"), v3.err());
+        Run mixtral = run("reference", "--preset", "mixtral-8x7b", "--tokens", "1");
+        assertEquals(2, mixtral.code(), mixtral.err());
+        assertTrue(mixtral.err().matches("(?s).*needs about [0-9.]+ GiB of host memory.*this JVM may use [0-9.]+ GiB; --scale \\d+ fits.*"), mixtral.err());
+        Run tokens = run("reference", "--preset", "qwen3-30b-a3b", "--scale", "64", "--tokens", "2000000000");
+        assertEquals(2, tokens.code(), tokens.err());
+        assertTrue(tokens.err().contains("2000000000 tokens needs"), tokens.err());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 20, "refused before allocating anything");
+    }
+
+    /** verify prints its header (seed, device, parameters) first and each token count's rows as they are checked. */
+    @Test
+    void verifyStreamsItsRowsAfterTheHeader() {
+        dev.moegen.testkit.Guards.openCl(dev.moegen.runtime.opencl.OpenCl.unavailableReason());
+        Run r = run("verify", "--preset", "olmoe-1b-7b", "--scale", "64", "--tokens", "2,9", "--seed", "11");
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        int seed = out.indexOf("seed 11"), first = out.indexOf("\n2  "), second = out.indexOf("\n9  "), summary = out.indexOf("14 checks, 14 passed");
+        assertTrue(seed >= 0 && seed < first && first < second && second < summary, out);
+        assertEquals(2, out.split("\n-+  -+", -1).length - 1, "one table per token count, printed as each completes: " + out);
+    }
 }

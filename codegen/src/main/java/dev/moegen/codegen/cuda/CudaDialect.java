@@ -15,14 +15,14 @@ import java.util.Optional;
  * (163 KiB of shared memory per block, 65,536 registers, 1024 threads): the same source must load on both.
  */
 public final class CudaDialect implements Dialect {
-    public static final Target AHEAD_OF_TIME = target("sm_90a", new DeviceLimits(1024, 163 * 1024, 48 * 1024, 65536, 0, 32));
+    public static final Target AHEAD_OF_TIME = target("sm_90a", new DeviceLimits(1024, 163 * 1024, 48 * 1024, 65536, 0, 32, 0));
 
     /** The target of architecture {@code arch} with the smallest limits of its generation. */
     public static Target cuda(String arch) {
         if (arch == null || !arch.matches("sm_\\d+a?")) throw new IllegalArgumentException("arch = '" + arch + "': expected sm_NN or sm_NNa");
         int sm = Integer.parseInt(arch.replaceAll("\\D", ""));
         long shared = sm >= 90 ? 227 * 1024 : sm >= 80 ? 163 * 1024 : 48 * 1024;
-        return target(arch, new DeviceLimits(1024, shared, 48 * 1024, 65536, 0, 32));
+        return target(arch, new DeviceLimits(1024, shared, 48 * 1024, 65536, 0, 32, 0));
     }
 
     private static Target target(String arch, DeviceLimits limits) {

@@ -10,7 +10,7 @@ import java.util.Optional;
  * 64 KiB local memory); a session's target carries its device's own.
  */
 public final class OpenClDialect implements Dialect {
-    public static final Target TARGET = new Target(BackendId.OPENCL, "", Capabilities.PORTABLE, new DeviceLimits(1024, 64 * 1024, 64 * 1024, 0, 0, 0));
+    public static final Target TARGET = new Target(BackendId.OPENCL, "", Capabilities.PORTABLE, new DeviceLimits(1024, 64 * 1024, 64 * 1024, 0, 0, 0, 0));
 
     @Override
     public BackendId id() {

@@ -10,8 +10,9 @@ package dev.moegen.codegen.target;
  * @param registersPerBlock   32-bit registers one block may use (CUDA); 0 where the device does not say
  * @param computeUnits        compute units / streaming multiprocessors
  * @param simdWidth           lanes that execute together (warp size, native float vector width)
+ * @param globalMemBytes      device memory; what a layer's buffers must fit in
  */
-public record DeviceLimits(int maxThreadsPerBlock, long sharedBytesPerBlock, long staticSharedBytes, int registersPerBlock, int computeUnits, int simdWidth) {
+public record DeviceLimits(int maxThreadsPerBlock, long sharedBytesPerBlock, long staticSharedBytes, int registersPerBlock, int computeUnits, int simdWidth, long globalMemBytes) {
     public String describe() {
         return String.format("max %d threads/block, %d KiB shared/block (%d KiB static), %s registers/block, %s compute units, SIMD %s", maxThreadsPerBlock,
                 sharedBytesPerBlock / 1024, staticSharedBytes / 1024, unknownIfZero(registersPerBlock), unknownIfZero(computeUnits), unknownIfZero(simdWidth));

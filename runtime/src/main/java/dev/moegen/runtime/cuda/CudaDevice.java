@@ -14,7 +14,7 @@ public record CudaDevice(int ordinal, String name, int major, int minor, int mul
 
     /** The CUDA target of this device's architecture with its own limits (opt-in shared memory per block). */
     public DeviceInfo info() {
-        DeviceLimits l = new DeviceLimits(maxThreadsPerBlock, sharedPerBlockOptin, sharedPerBlock, registersPerBlock, multiprocessors, warpSize);
+        DeviceLimits l = new DeviceLimits(maxThreadsPerBlock, sharedPerBlockOptin, sharedPerBlock, registersPerBlock, multiprocessors, warpSize, totalMemBytes);
         return new DeviceInfo(name, describe(), CudaDialect.cuda(arch()).withLimits(l));
     }
 

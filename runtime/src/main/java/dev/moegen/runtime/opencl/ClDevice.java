@@ -12,7 +12,7 @@ public record ClDevice(
 
     /** The OpenCL target with this device's limits (registers are not reported by OpenCL). */
     public DeviceInfo info() {
-        DeviceLimits l = new DeviceLimits((int) Math.min(Integer.MAX_VALUE, maxWorkGroupSize), localMemBytes, localMemBytes, 0, computeUnits, nativeFloatWidth);
+        DeviceLimits l = new DeviceLimits((int) Math.min(Integer.MAX_VALUE, maxWorkGroupSize), localMemBytes, localMemBytes, 0, computeUnits, nativeFloatWidth, globalMemBytes);
         return new DeviceInfo(name, describe(), OpenClDialect.TARGET.withLimits(l));
     }
 
