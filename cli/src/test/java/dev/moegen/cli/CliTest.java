@@ -87,7 +87,7 @@ class CliTest {
     void generateWritesSourcesPlanAndLauncher(@TempDir Path dir) throws Exception {
         Run r = run("generate", "--preset", "olmoe-1b-7b", "--backend", "opencl", "--out", dir.resolve("g").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(Files.readString(dir.resolve("g/olmoe_1b_7b.cl")).contains("KERNEL void moe_gating("));
+        assertTrue(Files.readString(dir.resolve("g/olmoe_1b_7b.cl")).contains("KERNEL_WG(GATE_WG) void moe_gating("));
         assertTrue(Files.readString(dir.resolve("g/plan.json")).contains("\"moe_align_scan\""));
         assertTrue(Files.exists(dir.resolve("g/java/dev/moegen/generated/Olmoe1b7bLayer.java")));
         var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("g/manifest.json").toFile());

@@ -66,6 +66,10 @@ class NvccTest {
             assertFalse(entry(sm90a, gemm).contains("mma.sync"), "sm_90a " + gemm + " is all wgmma");
         }
         for (String ptx : List.of(sm80, sm90a)) {
+            // launch bounds from the parameters: ptxas sizes registers for the block the host launches
+            assertTrue(entry(ptx, "moe_group_gemm_1").contains(".maxntid " + plan.params().gemmThreads() + ", 1, 1"), "GEMM launch bounds");
+            assertTrue(entry(ptx, "moe_gating").contains(".maxntid " + plan.params().gateWg() + ", 1, 1"), "gating launch bounds");
+            assertTrue(entry(ptx, "moe_align_scan").contains(".maxntid " + plan.params().scanWg() + ", 1, 1"), "scan launch bounds");
             assertTrue(entry(ptx, "moe_gating").contains("shfl.sync.bfly"), "one warp per token, shuffle reductions");
             if (plan.combineVector() == 4) assertTrue(entry(ptx, "moe_combine").contains(".v4.f32"), "16-byte combine loads");
             if (plan.routerRows() % 4 == 0 && plan.spec().experts() % 4 == 0) assertTrue(entry(ptx, "moe_gating").contains(".v4.f32"), "16-byte logits loads");
@@ -129,5 +133,20 @@ class NvccTest {
         assertEquals(List.of(new ResourceUsage("moe_gating", "sm_90a", 34, 8, 4, 4, 4128, 1)), r.kernels());
         assertTrue(r.kernels().get(0).spills());
         assertEquals(1, r.warnings().size());
+    }
+
+    @Test
+    void anNvccFailureIsOneLineWithTheSourceLineAndTheFullLog(@TempDir Path dir) throws Exception {
+        var n = Nvcc.find();
+        dev.moegen.testkit.Guards.nvcc(n.isPresent());
+        Path cu = Files.writeString(dir.resolve("broken.cu"), "extern \"C\" __global__ void k(float* x) {\n    x[0] = undefined_name;\n}\n");
+        var e = assertThrows(java.io.IOException.class, () -> n.get().compile(cu, dir, List.of("sm_80")));
+        String m = e.getMessage();
+        assertEquals(1, m.lines().count(), m);
+        assertTrue(m.startsWith("nvcc failed (exit ") && m.contains("compiling broken.cu for sm_80") && m.contains("undefined_name"), m);
+        assertTrue(m.contains("broken.cu:2: x[0] = undefined_name;"), "the offending source line: " + m);
+        Path log = Path.of(m.substring(m.indexOf("full log: ") + 10));
+        assertTrue(Files.readString(log).contains("undefined_name"), "the whole output is kept");
+        Files.delete(log);
     }
 }

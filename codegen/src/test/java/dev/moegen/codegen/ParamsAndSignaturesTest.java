@@ -110,7 +110,7 @@ class ParamsAndSignaturesTest {
         assertTrue(bad.getMessage().contains("allowed: gemm, block_m, block_n"), bad.getMessage());
     }
 
-    private static final Pattern SIGNATURE = Pattern.compile("KERNEL void (\\w+)\\(([^)]*)\\)");
+    private static final Pattern SIGNATURE = Pattern.compile("(?:KERNEL|KERNEL_WG\\(\\w+\\)) void (\\w+)\\(([^)]*)\\)");
 
     /** The generated C signatures and the host's argument binding come from one definition: parse one, compare with the other. */
     @ParameterizedTest

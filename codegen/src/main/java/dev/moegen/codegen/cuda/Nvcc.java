@@ -90,7 +90,21 @@ public final class Nvcc {
             dev.moegen.dsl.io.Cleanup.done(p);
         }
         log.append(out);
-        if (p.exitValue() != 0) throw new IOException("nvcc failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n" + out + withSource(cu, out));
+        if (p.exitValue() != 0) throw new IOException(summary(cmd, cu, out, p.exitValue()));
+    }
+
+    /**
+     * One line: the first error with its source line, and where the whole log is (the command, nvcc's output and
+     * every error's source line), kept in the temp folder for the user.
+     */
+    static String summary(List<String> cmd, Path cu, String out, int exit) throws IOException {
+        String arch = cmd.stream().filter(c -> c.startsWith("-arch=") || c.startsWith("-gencode=")).findFirst().orElse("").replaceAll(".*[=,]", "").replace("compute_", "sm_");
+        String first = out.lines().filter(l -> l.contains("error")).findFirst().orElse(out.lines().findFirst().orElse("no output")).strip();
+        String src = withSource(cu, first).strip();
+        Path logFile = Files.createTempFile("moegen-nvcc-" + cu.getFileName().toString().replaceFirst("\\.cu$", "") + "-" + arch + "-", ".log");
+        Files.writeString(logFile, String.join(" ", cmd) + "\n\n" + out + withSource(cu, out) + "\n");
+        return "nvcc failed (exit " + exit + ") compiling " + cu.getFileName() + " for " + arch + ": " + first + (src.isEmpty() ? "" : " [" + src + "]")
+                + "; full log: " + logFile;
     }
 
     private static String withSource(Path cu, String out) throws IOException {

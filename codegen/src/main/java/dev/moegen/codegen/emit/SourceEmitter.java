@@ -66,6 +66,9 @@ public final class SourceEmitter {
         m.put("params", plan.params().asMap());
         m.put("kernels", plan.kernels().stream().map(PlannedKernel::name).toList());
         m.put("sig", signatures(plan));
+        Map<String, String> wg = new LinkedHashMap<>();
+        for (KernelRole r : KernelRole.values()) wg.put(r.entry(), r.qualifier());
+        m.put("kq", wg);
         m.put("defines", defines(plan));
         m.put("dtype", s.dtype().id());
         m.put("gemm", plan.params().gemm().id());

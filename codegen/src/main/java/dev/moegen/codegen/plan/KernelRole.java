@@ -13,21 +13,36 @@ import java.util.List;
  * the two orders cannot drift apart; runtimes look kernels up by role.
  */
 public enum KernelRole {
-    ROUTER_GEMM("moe_router_gemm", Geometry.TOKEN_ROUTER_ROWS),
-    GATING("moe_gating", Geometry.TOKEN_GROUPS),
-    ALIGN_COUNT("moe_align_count", Geometry.ALIGN_CHUNKS),
-    ALIGN_SCAN("moe_align_scan", Geometry.SINGLE_GROUP),
-    ALIGN_SCATTER("moe_align_scatter", Geometry.ALIGN_CHUNKS),
-    GROUP_GEMM_1("moe_group_gemm_1", Geometry.GEMM1_TILES),
-    GROUP_GEMM_2("moe_group_gemm_2", Geometry.GEMM2_TILES),
-    COMBINE("moe_combine", Geometry.TOKEN_HIDDEN);
+    ROUTER_GEMM("moe_router_gemm", Geometry.TOKEN_ROUTER_ROWS, null),
+    GATING("moe_gating", Geometry.TOKEN_GROUPS, "GATE_WG"),
+    ALIGN_COUNT("moe_align_count", Geometry.ALIGN_CHUNKS, null),
+    ALIGN_SCAN("moe_align_scan", Geometry.SINGLE_GROUP, "SCAN_WG"),
+    ALIGN_SCATTER("moe_align_scatter", Geometry.ALIGN_CHUNKS, null),
+    GROUP_GEMM_1("moe_group_gemm_1", Geometry.GEMM1_TILES, "GEMM_THREADS"),
+    GROUP_GEMM_2("moe_group_gemm_2", Geometry.GEMM2_TILES, "GEMM_THREADS"),
+    COMBINE("moe_combine", Geometry.TOKEN_HIDDEN, null);
 
     private final String entry;
     private final Geometry geometry;
+    private final String blockThreads;
 
-    KernelRole(String entry, Geometry geometry) {
+    KernelRole(String entry, Geometry geometry, String blockThreads) {
         this.entry = entry;
         this.geometry = geometry;
+        this.blockThreads = blockThreads;
+    }
+
+    /**
+     * The define holding this kernel's threads per block where that is a tunable (its launch bounds); null for the
+     * fixed 64-work-item kernels, where bounds would only make ptxas trade registers for occupancy they do not need.
+     */
+    public String blockThreads() {
+        return blockThreads;
+    }
+
+    /** How the kernel is declared: {@code KERNEL_WG(GATE_WG)} with launch bounds, or {@code KERNEL}. */
+    public String qualifier() {
+        return blockThreads == null ? "KERNEL" : "KERNEL_WG(" + blockThreads + ")";
     }
 
     /** The kernel's entry-point name in the generated source. */

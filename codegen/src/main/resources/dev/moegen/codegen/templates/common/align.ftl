@@ -10,7 +10,7 @@
  * Ranks follow flat (token, slot) order, so the result is deterministic and the earliest tokens
  * keep their place under a capacity limit.
  */
-KERNEL void moe_align_count(${sig.moe_align_count}) {
+${kq.moe_align_count} void moe_align_count(${sig.moe_align_count}) {
     const idx_t c = GLOBAL_ID(0);
     const idx_t n = (idx_t)T * SLOTS;
     const idx_t chunks = (n + ALIGN_CHUNK - 1) / ALIGN_CHUNK;
@@ -24,7 +24,7 @@ KERNEL void moe_align_count(${sig.moe_align_count}) {
     }
 }
 
-KERNEL void moe_align_scan(${sig.moe_align_scan}) {
+${kq.moe_align_scan} void moe_align_scan(${sig.moe_align_scan}) {
     SHARED int part[SCAN_WG];
     const int lid = LOCAL_ID(0);
     const idx_t n = (idx_t)T * SLOTS;
@@ -58,7 +58,7 @@ KERNEL void moe_align_scan(${sig.moe_align_scan}) {
     }
 }
 
-KERNEL void moe_align_scatter(${sig.moe_align_scatter}) {
+${kq.moe_align_scatter} void moe_align_scatter(${sig.moe_align_scatter}) {
     const idx_t c = GLOBAL_ID(0);
     const idx_t n = (idx_t)T * SLOTS;
     const idx_t chunks = (n + ALIGN_CHUNK - 1) / ALIGN_CHUNK;

@@ -1,7 +1,7 @@
 /* Combine: y[t, h] = sum over slots, in slot order, of the K slices (in order) of out[slot_position[t, slot], h];
  * dropped slots (position -1) add nothing. Fixed order, no atomics: bitwise deterministic. One work-item per
  * COMBINE_VEC consecutive columns<#if combineVec == 4>, read 16 bytes at a time</#if>. */
-KERNEL void moe_combine(${sig.moe_combine}) {
+${kq.moe_combine} void moe_combine(${sig.moe_combine}) {
     const idx_t gid = GLOBAL_ID(0), per_token = HIDDEN / COMBINE_VEC;
     if (gid >= (idx_t)T * per_token) return;
     const idx_t t = gid / per_token, slab = (idx_t)MAX_PADDED(T) * HIDDEN;

@@ -41,7 +41,7 @@ DEVICE_FN float group_sum(float v, LOCAL_PTR float* rv, int lid) {
 }
 #endif
 
-KERNEL void moe_gating(${sig.moe_gating}) {
+${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
     SHARED float s_score[EXPERTS];
     SHARED float s_sel[EXPERTS];
     SHARED float rv[GATE_WG];

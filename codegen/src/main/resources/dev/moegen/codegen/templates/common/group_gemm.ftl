@@ -5,7 +5,7 @@
 -->
 <#macro group_gemm stage>
 <#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false></#if>
-KERNEL void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
+${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
     SHARED float As[BLOCK_M][BLOCK_K + 1];
     SHARED float Bs[BLOCK_N][BLOCK_K + 1];
 <#if gatedStage>

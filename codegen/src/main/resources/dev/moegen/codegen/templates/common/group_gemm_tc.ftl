@@ -70,7 +70,7 @@ DEVICE_FN void gemm${stage}_stage_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* b
     }
 }
 
-KERNEL void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
+${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
     SHARED_ARENA(smem_raw, GEMM${stage}_SMEM_BYTES);
     /* 1 KiB aligned: the swizzle pattern repeats every 8 rows of 128 bytes */
     LOCAL_PTR ushort* tiles = (LOCAL_PTR ushort*)ALIGN_SHARED(smem_raw, USE_WGMMA ? 1024 : 16);

@@ -1,5 +1,5 @@
 /* Router GEMM: logits[t, r] = x[t, :] . w_router[r, :] (+ b_router[r]); one work-item per (t, r). */
-KERNEL void moe_router_gemm(${sig.moe_router_gemm}) {
+${kq.moe_router_gemm} void moe_router_gemm(${sig.moe_router_gemm}) {
     idx_t gid = GLOBAL_ID(0);
     if (gid >= (idx_t)T * ROUTER_ROWS) return;
     idx_t t = gid / ROUTER_ROWS;

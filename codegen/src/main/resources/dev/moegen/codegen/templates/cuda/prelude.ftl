@@ -1,6 +1,9 @@
 /* CUDA C++ spelling of the kernel macros used by the shared kernel bodies in common/. */
 #include <cuda_fp16.h>
 #define KERNEL extern "C" __global__
+/* a kernel whose block size is a tunable: ptxas fits its registers to the block the host launches (so an infeasible
+ * block fails at compile time, not at launch) */
+#define KERNEL_WG(n) extern "C" __global__ __launch_bounds__(n)
 #define GLOBAL
 #define SHARED __shared__
 #define LOCAL_PTR

@@ -1,5 +1,6 @@
 /* OpenCL C spelling of the kernel macros used by the shared kernel bodies in common/. */
 #define KERNEL __kernel
+#define KERNEL_WG(n) __kernel
 #define GLOBAL __global
 #define SHARED __local
 #define LOCAL_PTR __local
