@@ -52,6 +52,7 @@ final class ClLib {
 
     /** The bound library, or empty with {@link #unavailableReason()} set. */
     static Optional<ClLib> get() {
+        PoclWorkaround.apply();
         return LIB.get();
     }
 

@@ -4,7 +4,10 @@ DEVICE_FN float activate(float gate, float up) {
 <#if activation == "swiglu">
     return gate * sigmoidf_(gate) * up;
 <#elseif activation == "geglu-tanh">
-    return 0.5f * gate * (1.0f + tanh(0.7978845608028654f * (gate + 0.044715f * gate * gate * gate))) * up;
+    /* 0.5 (1 + tanh z) written as sigmoid(2z): exactly 0 and 1 in the limits (exp overflows to inf), where 1 + tanh(z)
+     * leaves an ulp that a huge gate turns into inf */
+    const float z = 0.7978845608028654f * (gate + 0.044715f * gate * gate * gate);
+    return gate * sigmoidf_(2.0f * z) * up;
 <#elseif activation == "swiglu-clamped">
     /* comparisons, not fmin/fmax, so a NaN propagates as in the reference (fmin would drop it) */
     float g = gate > ${clampLimit}f ? ${clampLimit}f : gate;
