@@ -92,6 +92,8 @@ class CliTest {
         assertTrue(Files.exists(dir.resolve("g/java/dev/moegen/generated/Olmoe1b7bLayer.java")));
         var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("g/manifest.json").toFile());
         assertEquals("opencl", manifest.get("backend").asText());
+        var plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("g/plan.json").toFile());
+        assertEquals("opencl", plan.get("target").get("backend").get("id").asText(), "plan.json records its backend");
         assertEquals(dev.moegen.codegen.emit.TemplateHash.get(), manifest.get("template_hash").asText());
         assertEquals("heuristic", manifest.get("param_sources").get("block_m").asText());
         assertEquals(16, manifest.get("params").get("block_m").asInt());
