@@ -97,7 +97,7 @@ class CliTest {
         assertEquals(dev.moegen.codegen.emit.TemplateHash.get(), manifest.get("template_hash").asText());
         assertEquals("heuristic", manifest.get("param_sources").get("block_m").asText());
         assertEquals(16, manifest.get("params").get("block_m").asInt());
-        assertTrue(r.out().contains("params: gemm=simt, block_m=16"), r.out());
+        assertTrue(r.out().contains("params: gemm=tiled, block_m=16"), r.out());
         Run pinned = run("generate", "--preset", "olmoe-1b-7b", "--backend", "opencl", "--param", "block_m=32", "--out", dir.resolve("p").toString());
         assertEquals(0, pinned.code(), pinned.err());
         var m2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("p/manifest.json").toFile());
@@ -118,7 +118,7 @@ class CliTest {
     void paramsPrintsTheSpaceAndWhereEachValueComesFrom() {
         Run r = run("params", "--preset", "qwen3-30b-a3b", "--backend", "cuda", "--arch", "sm_90a", "--param", "gemm=mma");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().matches("(?s).*group_gemm\\s+gemm\\s+simt \\| mma \\| wgmma\\s+mma\\s+override.*"), r.out());
+        assertTrue(r.out().matches("(?s).*group_gemm\\s+gemm\\s+simt \\| tiled \\| mma \\| wgmma\\s+mma\\s+override.*"), r.out());
         assertTrue(r.out().matches("(?s).*group_gemm\\s+stages\\s+.*?\\s3\\s+heuristic.*"), "gemm=mma alone brings the tensor-core stages: " + r.out());
         assertTrue(r.out().contains("tc-registers") && r.out().contains("wgmma-swizzle"), r.out());
         assertTrue(r.out().matches("(?s).*\\ngroup_gemm\\s+\\d+\\s+\\d+\\s+\\d+\\.\\d%.*"), r.out());

@@ -41,7 +41,7 @@ class CodegenTest {
 
     private static void shareKernelBodies(KernelPlan p) {
         String cl = SourceEmitter.emit(p, BackendId.OPENCL).text(), cu = SourceEmitter.emit(p, BackendId.CUDA).text();
-        String marker = "/* bf16 <-> fp32";
+        String marker = "/* ---- kernel bodies: the same text for every backend ---- */";
         assertTrue(cl.contains(marker) && cu.contains(marker));
         assertEquals(cl.substring(cl.indexOf(marker)), cu.substring(cu.indexOf(marker)), "kernel bodies must be the same text");
         for (String src : List.of(cl, cu)) {
@@ -71,7 +71,7 @@ class CodegenTest {
         assertEquals((t * 9 + 257 * 15 + 15) / 16 * 16, p.maxPadded(t));
         String src = SourceEmitter.emit(p, BackendId.OPENCL).text();
         assertTrue(src.contains("out[((idx_t)split * MAX_PADDED(T) + p) * HIDDEN + n]"));
-        assertTrue(src.contains("(e * N1 + n) * HIDDEN"), "weight offsets computed in idx_t (e is idx_t)");
+        assertTrue(src.contains("(e * N1 + min(n0, INTER - 1)) * HIDDEN"), "weight offsets computed in idx_t (e is idx_t)");
         assertTrue(src.contains("typedef long idx_t;"));
     }
 
@@ -82,8 +82,11 @@ class CodegenTest {
         assertArrayEquals(new long[] {7 * 128}, p.launch(gating, 7).global());
         PlannedKernel g1 = p.kernel(KernelRole.GROUP_GEMM_1);
         Launch l = p.launch(g1, 4);
-        assertArrayEquals(new long[] {768, p.maxPadded(4), 1}, l.global());
-        assertArrayEquals(new long[] {16, 16, 1}, l.local());
+        assertArrayEquals(new long[] {768 / 32 * 16, p.maxPadded(4) / 4, 1}, l.global(), "tiled: 32-column tiles of 16 x 4 work-items, 4 rows each");
+        assertArrayEquals(new long[] {16, 4, 1}, l.local());
+        KernelPlan simt = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET, p.params().withOverrides(java.util.Map.of("gemm", "simt", "block_n", "16")));
+        assertArrayEquals(new long[] {768, simt.maxPadded(4), 1}, simt.launch(simt.kernel(KernelRole.GROUP_GEMM_1), 4).global());
+        assertArrayEquals(new long[] {16, 16, 1}, simt.launch(simt.kernel(KernelRole.GROUP_GEMM_1), 4).local());
     }
 
     @Test
@@ -106,11 +109,11 @@ class CodegenTest {
     }
 
     @Test
-    void fp32AndUnalignedLayersStayOnTheSimtLoop() {
+    void fp32AndUnalignedLayersStayOffTensorCores() {
         var fp32 = dev.moegen.dsl.layer.MoeLayerSpec.builder("f").dtype(dev.moegen.dsl.types.DType.FP32).hidden(64).intermediate(32).experts(8, 2).build();
-        assertEquals(KernelParams.Gemm.SIMT, Lowering.lower(fp32, CudaDialect.cuda("sm_90a")).params().gemm());
+        assertEquals(KernelParams.Gemm.TILED, Lowering.lower(fp32, CudaDialect.cuda("sm_90a")).params().gemm());
         var odd = dev.moegen.dsl.layer.MoeLayerSpec.builder("o").dtype(dev.moegen.dsl.types.DType.BF16).hidden(50).intermediate(36).experts(8, 2).build();
-        assertEquals(KernelParams.Gemm.SIMT, Lowering.lower(odd, CudaDialect.cuda("sm_80")).params().gemm());
+        assertEquals(KernelParams.Gemm.TILED, Lowering.lower(odd, CudaDialect.cuda("sm_80")).params().gemm());
         var e = assertThrows(IllegalArgumentException.class, () -> Lowering.lower(odd, CudaDialect.cuda("sm_80"), Lowering.lower(Presets.get("qwen3-30b-a3b"), CudaDialect.cuda("sm_80")).params()));
         assertTrue(e.getMessage().contains("gemm = mma: hidden = 50, intermediate = 36: both must be multiples of 8"), e.getMessage());
     }
@@ -128,7 +131,7 @@ class CodegenTest {
         var e = assertThrows(IllegalArgumentException.class, () -> base.withOverrides(java.util.Map.of("blok_m", "1", "stages", "x", "gemm", "tensor")));
         assertTrue(e.getMessage().contains("'blok_m': not a kernel parameter; allowed: gemm, block_m"), e.getMessage());
         assertTrue(e.getMessage().contains("stages = 'x': must be an integer"), e.getMessage());
-        assertTrue(e.getMessage().contains("gemm = 'tensor': allowed: simt, mma, wgmma"), e.getMessage());
+        assertTrue(e.getMessage().contains("gemm = 'tensor': allowed: simt, tiled, mma, wgmma"), e.getMessage());
         var w = assertThrows(IllegalArgumentException.class, () -> space.check(base.withOverrides(java.util.Map.of("warps_m", "2", "block_k", "32", "stages", "1"))));
         assertTrue(w.getMessage().contains("gemm = wgmma: warps_n must be 1 and warps_m = block_m / 16"), w.getMessage());
         assertTrue(w.getMessage().contains("block_k = 32: wgmma tiles use 128-byte swizzled rows"), w.getMessage());
@@ -140,9 +143,13 @@ class CodegenTest {
     @Test
     void invalidParametersAreNamed() {
         var s = Presets.get("qwen3-30b-a3b");
-        KernelParams p = Heuristic.defaults(s, OpenClDialect.TARGET).toBuilder().set(Param.BLOCK_M, 64).set(Param.BLOCK_N, 64).set(Param.GATE_WG, 100).build();
+        KernelParams p = Heuristic.defaults(s, OpenClDialect.TARGET, KernelParams.Gemm.SIMT).toBuilder().set(Param.BLOCK_M, 64).set(Param.BLOCK_N, 64).set(Param.GATE_WG, 100).build();
         var e = assertThrows(IllegalArgumentException.class, () -> ParameterSpace.of(s, OpenClDialect.TARGET).check(p));
         assertTrue(e.getMessage().contains("block_m × block_n = 4096"), e.getMessage());
         assertTrue(e.getMessage().contains("gate_wg = 100: must be a power of two"), e.getMessage());
+        KernelParams tiled = Heuristic.defaults(s, OpenClDialect.TARGET).toBuilder().set(Param.MWI, 3).set(Param.VW, 16).set(Param.NWI, 16).build();
+        var t = assertThrows(IllegalArgumentException.class, () -> ParameterSpace.of(s, OpenClDialect.TARGET).check(tiled));
+        assertTrue(t.getMessage().contains("block_m = 16, mwi = 3, block_n = 32, nwi = 16: block_m must be a multiple of mwi"), t.getMessage());
+        assertTrue(t.getMessage().contains("about 2096 values per work-item (vw × (mwi × nwi × 2 + mwi + nwi × 2)): must be ≤ 1024"), t.getMessage());
     }
 }

@@ -77,13 +77,16 @@ class NvccTest {
         for (Path c : r.cubins()) assertTrue(Files.size(c) > 1000, c.toString());
     }
 
-    /** The portable SIMT plan compiles too (fp32 layers and odd shapes take it on CUDA). */
-    @Test
-    void simtPlanCompiles(@TempDir Path dir) throws Exception {
-        KernelPlan plan = Lowering.lower(Presets.get("deepseek-v3"), OpenClDialect.TARGET);
+    /** The portable plans compile too: the tiled loop (fp32 layers and odd shapes take it on CUDA) and the SIMT loop, without spills. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"tiled", "simt"})
+    void portablePlansCompile(String gemm, @TempDir Path dir) throws Exception {
+        var spec = Presets.get("deepseek-v3");
+        KernelPlan plan = Lowering.lower(spec, OpenClDialect.TARGET, Lowering.lower(spec, OpenClDialect.TARGET).params().withOverrides(java.util.Map.of("gemm", gemm)));
+        assertEquals(gemm, plan.params().gemm().id());
         Nvcc.Result r = compile(plan, dir);
         assertEquals(2 * plan.kernels().size(), r.report().kernels().size());
-        assertTrue(r.report().kernels().stream().noneMatch(ResourceUsage::spills));
+        assertTrue(r.report().kernels().stream().noneMatch(ResourceUsage::spills), r.log());
         assertFalse(Files.readString(r.ptx().get(0)).contains("mma.sync"));
     }
 

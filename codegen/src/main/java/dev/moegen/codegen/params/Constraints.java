@@ -17,6 +17,9 @@ final class Constraints {
     /** Bytes of local memory per warp where the tensor-core fragments are emulated (a 16×16 A and a 16×8 B tile in fp32). */
     static final int EMULATION_BYTES_PER_WARP = (16 * 16 + 16 * 8) * 4;
 
+    /** Live fp32 values a tiled work-item may hold on a CPU: 64 AVX-512 registers' worth, twice the register file, so only configurations that must spill are pruned. */
+    static final int TILED_CPU_FLOATS = 1024;
+
     private Constraints() {}
 
     static List<Constraint> of(MoeLayerSpec s, Target t) {
@@ -33,6 +36,24 @@ final class Constraints {
                 p -> p.gemm() == Gemm.SIMT && simtLocalBytes(p, gated) > fixed
                         ? why("local memory " + simtLocalBytes(p, gated) + " B (4 × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 1)): must be ≤ "
                         + fixed) : none()));
+        c.add(new Constraint("tiled-tile", GROUP_GEMM, "tiled: block_m a multiple of mwi, block_n a multiple of nwi (whole register tiles)",
+                p -> p.gemm() == Gemm.TILED && (p.blockM() % p.mwi() != 0 || p.blockN() % p.nwi() != 0)
+                        ? why("block_m = " + p.blockM() + ", mwi = " + p.mwi() + ", block_n = " + p.blockN() + ", nwi = " + p.nwi()
+                        + ": block_m must be a multiple of mwi and block_n of nwi") : none()));
+        c.add(new Constraint("tiled-threads", GROUP_GEMM, "tiled: (block_m / mwi) × (block_n / nwi) ≤ max threads per block (" + maxThreads + ")",
+                p -> p.gemm() == Gemm.TILED && p.gemmThreads() > maxThreads
+                        ? why("(block_m / mwi) × (block_n / nwi) = " + p.gemmThreads() + ": must be ≤ " + maxThreads + " work-items") : none()));
+        int regLimit = l.registersPerBlock() > 0 ? 255 : TILED_CPU_FLOATS;
+        c.add(new Constraint("tiled-registers", GROUP_GEMM, "tiled: vw × (mwi × nwi" + (gated ? " × 2" : "") + " accumulators + mwi + nwi" + (gated ? " × 2" : "")
+                + " operands) ≤ " + regLimit + " values per work-item" + (l.registersPerBlock() > 0 ? ", × threads ≤ registers per block (" + l.registersPerBlock() + ")" : " (beyond that every compiler spills)"),
+                p -> {
+                    if (p.gemm() != Gemm.TILED) return none();
+                    long v = tiledValues(p, gated), total = v * p.gemmThreads();
+                    return v > regLimit || (l.registersPerBlock() > 0 && total > l.registersPerBlock())
+                            ? why("about " + v + " values per work-item (vw × (mwi × nwi" + (gated ? " × 2" : "") + " + mwi + nwi" + (gated ? " × 2" : "") + "))"
+                            + (l.registersPerBlock() > 0 ? " × " + p.gemmThreads() + " threads = " + total : "") + ": must be ≤ " + regLimit
+                            + (l.registersPerBlock() > 0 ? " per thread and ≤ " + l.registersPerBlock() + " per block" : "") + "; lower vw, mwi or nwi") : none();
+                }));
         c.add(new Constraint("tc-layer", GROUP_GEMM, "tensor cores: bf16/fp16 layer with hidden and intermediate multiples of 8",
                 p -> p.gemm().tensorCores() ? Heuristic.tensorCoreShape(s).map(w -> "gemm = " + p.gemm().id() + ": " + w) : none()));
         c.add(new Constraint("tc-stages", GROUP_GEMM, "tensor cores: stages ≥ 2 so loads overlap math",
@@ -81,6 +102,12 @@ final class Constraints {
         c.add(new Constraint("scan-threads", PERMUTATION, "scan_wg ≤ max threads per block (" + maxThreads + ")",
                 p -> p.scanWg() > maxThreads ? why("scan_wg = " + p.scanWg() + ": must be ≤ " + maxThreads) : none()));
         return List.copyOf(c);
+    }
+
+    /** fp32 values a tiled work-item keeps live: its accumulators and one k step's operand vectors. */
+    static long tiledValues(KernelParams p, boolean gated) {
+        long b = (long) p.nwi() * (gated ? 2 : 1);
+        return (long) p.vw() * (p.mwi() * b + p.mwi() + b);
     }
 
     static long simtLocalBytes(KernelParams p, boolean gated) {

@@ -17,6 +17,11 @@ public final class KernelParams {
     public enum Gemm {
         /** one work-item per output element, fp32 FMAs from local-memory tiles: any device, any dtype */
         SIMT,
+        /**
+         * each work-item an MWI×NWI register tile of dot products in VW-wide vectors along K, straight from global
+         * memory through the caches (CLBlast's direct GEMM on a CPU's terms): any device, any dtype
+         */
+        TILED,
         /** warp-level m16n8k16 tensor-core fragments (mma.sync, sm_80+) fed by a cp.async pipeline; bf16/fp16 */
         MMA,
         /** warpgroup wgmma.mma_async from swizzled shared memory on sm_90a, the MMA loop on other architectures */
@@ -27,12 +32,12 @@ public final class KernelParams {
         }
 
         public boolean tensorCores() {
-            return this != SIMT;
+            return this == MMA || this == WGMMA;
         }
 
         public static Gemm parse(String s) {
             for (Gemm g : values()) if (g.id().equalsIgnoreCase(s.trim())) return g;
-            throw new IllegalArgumentException("gemm = '" + s + "': allowed: simt, mma, wgmma");
+            throw new IllegalArgumentException("gemm = '" + s + "': allowed: " + String.join(", ", java.util.Arrays.stream(values()).map(Gemm::id).toList()));
         }
     }
 
@@ -77,6 +82,9 @@ public final class KernelParams {
     public int gateWg() { return ints[Param.GATE_WG.ordinal()]; }
     public int scanWg() { return ints[Param.SCAN_WG.ordinal()]; }
     public int alignChunk() { return ints[Param.ALIGN_CHUNK.ordinal()]; }
+    public int mwi() { return ints[Param.MWI.ordinal()]; }
+    public int nwi() { return ints[Param.NWI.ordinal()]; }
+    public int vw() { return ints[Param.VW.ordinal()]; }
 
     /** These parameters with some replaced by user-typed values, e.g. {gemm=mma, block_m=32}; every bad key or value is named. */
     public KernelParams withOverrides(Map<String, String> overrides) {
@@ -87,7 +95,11 @@ public final class KernelParams {
 
     /** Threads per GroupGEMM block. */
     public int gemmThreads() {
-        return gemm == Gemm.SIMT ? blockM() * blockN() : 32 * warpsM() * warpsN();
+        return switch (gemm) {
+            case SIMT -> blockM() * blockN();
+            case TILED -> (blockM() / Math.max(1, mwi())) * (blockN() / Math.max(1, nwi()));
+            case MMA, WGMMA -> 32 * warpsM() * warpsN();
+        };
     }
 
     /** Rows of the staged B tile: gate and up rows together when the activation is gated. */

@@ -2,37 +2,47 @@ package dev.moegen.codegen.params;
 
 import dev.moegen.codegen.params.KernelParams.Gemm;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every tunable kernel parameter, defined once: its key (as users type it), the family it tunes, its domain and
- * whether only the tensor-core loops read it. The order is the order of templates' defines and of reports.
+ * the main loops that read it. The order is the order of templates' defines and of reports.
  */
 public enum Param {
-    GEMM(Family.GROUP_GEMM, new Domain.Choice(List.of("simt", "mma", "wgmma")), false, "GroupGEMM main loop"),
-    BLOCK_M(Family.GROUP_GEMM, new Domain.IntRange(1, 256, List.of(1, 2, 4, 8, 16, 32, 64, 128, 256)), false,
+    GEMM(Family.GROUP_GEMM, new Domain.Choice(Arrays.stream(Gemm.values()).map(Gemm::id).toList()), Loops.ALL, "GroupGEMM main loop"),
+    BLOCK_M(Family.GROUP_GEMM, new Domain.IntRange(1, 256, List.of(1, 2, 4, 8, 16, 32, 64, 128, 256)), Loops.ALL,
             "rows per GroupGEMM tile = the permutation's padding granularity"),
-    BLOCK_N(Family.GROUP_GEMM, new Domain.IntRange(1, 256, List.of(8, 16, 32, 64, 128, 256)), false, "output columns per tile (gate and up count once)"),
-    BLOCK_K(Family.GROUP_GEMM, new Domain.IntRange(1, 256, List.of(8, 16, 32, 64, 128)), false, "reduction depth staged per pipeline stage"),
-    WARPS_M(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4, 8)), true, "warps along M"),
-    WARPS_N(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), true, "warps along N"),
-    STAGES(Family.GROUP_GEMM, new Domain.IntRange(1, 8, List.of(2, 3, 4, 5)), true, "shared-memory pipeline depth"),
-    GROUP_M(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 4, 8, 16)), true, "row tiles visited together so a weight tile is reused from L2"),
-    SPLIT_K(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 2, 4, 8)), false, "K slices of GroupGEMM 2 on the decode path"),
-    SPLIT_MAX_TOKENS(Family.GROUP_GEMM, new Domain.IntRange(0, 1 << 20, List.of(0, 32)), false, "split-K applies when T <= this"),
-    GATE_WG(Family.GATING, new Domain.PowerOfTwo(1, 1024, 32), false, "work-items per token in the gating kernel"),
-    SCAN_WG(Family.PERMUTATION, new Domain.PowerOfTwo(1, 1024, 32), false, "work-items of the single permutation-scan work-group"),
-    ALIGN_CHUNK(Family.PERMUTATION, new Domain.IntRange(1, 4096, List.of(16, 32, 64, 128, 256)), false, "assignments per work-item in count/scatter");
+    BLOCK_N(Family.GROUP_GEMM, new Domain.IntRange(1, 256, List.of(8, 16, 32, 64, 128, 256)), Loops.ALL, "output columns per tile (gate and up count once)"),
+    BLOCK_K(Family.GROUP_GEMM, new Domain.IntRange(1, 256, List.of(8, 16, 32, 64, 128)), Loops.ALL, "reduction depth staged per pipeline stage"),
+    WARPS_M(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4, 8)), Loops.TENSOR_CORES, "warps along M"),
+    WARPS_N(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), Loops.TENSOR_CORES, "warps along N"),
+    STAGES(Family.GROUP_GEMM, new Domain.IntRange(1, 8, List.of(2, 3, 4, 5)), Loops.TENSOR_CORES, "shared-memory pipeline depth"),
+    GROUP_M(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 4, 8, 16)), Loops.TENSOR_CORES, "row tiles visited together so a weight tile is reused from L2"),
+    SPLIT_K(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 2, 4, 8)), Loops.ALL, "K slices of GroupGEMM 2 on the decode path"),
+    SPLIT_MAX_TOKENS(Family.GROUP_GEMM, new Domain.IntRange(0, 1 << 20, List.of(0, 32)), Loops.ALL, "split-K applies when T <= this"),
+    GATE_WG(Family.GATING, new Domain.PowerOfTwo(1, 1024, 32), Loops.ALL, "work-items per token in the gating kernel"),
+    SCAN_WG(Family.PERMUTATION, new Domain.PowerOfTwo(1, 1024, 32), Loops.ALL, "work-items of the single permutation-scan work-group"),
+    ALIGN_CHUNK(Family.PERMUTATION, new Domain.IntRange(1, 4096, List.of(16, 32, 64, 128, 256)), Loops.ALL, "assignments per work-item in count/scatter"),
+    MWI(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4, 8)), Loops.TILED, "rows of the register tile one work-item computes"),
+    NWI(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), Loops.TILED, "output columns of the register tile (gate and up count once)"),
+    VW(Family.GROUP_GEMM, new Domain.PowerOfTwo(1, 16, 4), Loops.TILED, "vector width along K: elements per load and per FMA");
+
+    /** Sets of main loops (a holder: enum constants may not read the enum's own static fields). */
+    private static final class Loops {
+        static final Set<Gemm> ALL = EnumSet.allOf(Gemm.class), TENSOR_CORES = EnumSet.of(Gemm.MMA, Gemm.WGMMA), TILED = EnumSet.of(Gemm.TILED);
+    }
 
     private final Family family;
     private final Domain domain;
-    private final boolean tensorCoreOnly;
+    private final Set<Gemm> loops;
     private final String doc;
 
-    Param(Family family, Domain domain, boolean tensorCoreOnly, String doc) {
+    Param(Family family, Domain domain, Set<Gemm> loops, String doc) {
         this.family = family;
         this.domain = domain;
-        this.tensorCoreOnly = tensorCoreOnly;
+        this.loops = loops;
         this.doc = doc;
     }
 
@@ -63,9 +73,9 @@ public enum Param {
         return this != GEMM && this != SPLIT_K && this != SPLIT_MAX_TOKENS;
     }
 
-    /** Whether the main loop {@code g} reads this parameter (the SIMT loop ignores warps, stages and GROUP_M). */
+    /** Whether the main loop {@code g} reads this parameter (only the tensor-core loops read warps, stages and GROUP_M; only the tiled loop its register tile). */
     public boolean activeFor(Gemm g) {
-        return !tensorCoreOnly || g.tensorCores();
+        return loops.contains(g);
     }
 
     /** A value typed by a user: a loop name for {@code gemm}, else an integer; the error names key, value and what is allowed. */

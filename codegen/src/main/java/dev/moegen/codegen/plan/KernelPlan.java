@@ -93,7 +93,9 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
     public Launch launch(PlannedKernel k, long tokens) {
         KernelParams p = params;
         return switch (k.geometry()) {
-            case TOKEN_ROUTER_ROWS -> linear(Math.multiplyExact(tokens, routerRows()));
+            case TOKEN_ROUTER_ROWS -> p.gemm() == KernelParams.Gemm.TILED
+                    ? linear(Math.multiplyExact((tokens + p.mwi() - 1) / p.mwi(), (routerRows() + p.nwi() - 1) / p.nwi()))
+                    : linear(Math.multiplyExact(tokens, routerRows()));
             case TOKEN_GROUPS -> new Launch(new long[] {Math.multiplyExact(tokens, p.gateWg())}, new long[] {p.gateWg()});
             case ALIGN_CHUNKS -> linear(chunks(tokens));
             case SINGLE_GROUP -> new Launch(new long[] {p.scanWg()}, new long[] {p.scanWg()});
@@ -105,6 +107,10 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
 
     private Launch tiles(long n, long tokens, int splits, boolean gated) {
         long bn = params.blockN(), bm = params.blockM();
+        if (params.gemm() == KernelParams.Gemm.TILED) {
+            long wn = bn / params.nwi(), wm = bm / params.mwi();
+            return new Launch(new long[] {(n + bn - 1) / bn * wn, maxPadded(tokens) / params.mwi(), splits}, new long[] {wn, wm, 1});
+        }
         if (!params.gemm().tensorCores())
             return new Launch(new long[] {(n + bn - 1) / bn * bn, maxPadded(tokens), splits}, new long[] {bn, bm, 1});
         long tiles = Math.multiplyExact((n + bn - 1) / bn, maxPadded(tokens) / bm), threads = params.gemmThreads();

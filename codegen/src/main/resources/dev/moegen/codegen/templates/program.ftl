@@ -12,14 +12,23 @@
 <#list defines as k, v>
 #define ${k} ${v}
 </#list>
-<#if gemm != "simt">
+
+<#include "common/convert.ftl">
+<#if gemm == "mma" || gemm == "wgmma">
 
 <#include "${dialect}/tensor_core.ftl">
 </#if>
+<#if gemm == "tiled">
 
-<#include "common/convert.ftl">
+<#include "${dialect}/vector.ftl">
+</#if>
+
+/* ---- kernel bodies: the same text for every backend ---- */
 <#include "common/numerics.ftl">
 
+<#if gemm == "tiled">
+<#include "common/dot_tile.ftl">
+</#if>
 <#include "common/router_gemm.ftl">
 
 <#include "common/gating.ftl">
@@ -30,6 +39,8 @@
 
 <#if gemm == "simt">
 <#include "common/group_gemm.ftl">
+<#elseif gemm == "tiled">
+<#include "common/group_gemm_tiled.ftl">
 <#else>
 <#include "common/group_gemm_tc.ftl">
 </#if>

@@ -1,0 +1,29 @@
+/* The tiled GroupGEMM's K vectors: VW floats that the compiler keeps in registers (the loops unroll). */
+struct vecf { float v[VW]; };
+DEVICE_FN vecf vzero() {
+    vecf r;
+#pragma unroll
+    for (int i = 0; i < VW; ++i) r.v[i] = 0.0f;
+    return r;
+}
+DEVICE_FN vecf vload_act(const act_t* p, int k) {
+    vecf r;
+#pragma unroll
+    for (int i = 0; i < VW; ++i) r.v[i] = LOAD_ACT(p, k + i);
+    return r;
+}
+DEVICE_FN vecf vfma(vecf a, vecf b, vecf c) {
+#pragma unroll
+    for (int i = 0; i < VW; ++i) c.v[i] = fmaf(a.v[i], b.v[i], c.v[i]);
+    return c;
+}
+DEVICE_FN float vsum(vecf a) {
+    float s = 0.0f;
+#pragma unroll
+    for (int i = 0; i < VW; ++i) s += a.v[i];
+    return s;
+}
+#define VZERO vzero()
+#define VLOAD_ACT(p, k) vload_act((p), (k))
+#define VFMA(a, b, c) vfma((a), (b), (c))
+#define VSUM(v) vsum(v)

@@ -1,0 +1,31 @@
+<#assign vw = params.VW>
+/* The tiled GroupGEMM's K vectors: float${vw} (the device's native width), loaded VW activations at a time. */
+<#if vw == 1>
+typedef float vecf;
+#define VZERO 0.0f
+#define VLOAD_ACT(p, k) LOAD_ACT(p, k)
+#define VSUM(v) (v)
+<#else>
+typedef float${vw} vecf;
+#define VZERO ((vecf)(0.0f))
+<#if dtype == "fp16">
+#define VLOAD_ACT(p, k) vload_half${vw}(0, (p) + (k))
+<#elseif dtype == "bf16">
+#define VLOAD_ACT(p, k) as_float${vw}(convert_uint${vw}(vload${vw}(0, (p) + (k))) << 16)
+<#else>
+#define VLOAD_ACT(p, k) vload${vw}(0, (p) + (k))
+</#if>
+/* pairwise: halves added until one float remains */
+DEVICE_FN float vsum(vecf v) {
+<#assign w = vw cur = "v">
+<#list [16, 8, 4, 2] as width>
+<#if w == width>
+    const ${(width == 2)?then("float", "float" + (width / 2))} s${width / 2} = ${cur}.lo + ${cur}.hi;
+<#assign cur = "s" + (width / 2) w = width / 2>
+</#if>
+</#list>
+    return ${cur};
+}
+#define VSUM(v) vsum(v)
+</#if>
+#define VFMA(a, b, c) fma((a), (b), (c))
