@@ -1,6 +1,15 @@
 package dev.moegen.bench;
 
+import dev.moegen.bench.peer.NumpyPeer;
 import dev.moegen.codegen.emit.SourceEmitter;
+import dev.moegen.dsl.io.AtomicFiles;
+import dev.moegen.harness.dump.Dumps;
+import dev.moegen.harness.measure.Timing;
+import dev.moegen.verify.reference.LayerInputs;
+import dev.moegen.verify.reference.Reference;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.moegen.codegen.plan.BufferId;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.KernelRole;
@@ -33,38 +42,72 @@ public final class LayerBench {
      */
     public record Row(int tokens, int expertsTouched, double totalMs, Map<String, Double> kernelMs, double bytes, double flops,
                       double floorMs, double floorFraction, String bound, double gemmWeightBandwidth, double gemmComputeFraction,
-                      double minMs, double maxMs) {}
+                      double minMs, double maxMs, double wallMs, List<PeerRow> peers) {}
 
-    public record Report(String device, String backend, String layer, String dtype, String date, Map<String, Object> params, Floors floors, List<Row> rows) {}
+    /**
+     * A peer's figures at one token count, timed alternately with moegen's runs: its median forward (its own clock)
+     * with spread, and its output's relative error against the reference on the same inputs (checked before timing).
+     */
+    public record PeerRow(String peer, double medianMs, double minMs, double maxMs, double relError) {}
 
-    /** Benchmarks the session target's default plan. */
-    public static Report run(DeviceSession s, MoeLayerSpec spec, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) {
-        return run(s, Lowering.lower(spec, s.target()), tokens, reps, floorBytes, flushBytes, seed, f -> {}, r -> {});
+    public record Report(String device, String backend, String layer, String dtype, String date, Map<String, Object> params, Floors floors,
+                         List<String> floorShortfalls, List<Row> rows) {}
+
+    /**
+     * How to run: timed repetitions, bytes copied for the bandwidth floor, bytes touched to flush caches, the seed;
+     * {@code numpy}: time the NumPy peer alongside and take NumPy's sgemm and copy as independent floors (its host
+     * weights then come from the seed, not from the device); {@code nativeBlas}: let the peer's OpenBLAS pick this
+     * processor's kernels ({@link NumpyPeer#start}).
+     */
+    public record Options(int reps, long floorBytes, long flushBytes, long seed, boolean numpy, boolean nativeBlas) {}
+
+    /** Benchmarks the session target's default plan, without peers. */
+    public static Report run(DeviceSession s, MoeLayerSpec spec, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) throws IOException {
+        return run(s, Lowering.lower(spec, s.target()), tokens, new Options(reps, floorBytes, flushBytes, seed, false, false), f -> {}, r -> {});
     }
 
     /** As it goes, {@code onFloors} gets the floors once measured and {@code onRow} each token count's row. */
-    public static Report run(DeviceSession s, KernelPlan plan, int[] tokens, int reps, long floorBytes, long flushBytes, long seed,
-                             java.util.function.Consumer<Floors> onFloors, java.util.function.Consumer<Row> onRow) {
+    public static Report run(DeviceSession s, KernelPlan plan, int[] tokens, Options o,
+                             java.util.function.Consumer<Floors> onFloors, java.util.function.Consumer<Row> onRow) throws IOException {
         MoeLayerSpec spec = plan.spec();
-        Floors floors = Floors.measure(s, floorBytes, reps);
+        int reps = o.reps();
+        Floors floors = Floors.measure(s, o.floorBytes(), reps);
+        if (o.numpy()) {
+            double[] np = NumpyPeer.floors(o.nativeBlas());
+            floors = floors.withIndependent("numpy", np[1], np[0]);
+        }
         onFloors.accept(floors);
         int maxT = Arrays.stream(tokens).max().orElseThrow();
         PlanLayer layer = new PlanLayer(s, plan, maxT);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (PlannedBuffer b : plan.buffers()) {
-            if (b.role() != BufferId.Role.WEIGHT || b.id() == BufferId.W13 || b.id() == BufferId.W2) continue;
-            layer.setWeight(b.id(), random(rnd, (int) plan.elements(b.id(), maxT), 1.0 / Math.sqrt(spec.hidden())));
-        }
-        var fill = s.load(SourceEmitter.emitBench(s.target(), Floors.GROUPS, Floors.WG, spec.dtype()), List.of("moe_bench_fill_random"))
-                .get("moe_bench_fill_random");
-        // Expert weights are generated on the device: full-size layers need no host copy of them.
-        layer.fillWeight(BufferId.W13, (buf, n) -> s.launch(fill, "moe_bench_fill_random", List.of(buf, n, 1, (float) (1 / Math.sqrt(spec.hidden()))), Floors.grid()));
-        layer.fillWeight(BufferId.W2, (buf, n) -> s.launch(fill, "moe_bench_fill_random", List.of(buf, n, 2, (float) (1 / Math.sqrt(spec.intermediate()))), Floors.grid()));
-        CacheFlush flush = new CacheFlush(s, flushBytes);
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        LayerInputs hostWeights = o.numpy() ? LayerInputs.random(spec, 1, o.seed()) : null;
+        if (hostWeights != null) layer.setWeights(hostWeights.weights()); // the peer reads the same weights from a dump
+        else fillOnDevice(s, layer, plan, rnd, maxT);
+        CacheFlush flush = new CacheFlush(s, o.flushBytes());
         List<Row> rows = new ArrayList<>();
         for (int t : tokens) {
-            float[] x = random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
-            LayerTimer.Result timed = LayerTimer.time(layer, x, t, 2, reps, flush);
+            LayerInputs in = hostWeights == null ? null : LayerInputs.random(spec, t, o.seed() + t).withWeightsOf(hostWeights);
+            float[] x = in != null ? in.x() : random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
+            List<PeerRow> peers = new ArrayList<>();
+            LayerTimer.Result timed;
+            if (in == null) timed = LayerTimer.time(layer, x, t, 2, reps, flush);
+            else {
+                Path dump = Files.createTempDirectory("moegen-bench-peer");
+                try {
+                    Dumps.of(spec, in, Reference.forward(in, plan.params().blockM()), o.seed() + t, plan.params().blockM()).writeInto(dump);
+                    try (NumpyPeer peer = NumpyPeer.start(dump, o.nativeBlas())) {
+                        for (int w = 0; w < 2; w++) peer.runOnceMs();
+                        long[] peerNs = new long[reps];
+                        int[] at = {0};
+                        timed = LayerTimer.time(layer, x, t, 2, reps, flush, () -> peerNs[at[0]++] = Math.round(peer.runOnceMs() * 1e6));
+                        Timing.Stats ps = Timing.Stats.of(peerNs);
+                        peers.add(new PeerRow(peer.name() + (o.nativeBlas() ? "" : " (machine's OPENBLAS_CORETYPE)"), ps.medianMs(), ps.min() / 1e6, ps.max() / 1e6,
+                                peer.relError()));
+                    }
+                } finally {
+                    AtomicFiles.deleteTree(dump);
+                }
+            }
             LayerRun last = timed.last();
             int touched = touched(last, plan);
             double bytes = bytes(plan, t, touched, last.i(BufferId.NUM_TOKENS_POST_PADDED)[0]);
@@ -78,10 +121,24 @@ public final class LayerBench {
             double gemmS = (timed.kernelMs(KernelRole.GROUP_GEMM_1) + timed.kernelMs(KernelRole.GROUP_GEMM_2)) / 1e3;
             rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound,
                     weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc),
-                    timed.total().min() / 1e6, timed.total().max() / 1e6));
+                    timed.total().min() / 1e6, timed.total().max() / 1e6, timed.wall().medianMs(), peers));
             onRow.accept(rows.get(rows.size() - 1));
         }
-        return new Report(s.describe(), s.backend().id(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().byKey(), floors, rows);
+        return new Report(s.describe(), s.backend().id(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().byKey(), floors,
+                floors.shortfalls(), rows);
+    }
+
+    /** Pseudo-random weights generated on the device: full-size layers need no host copy of them. */
+    private static void fillOnDevice(DeviceSession s, PlanLayer layer, KernelPlan plan, SplittableRandom rnd, int maxT) {
+        MoeLayerSpec spec = plan.spec();
+        for (PlannedBuffer b : plan.buffers()) {
+            if (b.role() != BufferId.Role.WEIGHT || b.id() == BufferId.W13 || b.id() == BufferId.W2) continue;
+            layer.setWeight(b.id(), random(rnd, (int) plan.elements(b.id(), maxT), 1.0 / Math.sqrt(spec.hidden())));
+        }
+        var fill = s.load(SourceEmitter.emitBench(s.target(), Floors.GROUPS, Floors.WG, spec.dtype()), List.of("moe_bench_fill_random"))
+                .get("moe_bench_fill_random");
+        layer.fillWeight(BufferId.W13, (buf, n) -> s.launch(fill, "moe_bench_fill_random", List.of(buf, n, 1, (float) (1 / Math.sqrt(spec.hidden()))), Floors.grid()));
+        layer.fillWeight(BufferId.W2, (buf, n) -> s.launch(fill, "moe_bench_fill_random", List.of(buf, n, 2, (float) (1 / Math.sqrt(spec.intermediate()))), Floors.grid()));
     }
 
     /** Distinct experts that received at least one row (from the device's expert id per block). */
@@ -90,6 +147,14 @@ public final class LayerBench {
         Set<Integer> e = new HashSet<>();
         for (int b = 0; b < blocks; b++) e.add(run.i(BufferId.EXPERT_IDS)[b]);
         return e.size();
+    }
+
+    /** Elements of the layer's router and expert weights (with shared slices; biases are negligible). */
+    public static long weightElements(MoeLayerSpec s) {
+        var g = dev.moegen.dsl.graph.LayerGraph.of(s);
+        long n = 0;
+        for (String w : List.of(LayerInputs.W_ROUTER, LayerInputs.W13, LayerInputs.W2)) n = Math.addExact(n, g.tensor(w).shape().elements(1));
+        return n;
     }
 
     /** Bytes of the touched experts' w13 and w2. */

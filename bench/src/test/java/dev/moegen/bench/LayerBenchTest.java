@@ -24,14 +24,14 @@ class LayerBenchTest {
         assertTrue(LayerBench.bytes(plan, 1, 2, 32) < weights * 1.01);
         assertEquals(2.0 * 8 * 4096 + 2.0 * 2 * 3 * 14336 * 4096, LayerBench.flops(plan, 1));
         assertEquals(3, Timing.median(new long[] {9, 1, 3}));
-        assertEquals(2.0, new Floors(2e9, 1e9, 0, "none", 1).floorSeconds(4e9, 1e9, true));
-        assertEquals(4.0, new Floors(2e9, 1e9, 0, "none", 1).floorSeconds(1e9, 4e9, true), "no tensor peak measured: the fp32 peak bounds");
-        assertEquals(0.5, new Floors(2e9, 1e9, 8e9, "wgmma bf16", 1).floorSeconds(1e9, 4e9, true));
-        assertEquals(4.0, new Floors(2e9, 1e9, 8e9, "wgmma bf16", 1).floorSeconds(1e9, 4e9, false));
+        assertEquals(2.0, Floors.of(2e9, 1e9, 0, "none", 1).floorSeconds(4e9, 1e9, true));
+        assertEquals(4.0, Floors.of(2e9, 1e9, 0, "none", 1).floorSeconds(1e9, 4e9, true), "no tensor peak measured: the fp32 peak bounds");
+        assertEquals(0.5, Floors.of(2e9, 1e9, 8e9, "wgmma bf16", 1).floorSeconds(1e9, 4e9, true));
+        assertEquals(4.0, Floors.of(2e9, 1e9, 8e9, "wgmma bf16", 1).floorSeconds(1e9, 4e9, false));
     }
 
     @Test
-    void reportsFloorsAndEveryTokenCount() {
+    void reportsFloorsAndEveryTokenCount() throws Exception {
         Guards.openCl(OpenCl.unavailableReason());
         try (DeviceSession s = Backends.open("opencl")) {
             var r = LayerBench.run(s, Presets.get("olmoe-1b-7b").scaled(64), new int[] {1, 8}, 2, 1 << 20, 1 << 20, 3);
@@ -66,6 +66,47 @@ class LayerBenchTest {
             assertTrue(max - min > 0.9, "spread over the range");
             assertTrue(Math.abs(sum / n) < 0.01, "mean near 0: " + sum / n);
             assertTrue(distinct.size() > 200, "not constant: " + distinct.size() + " distinct bf16 values");
+        }
+    }
+
+    /**
+     * With the NumPy peer: it reads the same inputs from a dump and matches the reference before it is timed, its runs
+     * alternate with moegen's, NumPy's sgemm and copy are independent floors that the floors used are at least, and
+     * the report folder holds JSON, markdown and three PNG charts.
+     */
+    @Test
+    void numpyPeerAndReportFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Guards.openCl(OpenCl.unavailableReason());
+        Guards.numpy(dev.moegen.bench.peer.NumpyPeer.unavailableReason());
+        try (DeviceSession s = Backends.open("opencl")) {
+            var spec = Presets.get("deepseek-v3").scaled(64); // grouped, bias-corrected, shared slice: the peer's hardest routing
+            var plan = Lowering.lower(spec, s.target());
+            var r = LayerBench.run(s, plan, new int[] {1, 9}, new LayerBench.Options(3, 1 << 20, 1 << 20, 5, true, false), f -> {}, row -> {});
+            var f = r.floors();
+            assertEquals("numpy", f.independentSource());
+            assertTrue(f.independentFlops() > 0 && f.independentBandwidth() > 0);
+            assertTrue(f.fp32FlopsPerSec() >= f.independentFlops() && f.fp32FlopsPerSec() >= f.ownFp32Flops(), "the floor is the higher figure");
+            assertTrue(f.bandwidthBytesPerSec() >= f.independentBandwidth() && f.bandwidthBytesPerSec() >= f.ownBandwidth());
+            assertEquals(f.shortfalls().size(), r.floorShortfalls().size());
+            for (var row : r.rows()) {
+                assertEquals(1, row.peers().size(), row.toString());
+                var p = row.peers().get(0);
+                assertTrue(p.peer().startsWith("numpy "), p.peer());
+                assertTrue(p.relError() < 2e-2, "the peer computes the same layer: " + p);
+                assertTrue(p.minMs() > 0 && p.minMs() <= p.medianMs() && p.medianMs() <= p.maxMs(), p.toString());
+                assertTrue(row.wallMs() > 0, row.toString());
+            }
+            var out = dir.resolve("report");
+            dev.moegen.bench.report.BenchReports.write(out, false, r);
+            for (String name : java.util.List.of("report.json", "report.md", "kernel-times.png", "floor-fraction.png", "moegen-vs-peers.png"))
+                assertTrue(java.nio.file.Files.size(out.resolve(name)) > 100, name);
+            byte[] png = java.nio.file.Files.readAllBytes(out.resolve("moegen-vs-peers.png"));
+            assertEquals((byte) 0x89, png[0]);
+            assertEquals('P', png[1]);
+            String md = java.nio.file.Files.readString(out.resolve("report.md"));
+            assertTrue(md.contains("| 9 |") && md.contains("numpy"), md);
+            var again = assertThrows(IllegalArgumentException.class, () -> dev.moegen.bench.report.BenchReports.write(out, false, r));
+            assertTrue(again.getMessage().contains("--report"), again.getMessage());
         }
     }
 }

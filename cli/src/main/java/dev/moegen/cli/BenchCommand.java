@@ -33,16 +33,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--floor-mib", defaultValue = "256", description = "bytes copied to measure bandwidth, MiB (default: ${DEFAULT-VALUE})") int floorMib;
     @Option(names = "--flush-mib", defaultValue = "128", description = "buffer touched before each run to flush caches, MiB (default: ${DEFAULT-VALUE})") int flushMib;
     @Option(names = "--out", description = "write the report as JSON (atomically)") Path out;
+    @Option(names = "--peers", defaultValue = "auto", description = "numpy: time the NumPy peer on the same inputs, alternating with moegen's runs, and take "
+            + "NumPy's sgemm and copy as independent floors; auto: numpy when python3 has NumPy and the layer's weights fit in 2 GiB of fp32; none (default: ${DEFAULT-VALUE})")
+    String peers;
+    @Option(names = "--report", description = "write report.json, report.md and PNG charts (time and % of floor vs T per kernel, moegen vs peers) into this folder")
+    Path report;
+    @Option(names = "--force", description = "replace an earlier moegen report in the --report folder") boolean force;
 
     @Override
     public Integer call() throws Exception {
         if (reps < 1) throw new IllegalArgumentException("--reps = " + reps + ": must be >= 1");
         for (int t : tokens) if (t < 1) throw new IllegalArgumentException("--tokens: " + t + " must be >= 1");
         MoeLayerSpec s = layer.resolve();
+        if (report != null) dev.moegen.dsl.io.OutputFolder.check(report, force, "--report"); // before minutes of measuring
         var o = cmd.commandLine().getOut();
         LayerBench.Report r;
-        List<String> header = List.of("T", "experts hit", "total ms", "spread", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms", "of floor", "bound",
-                "gemm weights/BW", "gemm FLOP/peak");
+        boolean numpy = numpyPeer(s, o);
+        List<String> header = new ArrayList<>(List.of("T", "experts hit", "total ms", "spread", "wall ms", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms",
+                "of floor", "bound", "gemm weights/BW", "gemm FLOP/peak"));
+        if (numpy) header.addAll(List.of("numpy ms", "numpy spread", "numpy/moegen"));
         try (DeviceSession dev = backend.open()) {
             var rp = params.resolve(s, dev.target(), tokens.stream().mapToInt(Integer::intValue).max().orElseThrow());
             KernelPlan plan = Lowering.lower(s, dev.target(), rp.params());
@@ -52,10 +61,15 @@ final class BenchCommand implements Callable<Integer> {
             o.printf("layer %s  %s  device %s: %s%nparams %s%n", s.name(), s.dtype().id(), dev.backend(), dev.describe(), ParamsOption.describe(rp));
             o.flush();
             try (Progress bar = Progress.start("bench", tokens.size() + 1)) {
-                r = LayerBench.run(dev, plan, tokens.stream().mapToInt(Integer::intValue).toArray(), reps, floorMib * (1L << 20), flushMib * (1L << 20), 1,
+                var opts = new LayerBench.Options(reps, floorMib * (1L << 20), flushMib * (1L << 20), 1, numpy, true);
+                r = LayerBench.run(dev, plan, tokens.stream().mapToInt(Integer::intValue).toArray(), opts,
                         f -> {
                             o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s, tensor cores (%s) %.1f GFLOP/s%n",
                                     f.bandwidthBytesPerSec() / 1e9, f.copyBytes() >> 20, f.fp32FlopsPerSec() / 1e9, f.tensorKind(), f.tensorFlopsPerSec() / 1e9);
+                            if (f.independentSource() != null)
+                                o.printf("  moegen's floor kernels: copy %.1f GB/s, FMA %.1f GFLOP/s; %s on this machine: copy %.1f GB/s, sgemm %.1f GFLOP/s%n",
+                                        f.ownBandwidth() / 1e9, f.ownFp32Flops() / 1e9, f.independentSource(), f.independentBandwidth() / 1e9, f.independentFlops() / 1e9);
+                            for (String w : f.shortfalls()) o.println("  note: " + w);
                             o.flush();
                             bar.step();
                         },
@@ -70,15 +84,40 @@ final class BenchCommand implements Callable<Integer> {
             AtomicFiles.file(out, tmp -> SpecFiles.mapper(SpecFormat.JSON).writeValue(tmp.toFile(), r));
             o.println("wrote " + out.toAbsolutePath());
         }
+        if (report != null) {
+            dev.moegen.bench.report.BenchReports.write(report, force, r);
+            o.println("wrote " + report.toAbsolutePath() + " (report.json, report.md, charts)");
+        }
         return 0;
     }
 
+    /** Whether to run the NumPy peer: asked for, or auto and possible here (said in one line when auto cannot). */
+    private boolean numpyPeer(MoeLayerSpec s, java.io.PrintWriter o) {
+        switch (peers) {
+            case "none" -> { return false; }
+            case "numpy", "auto" -> {
+                var why = dev.moegen.bench.peer.NumpyPeer.unavailableReason();
+                long weightBytes = 4L * (LayerBench.weightElements(s));
+                if (why.isEmpty() && weightBytes > (2L << 30)) why = java.util.Optional.of("the layer's weights need " + (weightBytes >> 20) + " MiB as fp32 on the host (over 2 GiB); use --scale");
+                if (why.isEmpty()) return true;
+                if (peers.equals("numpy")) throw new IllegalArgumentException("--peers numpy: " + why.get());
+                o.println("peers: none (" + why.get() + ")");
+                return false;
+            }
+            default -> throw new IllegalArgumentException("--peers = '" + peers + "': allowed: auto, numpy, none");
+        }
+    }
+
     private static List<String> cells(LayerBench.Row row) {
-        return List.of("" + row.tokens(), "" + row.expertsTouched(), String.format("%.3f", row.totalMs()), String.format("%.3f–%.3f", row.minMs(), row.maxMs()),
+        List<String> c = new ArrayList<>(List.of("" + row.tokens(), "" + row.expertsTouched(), String.format("%.3f", row.totalMs()),
+                String.format("%.3f–%.3f", row.minMs(), row.maxMs()), String.format("%.3f", row.wallMs()),
                 String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_1.entry(), 0.0)),
                 String.format("%.3f", row.kernelMs().getOrDefault(KernelRole.GROUP_GEMM_2.entry(), 0.0)),
                 String.format("%.2f", row.bytes() / 1e6), String.format("%.3f", row.flops() / 1e9), String.format("%.3f", row.floorMs()),
                 String.format("%.1f%%", 100 * row.floorFraction()), row.bound(),
-                String.format("%.1f%%", 100 * row.gemmWeightBandwidth()), String.format("%.1f%%", 100 * row.gemmComputeFraction()));
+                String.format("%.1f%%", 100 * row.gemmWeightBandwidth()), String.format("%.1f%%", 100 * row.gemmComputeFraction())));
+        for (LayerBench.PeerRow p : row.peers())
+            c.addAll(List.of(String.format("%.3f", p.medianMs()), String.format("%.3f–%.3f", p.minMs(), p.maxMs()), String.format("%.2f×", p.medianMs() / row.wallMs())));
+        return c;
     }
 }

@@ -49,8 +49,10 @@ class OpenClRuntimeTest {
             ctx.write(buf, HostCodec.encode(a, DType.FP32, v));
             ctx.setArg(k, 0, buf);
             ctx.setArg(k, 1, v.length);
-            long ns = ctx.launch(k, "twice", new long[] {64}, new long[] {64});
-            assertTrue(ns >= 0);
+            MemorySegment ev = ctx.enqueue(k, "twice", new long[] {64}, new long[] {64});
+            ctx.finish();
+            assertTrue(ctx.eventNanos(ev) >= 0);
+            ctx.releaseEvent(ev);
             MemorySegment host = a.allocate(v.length * 4L);
             ctx.read(buf, host);
             assertArrayEquals(new float[] {3f, -6f, 0.5f, 14f, 18f}, HostCodec.decode(host, DType.FP32, v.length));
@@ -63,6 +65,28 @@ class OpenClRuntimeTest {
             assertEquals(1.0f, back[0]);
             assertEquals(-2.5f, back[1]);
             assertTrue(Float.isNaN(back[2]));
+        }
+    }
+
+    /** Launches are enqueued in order without waiting; one finish() completes them all with their device times. */
+    @Test
+    void enqueuedLaunchesRunInOrderAndAreTimedAfterOneFinish() {
+        try (var s = dev.moegen.runtime.opencl.OpenClSession.open(OpenCl.bestDevice()); Arena a = Arena.ofConfined()) {
+            var src = new dev.moegen.codegen.emit.GeneratedSource(dev.moegen.codegen.target.BackendId.OPENCL, "t.cl",
+                    "__kernel void add1(__global float* p, int n) { int i = get_global_id(0); if (i < n) p[i] = p[i] * 2.0f + 1.0f; }");
+            var k = s.load(src, java.util.List.of("add1")).get("add1");
+            var buf = s.alloc(4L * 4);
+            s.write(buf, HostCodec.encode(a, DType.FP32, new float[] {0, 1, 2, 3}));
+            var launch = new dev.moegen.codegen.plan.Launch(new long[] {64}, new long[] {64});
+            var pending = new java.util.ArrayList<dev.moegen.runtime.exec.Pending>();
+            for (int i = 0; i < 3; i++) pending.add(s.enqueue(k, "add1", java.util.List.of(buf, 4), launch));
+            assertThrows(IllegalStateException.class, () -> pending.get(0).nanos(), "no time before finish()");
+            s.finish();
+            for (var p : pending) assertTrue(p.nanos() >= 0);
+            MemorySegment host = a.allocate(16);
+            s.read(buf, host);
+            // ((v·2+1)·2+1)·2+1 = 8v + 7: all three ran, in order
+            assertArrayEquals(new float[] {7, 15, 23, 31}, HostCodec.decode(host, DType.FP32, 4));
         }
     }
 }

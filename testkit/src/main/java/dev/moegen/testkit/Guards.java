@@ -29,6 +29,11 @@ public final class Guards {
         requiredInCi("nvcc", found ? Optional.empty() : Optional.of("not found in $CUDA_HOME/bin, $PATH or /usr/local/cuda/bin"));
     }
 
+    /** python3 with NumPy (the benchmark's peer) is on every build machine: required under CI, else a skip. */
+    public static void numpy(Optional<String> unavailableReason) {
+        requiredInCi("python3 with NumPy", unavailableReason);
+    }
+
     /** A GPU backend (CUDA): tests that need it are skipped where it is missing, CI included. */
     public static void gpu(String backend, Optional<String> unavailableReason) {
         assumeTrue(unavailableReason.isEmpty(), () -> "no " + backend + ": " + unavailableReason.orElse(""));

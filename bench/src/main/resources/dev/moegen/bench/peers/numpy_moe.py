@@ -9,7 +9,8 @@ so moegen can interleave its own timed runs with these:
   floors     NumPy's own figures on this machine: {"sgemm_flops": ..., "copy_bytes_per_s": ...}
   quit
 
-Standalone: python3 numpy_moe.py DUMP_DIR [--reps N] prints the check and the median time.
+Standalone: python3 numpy_moe.py DUMP_DIR [--reps N] prints the check and the median time;
+python3 numpy_moe.py --floors prints NumPy's sgemm rate and copy bandwidth.
 Benchmark tool only: never on moegen's runtime path.
 """
 import json
@@ -140,6 +141,9 @@ def floors():
 
 
 def main():
+    if sys.argv[1] == "--floors":
+        print(json.dumps(floors()), flush=True)
+        return
     dump = Path(sys.argv[1])
     spec, a = load(dump)
     layer = Layer(spec, a)

@@ -1,5 +1,6 @@
 package dev.moegen.codegen.emit;
 
+import dev.moegen.codegen.params.Heuristic;
 import dev.moegen.codegen.params.KernelParams;
 import dev.moegen.codegen.params.Param;
 import dev.moegen.codegen.plan.KernelPlan;
@@ -118,6 +119,7 @@ public final class SourceEmitter {
         m.put("gemm", "wgmma"); // the tensor-core header: mma.sync everywhere, wgmma m64n256 on sm_90a
         m.put("mmaType", mmaType(dtype));
         m.put("wgmmaN", List.of(256));
+        m.put("params", Map.of("VW", Heuristic.vectorWidth(target))); // the vector kernels use the device's native width
         return new GeneratedSource(target.backend(), "moe_bench_" + dtype.id() + dialect.extension(), render("bench_program.ftl", m, "bench kernels"));
     }
 

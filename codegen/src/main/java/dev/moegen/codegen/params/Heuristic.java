@@ -65,7 +65,7 @@ public final class Heuristic {
      * The tiled loop's vector width: 4 (16-byte loads) where threads run in warps, else the device's native float
      * vector width within [4, 16] (16 on AVX-512, 8 on AVX2).
      */
-    static int vectorWidth(Target t) {
+    public static int vectorWidth(Target t) {
         if (t.caps().shuffleWidth() > 0) return 4;
         int w = t.limits().simdWidth();
         return w <= 4 ? 4 : Math.min(16, Integer.highestOneBit(w));

@@ -7,6 +7,7 @@
 
 #define BENCH_GROUPS ${groups}
 #define BENCH_WG ${wg}
+#define VW ${params.VW}
 
 <#if tensorBench>
 <#include "${dialect}/tensor_core.ftl">
@@ -14,6 +15,9 @@
 </#if>
 
 <#include "common/convert.ftl">
+<#include "${dialect}/vector.ftl">
+
+/* ---- kernel bodies: the same text for every backend ---- */
 
 <#include "common/bench.ftl">
 <#if tensorBench>

@@ -15,7 +15,7 @@ final class CuLib {
 
     final MethodHandle init, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute, primaryCtxRetain,
             primaryCtxRelease, ctxSetCurrent, ctxSynchronize, moduleLoadData, moduleGetFunction, moduleUnload, memAlloc, memFree,
-            memcpyHtoD, memcpyDtoH, memsetD8, launchKernel, eventCreate, eventRecord, eventSynchronize, eventElapsedTime,
+            memcpyHtoD, memcpyDtoH, memsetD8, launchKernel, eventCreate, eventRecord, eventElapsedTime,
             eventDestroy, getErrorName, funcSetAttribute;
 
     private CuLib(SymbolLookup l) {
@@ -40,7 +40,6 @@ final class CuLib {
         launchKernel = downcall(l, "cuLaunchKernel", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
         eventCreate = downcall(l, "cuEventCreate", JAVA_INT, ADDRESS, JAVA_INT);
         eventRecord = downcall(l, "cuEventRecord", JAVA_INT, ADDRESS, ADDRESS);
-        eventSynchronize = downcall(l, "cuEventSynchronize", JAVA_INT, ADDRESS);
         eventElapsedTime = downcall(l, "cuEventElapsedTime", JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
         eventDestroy = downcall(l, "cuEventDestroy_v2", JAVA_INT, ADDRESS);
         getErrorName = downcall(l, "cuGetErrorName", JAVA_INT, JAVA_INT, ADDRESS);

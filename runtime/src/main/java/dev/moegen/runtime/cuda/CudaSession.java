@@ -7,6 +7,7 @@ import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.plan.Launch;
 import dev.moegen.runtime.exec.DeviceInfo;
 import dev.moegen.runtime.exec.DeviceSession;
+import dev.moegen.runtime.exec.Pending;
 import dev.moegen.runtime.foreign.ScalarArg;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +43,10 @@ public final class CudaSession implements DeviceSession {
     private final Path workDir;
     private final Map<String, MemorySegment> modules = new HashMap<>();
     private final List<Long> allocations = new ArrayList<>();
+    /** A launch's start and end events and what waits for its time. */
+    private record InFlight(MemorySegment start, MemorySegment end, Pending pending) {}
+
+    private final List<InFlight> inFlight = new ArrayList<>();
     private boolean closed;
 
     public CudaSession(CudaDevice device) {
@@ -136,7 +141,7 @@ public final class CudaSession implements DeviceSession {
     }
 
     @Override
-    public long launch(Kernel k, String name, List<Object> args, Launch launch) {
+    public Pending enqueue(Kernel k, String name, List<Object> args, Launch launch) {
         current();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(ADDRESS, args.size());
@@ -154,21 +159,39 @@ public final class CudaSession implements DeviceSession {
             MemorySegment e0 = a.allocate(ADDRESS), e1 = a.allocate(ADDRESS);
             cu.call(cu.eventCreate, "cuEventCreate", e0, 0);
             cu.call(cu.eventCreate, "cuEventCreate", e1, 0);
-            MemorySegment start = e0.get(ADDRESS, 0), end = e1.get(ADDRESS, 0);
-            try {
-                cu.call(cu.eventRecord, "cuEventRecord", start, MemorySegment.NULL);
-                cu.call(cu.launchKernel, "cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + "x" + bz
-                        + ", " + launch.sharedBytes() + " B shared)", kernel.function, gx, gy, gz, bx, by, bz, launch.sharedBytes(), MemorySegment.NULL, params, MemorySegment.NULL);
-                cu.call(cu.eventRecord, "cuEventRecord", end, MemorySegment.NULL);
-                cu.call(cu.eventSynchronize, "cuEventSynchronize(" + name + ")", end);
-                MemorySegment ms = a.allocate(JAVA_FLOAT);
-                cu.call(cu.eventElapsedTime, "cuEventElapsedTime", ms, start, end);
-                return Math.round(ms.get(JAVA_FLOAT, 0) * 1e6);
-            } finally {
-                cu.call(cu.eventDestroy, "cuEventDestroy", start);
-                cu.call(cu.eventDestroy, "cuEventDestroy", end);
-            }
+            Pending p = new Pending(name);
+            InFlight f = new InFlight(e0.get(ADDRESS, 0), e1.get(ADDRESS, 0), p);
+            inFlight.add(f); // destroyed by finish() or close() whatever happens below
+            cu.call(cu.eventRecord, "cuEventRecord", f.start(), MemorySegment.NULL);
+            cu.call(cu.launchKernel, "cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + "x" + bz
+                    + ", " + launch.sharedBytes() + " B shared)", kernel.function, gx, gy, gz, bx, by, bz, launch.sharedBytes(), MemorySegment.NULL, params, MemorySegment.NULL);
+            cu.call(cu.eventRecord, "cuEventRecord", f.end(), MemorySegment.NULL);
+            return p;
         }
+    }
+
+    /** One synchronisation for everything enqueued, then each launch's time from its event pair. */
+    @Override
+    public void finish() {
+        current();
+        try (Arena a = Arena.ofConfined()) {
+            cu.call(cu.ctxSynchronize, "cuCtxSynchronize");
+            MemorySegment ms = a.allocate(JAVA_FLOAT);
+            for (InFlight f : inFlight) {
+                cu.call(cu.eventElapsedTime, "cuEventElapsedTime", ms, f.start(), f.end());
+                f.pending().complete(Math.round(ms.get(JAVA_FLOAT, 0) * 1e6));
+            }
+        } finally {
+            destroyEvents();
+        }
+    }
+
+    private void destroyEvents() {
+        for (InFlight f : inFlight) {
+            cu.call(cu.eventDestroy, "cuEventDestroy", f.start());
+            cu.call(cu.eventDestroy, "cuEventDestroy", f.end());
+        }
+        inFlight.clear();
     }
 
     private static int grid(long[] g, long[] l, int d) {
@@ -185,6 +208,7 @@ public final class CudaSession implements DeviceSession {
         try {
             current();
             cu.call(cu.ctxSynchronize, "cuCtxSynchronize");
+            destroyEvents();
             for (long p : allocations) cu.call(cu.memFree, "cuMemFree", p);
             for (MemorySegment m : modules.values()) cu.call(cu.moduleUnload, "cuModuleUnload", m);
             cu.call(cu.primaryCtxRelease, "cuDevicePrimaryCtxRelease", device.ordinal());

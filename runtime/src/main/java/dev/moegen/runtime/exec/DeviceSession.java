@@ -60,8 +60,21 @@ public interface DeviceSession extends AutoCloseable {
 
     void fill(Buffer b, byte pattern, long bytes);
 
-    /** Launches with arguments that are {@link Buffer}s, {@link Integer}s, {@link Long}s or {@link Float}s; waits; returns device nanoseconds. */
-    long launch(Kernel k, String name, List<Object> args, Launch launch);
+    /**
+     * Enqueues a launch with arguments that are {@link Buffer}s, {@link Integer}s, {@link Long}s or {@link Float}s on
+     * the session's one in-order queue (stream) and returns at once; launches run in the order enqueued.
+     */
+    Pending enqueue(Kernel k, String name, List<Object> args, Launch launch);
+
+    /** Waits for everything enqueued, then completes each pending launch with its device time (profiling events). */
+    void finish();
+
+    /** One launch, waited for: its device nanoseconds. */
+    default long launch(Kernel k, String name, List<Object> args, Launch launch) {
+        Pending p = enqueue(k, name, args, launch);
+        finish();
+        return p.nanos();
+    }
 
     @Override
     void close();

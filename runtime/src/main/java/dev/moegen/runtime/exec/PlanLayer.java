@@ -86,11 +86,14 @@ public final class PlanLayer {
         }
     }
 
-    /** Uploads x and runs every kernel; returns device ns per kernel, reads nothing back. */
+    /**
+     * Uploads x and enqueues every kernel on the session's one in-order queue, then waits once: no host
+     * synchronisation between kernels. Returns device ns per kernel; reads nothing back.
+     */
     public Map<KernelRole, Long> launch(float[] x, int tokens) {
         checkTokens(tokens);
         upload(plan.buffer(BufferId.X), x, plan.elements(BufferId.X, tokens));
-        Map<KernelRole, Long> nanos = new LinkedHashMap<>();
+        Map<KernelRole, Pending> pending = new LinkedHashMap<>();
         for (PlannedKernel k : plan.kernels()) {
             List<Object> args = new ArrayList<>();
             for (KernelArg a : k.args()) {
@@ -103,8 +106,11 @@ public final class PlanLayer {
                     };
                 });
             }
-            nanos.put(k.role(), dev.launch(kernels.get(k.role()), k.name(), args, plan.launch(k, tokens)));
+            pending.put(k.role(), dev.enqueue(kernels.get(k.role()), k.name(), args, plan.launch(k, tokens)));
         }
+        dev.finish();
+        Map<KernelRole, Long> nanos = new LinkedHashMap<>();
+        pending.forEach((role, p) -> nanos.put(role, p.nanos()));
         return nanos;
     }
 

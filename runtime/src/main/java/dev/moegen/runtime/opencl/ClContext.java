@@ -137,8 +137,8 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
-    /** Enqueues a launch and waits for it; returns its device time in nanoseconds (profiling events). */
-    public long launch(MemorySegment kernel, String name, long[] global, long[] local) {
+    /** Enqueues a launch without waiting; returns its profiling event, which the caller releases ({@link #releaseEvent}). */
+    public MemorySegment enqueue(MemorySegment kernel, String name, long[] global, long[] local) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment g = a.allocate(JAVA_LONG, global.length), l = a.allocate(JAVA_LONG, local.length);
             for (int i = 0; i < global.length; i++) {
@@ -149,17 +149,27 @@ public final class ClContext implements AutoCloseable {
             int rc = invokeInt(cl.enqueueNDRangeKernel, "clEnqueueNDRangeKernel", queue, kernel, global.length, MemorySegment.NULL, g, l, 0, MemorySegment.NULL, ev);
             if (rc != 0) throw new ClException("clEnqueueNDRangeKernel(" + name + ", global " + java.util.Arrays.toString(global)
                     + ", local " + java.util.Arrays.toString(local) + ")", rc, null);
-            MemorySegment event = ev.get(ADDRESS, 0);
-            try {
-                check(invokeInt(cl.waitForEvents, "clWaitForEvents", 1, ev), "clWaitForEvents(" + name + ")");
-                MemorySegment t0 = a.allocate(JAVA_LONG), t1 = a.allocate(JAVA_LONG);
-                check(invokeInt(cl.getEventProfilingInfo, "clGetEventProfilingInfo", event, PROFILING_START, 8L, t0, MemorySegment.NULL), "clGetEventProfilingInfo");
-                check(invokeInt(cl.getEventProfilingInfo, "clGetEventProfilingInfo", event, PROFILING_END, 8L, t1, MemorySegment.NULL), "clGetEventProfilingInfo");
-                return t1.get(JAVA_LONG, 0) - t0.get(JAVA_LONG, 0);
-            } finally {
-                release(cl.releaseEvent, "clReleaseEvent", event);
-            }
+            return ev.get(ADDRESS, 0);
         }
+    }
+
+    /** Waits until everything enqueued has run. */
+    public void finish() {
+        check(invokeInt(cl.finish, "clFinish", queue), "clFinish");
+    }
+
+    /** Device time of a completed launch (profiling start to end), in nanoseconds. */
+    public long eventNanos(MemorySegment event) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment t0 = a.allocate(JAVA_LONG), t1 = a.allocate(JAVA_LONG);
+            check(invokeInt(cl.getEventProfilingInfo, "clGetEventProfilingInfo", event, PROFILING_START, 8L, t0, MemorySegment.NULL), "clGetEventProfilingInfo");
+            check(invokeInt(cl.getEventProfilingInfo, "clGetEventProfilingInfo", event, PROFILING_END, 8L, t1, MemorySegment.NULL), "clGetEventProfilingInfo");
+            return t1.get(JAVA_LONG, 0) - t0.get(JAVA_LONG, 0);
+        }
+    }
+
+    public void releaseEvent(MemorySegment event) {
+        release(cl.releaseEvent, "clReleaseEvent", event);
     }
 
     @Override

@@ -19,7 +19,7 @@ final class ClLib {
 
     final MethodHandle getPlatformIDs, getPlatformInfo, getDeviceIDs, getDeviceInfo, createContext, createCommandQueue,
             createBuffer, createProgramWithSource, buildProgram, getProgramBuildInfo, createKernel, setKernelArg,
-            enqueueWriteBuffer, enqueueReadBuffer, enqueueFillBuffer, enqueueNDRangeKernel, finish, waitForEvents,
+            enqueueWriteBuffer, enqueueReadBuffer, enqueueFillBuffer, enqueueNDRangeKernel, finish,
             getEventProfilingInfo, releaseMemObject, releaseKernel, releaseProgram, releaseCommandQueue, releaseContext, releaseEvent;
 
     private ClLib(SymbolLookup l) {
@@ -40,7 +40,6 @@ final class ClLib {
         enqueueFillBuffer = downcall(l, "clEnqueueFillBuffer", JAVA_INT, PTR, PTR, PTR, SIZE_T, SIZE_T, SIZE_T, JAVA_INT, PTR, PTR);
         enqueueNDRangeKernel = downcall(l, "clEnqueueNDRangeKernel", JAVA_INT, PTR, PTR, JAVA_INT, PTR, PTR, PTR, JAVA_INT, PTR, PTR);
         finish = downcall(l, "clFinish", JAVA_INT, PTR);
-        waitForEvents = downcall(l, "clWaitForEvents", JAVA_INT, JAVA_INT, PTR);
         getEventProfilingInfo = downcall(l, "clGetEventProfilingInfo", JAVA_INT, PTR, JAVA_INT, SIZE_T, PTR, PTR);
         releaseMemObject = downcall(l, "clReleaseMemObject", JAVA_INT, PTR);
         releaseKernel = downcall(l, "clReleaseKernel", JAVA_INT, PTR);

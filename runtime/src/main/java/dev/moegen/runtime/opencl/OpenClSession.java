@@ -4,7 +4,9 @@ import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.plan.Launch;
 import dev.moegen.runtime.exec.DeviceInfo;
 import dev.moegen.runtime.exec.DeviceSession;
+import dev.moegen.runtime.exec.Pending;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +15,21 @@ import java.util.Map;
 public final class OpenClSession implements DeviceSession {
     private record ClBuffer(MemorySegment mem) implements Buffer {}
 
-    private record ClKernel(MemorySegment kernel) implements Kernel {}
+    /** A kernel and the arguments last set on it: OpenCL keeps them, so a launch sets only what changed (host time per launch). */
+    private static final class ClKernel implements Kernel {
+        final MemorySegment kernel;
+        Object[] args = new Object[0];
+
+        ClKernel(MemorySegment kernel) {
+            this.kernel = kernel;
+        }
+    }
+
+    /** A launch's profiling event and what waits for its time. */
+    private record InFlight(MemorySegment event, Pending pending) {}
 
     private final ClContext ctx;
+    private final List<InFlight> inFlight = new ArrayList<>();
 
     public OpenClSession(ClContext ctx) {
         this.ctx = ctx;
@@ -63,15 +77,37 @@ public final class OpenClSession implements DeviceSession {
     }
 
     @Override
-    public long launch(Kernel k, String name, List<Object> args, Launch launch) {
-        MemorySegment kernel = ((ClKernel) k).kernel();
-        for (int i = 0; i < args.size(); i++)
-            ctx.setArg(kernel, i, args.get(i) instanceof ClBuffer b ? b.mem() : args.get(i));
-        return ctx.launch(kernel, name, launch.global(), launch.local());
+    public Pending enqueue(Kernel k, String name, List<Object> args, Launch launch) {
+        ClKernel ck = (ClKernel) k;
+        MemorySegment kernel = ck.kernel;
+        if (ck.args.length != args.size()) ck.args = new Object[args.size()];
+        for (int i = 0; i < args.size(); i++) {
+            Object v = args.get(i);
+            if (v.equals(ck.args[i])) continue;
+            ck.args[i] = null; // unknown until the call succeeds
+            ctx.setArg(kernel, i, v instanceof ClBuffer b ? b.mem() : v);
+            ck.args[i] = v;
+        }
+        Pending p = new Pending(name);
+        inFlight.add(new InFlight(ctx.enqueue(kernel, name, launch.global(), launch.local()), p));
+        return p;
+    }
+
+    @Override
+    public void finish() {
+        try {
+            ctx.finish();
+            for (InFlight f : inFlight) f.pending().complete(ctx.eventNanos(f.event()));
+        } finally {
+            for (InFlight f : inFlight) ctx.releaseEvent(f.event());
+            inFlight.clear();
+        }
     }
 
     @Override
     public void close() {
+        for (InFlight f : inFlight) ctx.releaseEvent(f.event());
+        inFlight.clear();
         ctx.close();
     }
 }

@@ -12,6 +12,22 @@ DEVICE_FN vecf vload_act(const act_t* p, int k) {
     for (int i = 0; i < VW; ++i) r.v[i] = LOAD_ACT(p, k + i);
     return r;
 }
+DEVICE_FN vecf vsplat(float f) {
+    vecf r;
+#pragma unroll
+    for (int i = 0; i < VW; ++i) r.v[i] = f;
+    return r;
+}
+DEVICE_FN vecf vload_f32(const float* p, long long k) {
+    vecf r;
+#pragma unroll
+    for (int i = 0; i < VW; ++i) r.v[i] = p[k + i];
+    return r;
+}
+DEVICE_FN void vstore_f32(float* p, long long k, vecf v) {
+#pragma unroll
+    for (int i = 0; i < VW; ++i) p[k + i] = v.v[i];
+}
 DEVICE_FN vecf vfma(vecf a, vecf b, vecf c) {
 #pragma unroll
     for (int i = 0; i < VW; ++i) c.v[i] = fmaf(a.v[i], b.v[i], c.v[i]);
@@ -24,6 +40,9 @@ DEVICE_FN float vsum(vecf a) {
     return s;
 }
 #define VZERO vzero()
+#define VSPLAT(f) vsplat(f)
+#define VLOAD_F32(p, k) vload_f32((p), (k))
+#define VSTORE_F32(p, k, v) vstore_f32((p), (k), (v))
 #define VLOAD_ACT(p, k) vload_act((p), (k))
 #define VFMA(a, b, c) vfma((a), (b), (c))
 #define VSUM(v) vsum(v)

@@ -1,13 +1,20 @@
 <#assign vw = params.VW>
+<#-- params.VW: the plan's vector width (the bench program passes the device's) -->
 /* The tiled GroupGEMM's K vectors: float${vw} (the device's native width), loaded VW activations at a time. */
 <#if vw == 1>
 typedef float vecf;
 #define VZERO 0.0f
+#define VSPLAT(f) (f)
 #define VLOAD_ACT(p, k) LOAD_ACT(p, k)
+#define VLOAD_F32(p, k) ((p)[k])
+#define VSTORE_F32(p, k, v) ((p)[k] = (v))
 #define VSUM(v) (v)
 <#else>
 typedef float${vw} vecf;
 #define VZERO ((vecf)(0.0f))
+#define VSPLAT(f) ((vecf)(f))
+#define VLOAD_F32(p, k) vload${vw}(0, (p) + (k))
+#define VSTORE_F32(p, k, v) vstore${vw}((v), 0, (p) + (k))
 <#if dtype == "fp16">
 #define VLOAD_ACT(p, k) vload_half${vw}(0, (p) + (k))
 <#elseif dtype == "bf16">
