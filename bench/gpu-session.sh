@@ -28,7 +28,7 @@ for p in $($m presets | awk 'NR>2 {print $1}'); do
   $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 > "$out/verify-$p.txt" 2>&1 || status=1
   echo "$p: $(tail -1 "$out/verify-$p.txt")"
 done
-for g in mma simt; do
+for g in mma simt tiled; do
   for p in qwen3-30b-a3b deepseek-v3; do
     $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param gemm=$g,block_m=64,warps_m=4,warps_n=1,stages=3 \
       > "$out/verify-$p-$g.txt" 2>&1 || status=1

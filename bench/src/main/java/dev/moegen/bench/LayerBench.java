@@ -89,6 +89,7 @@ public final class LayerBench {
             LayerInputs in = hostWeights == null ? null : LayerInputs.random(spec, t, o.seed() + t).withWeightsOf(hostWeights);
             float[] x = in != null ? in.x() : random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
             List<PeerRow> peers = new ArrayList<>();
+            Timing.Stats wall = LayerTimer.wall(layer, x, t, reps); // before any peer has run
             LayerTimer.Result timed;
             if (in == null) timed = LayerTimer.time(layer, x, t, 2, reps, flush);
             else {
@@ -121,7 +122,7 @@ public final class LayerBench {
             double gemmS = (timed.kernelMs(KernelRole.GROUP_GEMM_1) + timed.kernelMs(KernelRole.GROUP_GEMM_2)) / 1e3;
             rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound,
                     weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc),
-                    timed.total().min() / 1e6, timed.total().max() / 1e6, timed.wall().medianMs(), peers));
+                    timed.total().min() / 1e6, timed.total().max() / 1e6, wall.medianMs(), peers));
             onRow.accept(rows.get(rows.size() - 1));
         }
         return new Report(s.describe(), s.backend().id(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().byKey(), floors,

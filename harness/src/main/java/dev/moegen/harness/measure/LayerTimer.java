@@ -9,15 +9,18 @@ import java.util.Map;
 /**
  * The measurement protocol for a whole layer, the same on every backend: {@code warmup} untimed launches, then
  * {@code reps} launches each preceded by a cache flush, every kernel timed by device events, nothing read back
- * during the timed runs; per-kernel and total median with spread, the host's wall time of each forward (upload of
- * x, every launch enqueued, one wait), and the last run's outputs read back once. {@code between} runs after each
- * timed launch: a peer's run, so the two alternate and share the machine's state.
+ * during the timed runs; per-kernel and total median with spread, and the last run's outputs read back once.
+ * {@code between} runs after each timed launch: a peer's run, so the two alternate and share the machine's state.
+ * {@link #wall} is the other view: forwards back to back, as a model calls them, timed by the host's clock.
  */
 public final class LayerTimer {
+    /** Untimed forwards before {@link #wall}: enough for the JIT to compile the host path (launch, FFM calls). */
+    public static final int WALL_WARMUP = 20;
+
     private LayerTimer() {}
 
     /** Per kernel and in total (ns), and the outputs of the last timed run. */
-    public record Result(Map<KernelRole, Timing.Stats> perKernel, Timing.Stats total, Timing.Stats wall, LayerRun last) {
+    public record Result(Map<KernelRole, Timing.Stats> perKernel, Timing.Stats total, LayerRun last) {
         public double kernelMs(KernelRole r) {
             Timing.Stats s = perKernel.get(r);
             return s == null ? 0 : s.medianMs();
@@ -31,14 +34,12 @@ public final class LayerTimer {
     public static Result time(PlanLayer layer, float[] x, int tokens, int warmup, int reps, CacheFlush flush, Runnable between) {
         if (reps < 1) throw new IllegalArgumentException("reps = " + reps + ": must be >= 1");
         for (int i = 0; i < warmup; i++) layer.launch(x, tokens);
-        long[] totals = new long[reps], walls = new long[reps];
+        long[] totals = new long[reps];
         Map<KernelRole, long[]> per = new LinkedHashMap<>();
         Map<KernelRole, Long> nanos = Map.of();
         for (int r = 0; r < reps; r++) {
             if (flush != null) flush.run();
-            long w0 = System.nanoTime();
             nanos = layer.launch(x, tokens);
-            walls[r] = System.nanoTime() - w0;
             between.run();
             long sum = 0;
             for (var e : nanos.entrySet()) {
@@ -49,6 +50,22 @@ public final class LayerTimer {
         }
         Map<KernelRole, Timing.Stats> stats = new LinkedHashMap<>();
         per.forEach((k, v) -> stats.put(k, Timing.Stats.of(v)));
-        return new Result(stats, Timing.Stats.of(totals), Timing.Stats.of(walls), layer.readBack(tokens, nanos));
+        return new Result(stats, Timing.Stats.of(totals), layer.readBack(tokens, nanos));
+    }
+
+    /**
+     * {@code reps} forwards back to back after {@link #WALL_WARMUP} untimed ones (the host path JIT-compiled), each timed by the host's clock from the upload of x to the
+     * one wait: the wall time a caller sees, launch overhead included. Run it while nothing else computes (not
+     * right after a peer: a BLAS library's threads keep spinning on the cores for a while after each call).
+     */
+    public static Timing.Stats wall(PlanLayer layer, float[] x, int tokens, int reps) {
+        for (int i = 0; i < WALL_WARMUP; i++) layer.launch(x, tokens);
+        long[] walls = new long[reps];
+        for (int r = 0; r < reps; r++) {
+            long w0 = System.nanoTime();
+            layer.launch(x, tokens);
+            walls[r] = System.nanoTime() - w0;
+        }
+        return Timing.Stats.of(walls);
     }
 }
