@@ -129,6 +129,24 @@ class OpenClLayerTest {
         }
     }
 
+    /**
+     * The shape PoCL's "loopvec" work-group method miscompiles (sigmoid top-1, E = 30, a 32-wide gating group): it
+     * picks wrong experts for every token there, so this passes only with moegen's PoCL setting ("auto") in force.
+     */
+    @org.junit.jupiter.api.Test
+    void sigmoidTopOneGatingSurvivesPoclsVectoriser() {
+        MoeLayerSpec s = MoeLayerSpec.builder("sig1").dtype(DType.BF16).hidden(128).intermediate(48).experts(30, 1)
+                .routing(new dev.moegen.dsl.layer.Routing(dev.moegen.dsl.layer.Scoring.SIGMOID, true, 1, 1, false, 1.0, false)).build();
+        var params = Heuristic.defaults(s, ctx.target()).toBuilder().set(Param.GATE_WG, 32).build();
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target(), params), 64);
+        LayerInputs w = LayerInputs.random(s, 1, 5);
+        layer.setWeights(w.weights());
+        for (int t : new int[] {1, 7, 64}) {
+            var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 500 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void thousandsOfExpertsAndCapacityWithTopKAboveOne() {
         // E = 2048 (no 1024-expert ceiling anywhere), grouped; and GShard-like top-2 with capacity over many chunks

@@ -7,16 +7,16 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 
 /**
- * PoCL's default work-group method on CPUs ("loopvec", which vectorises across work-items with LLVM 15) miscompiles
- * the gating kernel for a few shapes (sigmoid scoring, top-1, E not a multiple of 4, groups of 16+ work-items: the
- * kernel picks the wrong expert; found by the layer fuzz, and correct with "cbs" or "loops" and on every other
- * device). Until PoCL is fixed, moegen asks PoCL for "cbs" before the ICD loader starts it, unless the user chose a
- * method ({@code POCL_WORK_GROUP_METHOD} set). Other OpenCL drivers ignore the variable. Measured on the build CPU:
- * qwen3 /16, two interleaved runs each: T=1 2.27/2.35 ms (cbs) vs 2.17/2.12 ms (loopvec), T=64 25.5/35.1 vs 28.0/20.2 ms
- * (noise larger than the difference).
+ * PoCL's "loopvec" work-group method on CPUs (which vectorises across work-items with LLVM 15) miscompiles the gating
+ * kernel for some shapes: sigmoid scoring, top-1, E not a multiple of 4, groups of 16+ work-items. The kernel then
+ * picks the wrong expert. Found by the layer fuzz; reproduced on PoCL 3.1 with {@code moegen verify} on a
+ * sigmoid top-1 layer with E = 30 and gate_wg = 32: "loopvec" fails 6 of 21 checks, "auto" passes them all.
+ * moegen therefore asks PoCL for "auto" before the ICD loader starts it, unless the user chose a method
+ * ({@code POCL_WORK_GROUP_METHOD} set). It used to ask for "cbs", which PoCL 3.1 does not know: PoCL fell back to
+ * "auto" and printed a warning for every kernel it built. Other OpenCL drivers ignore the variable.
  */
 final class PoclWorkaround {
-    static final String VARIABLE = "POCL_WORK_GROUP_METHOD", METHOD = "cbs";
+    static final String VARIABLE = "POCL_WORK_GROUP_METHOD", METHOD = "auto";
     private static volatile boolean applied;
 
     private PoclWorkaround() {}
