@@ -75,6 +75,22 @@ class CodegenTest {
         assertTrue(src.contains("typedef long idx_t;"));
     }
 
+    /** The tiled GEMM 1 epilogue runs a tile's activations as one vector (one exp call) where the activation has an exp. */
+    @Test
+    void tiledEpilogueActivatesWholeTilesAtOnce() {
+        KernelPlan qwen = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET); // 4 x 2 tile, swiglu
+        assertEquals(8, SourceEmitter.actPack(qwen));
+        String cl = SourceEmitter.emit(qwen, BackendId.OPENCL).text();
+        assertTrue(cl.contains("typedef float8 packf;") && cl.contains("const packf act = activate_pack(MAKE_PACK(s0_0, s0_1, s1_0, s1_1, s2_0, s2_1, s3_0, s3_1),"), cl);
+        assertTrue(SourceEmitter.emit(qwen, BackendId.CUDA).text().contains("struct packf { float v[8]; };"));
+        KernelPlan odd = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET, qwen.params().withOverrides(java.util.Map.of("mwi", "3", "block_m", "15", "nwi", "1")));
+        assertEquals(4, SourceEmitter.actPack(odd), "3 outputs in a float4, the last lane unused");
+        assertTrue(SourceEmitter.emit(odd, BackendId.OPENCL).text().contains("MAKE_PACK(s0_0, s1_0, s2_0, 0.0f)"));
+        KernelPlan relu = Lowering.lower(Presets.get("switch-base-128"), OpenClDialect.TARGET);
+        assertEquals(0, SourceEmitter.actPack(relu), "no exp in relu: one activate() per output");
+        assertFalse(SourceEmitter.emit(relu, BackendId.OPENCL).text().contains("activate_pack"));
+    }
+
     @Test
     void launchGeometryFollowsTokens() {
         KernelPlan p = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET);

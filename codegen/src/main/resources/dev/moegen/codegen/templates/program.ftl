@@ -24,6 +24,7 @@
 </#if>
 
 /* ---- kernel bodies: the same text for every backend ---- */
+<#include "common/activation.ftl">
 <#include "common/numerics.ftl">
 
 <#if gemm == "tiled">

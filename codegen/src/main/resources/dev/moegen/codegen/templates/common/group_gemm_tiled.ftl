@@ -45,12 +45,27 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 </#if>
 </#list>
 <@dot_tile rows=mwi cols=nwi gated=gatedStage/>
+<#if stage == 1 && actPack gt 0>
+<#if expertBias>
+<#list 0..<mwi as i><#list 0..<nwi as j>
+    s${i}_${j} += b13[e * N1 + min(n${j}, INTER - 1)];<#if gated> su${i}_${j} += b13[e * N1 + INTER + min(n${j}, INTER - 1)];</#if>
+</#list></#list>
+</#if>
+    /* the tile's ${mwi * nwi} activations at once (lanes past the tile are 0 and not stored) */
+<#assign lanes = actPack>
+    const packf act = activate_pack(MAKE_PACK(<#list 0..<lanes as l><#if l lt mwi * nwi>s${(l / nwi)?floor}_${l % nwi}<#else>0.0f</#if><#sep>, </#list>),
+                                    MAKE_PACK(<#list 0..<lanes as l><#if l lt mwi * nwi>su${(l / nwi)?floor}_${l % nwi}<#else>0.0f</#if><#sep>, </#list>));
+</#if>
 <#list 0..<mwi as i>
 <#if i gt 0>
     if (ok${i}) {
 </#if>
 <#list 0..<nwi as j>
+<#if stage == 1 && actPack gt 0>
+    <#if i gt 0>    </#if>if (n${j} < ${N}) STORE_ACT(out, (idx_t)(p0 + ${i}) * INTER + n${j}, PACK_GET(act, ${"0123456789abcdef"[i * nwi + j]}));
+<#else>
     <#if i gt 0>    </#if>if (n${j} < ${N}) <@store stage=stage p="p0 + ${i}" n="n${j}" acc="s${i}_${j}" up=gatedStage?then("su${i}_${j}", "0.0f")/>;
+</#if>
 </#list>
 <#if i gt 0>
     }

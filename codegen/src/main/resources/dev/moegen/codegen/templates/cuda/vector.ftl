@@ -46,3 +46,15 @@ DEVICE_FN float vsum(vecf a) {
 #define VLOAD_ACT(p, k) vload_act((p), (k))
 #define VFMA(a, b, c) vfma((a), (b), (c))
 #define VSUM(v) vsum(v)
+<#if actPack gt 0>
+/* The tiled GEMM 1 epilogue's activations, ${actPack} at a time (lane by lane: a GPU thread has no wider vectors). */
+struct packf { float v[${actPack}]; };
+#define MAKE_PACK(...) (packf{ { __VA_ARGS__ } })
+#define PACK_GET(pack, i) ((pack).v[0x##i])
+DEVICE_FN float activate(float gate, float up);
+DEVICE_FN packf activate_pack(packf gate, packf up) {
+#pragma unroll
+    for (int i = 0; i < ${actPack}; ++i) gate.v[i] = activate(gate.v[i], up.v[i]);
+    return gate;
+}
+</#if>

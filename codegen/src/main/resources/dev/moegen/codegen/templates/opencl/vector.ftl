@@ -36,3 +36,14 @@ DEVICE_FN float vsum(vecf v) {
 #define VSUM(v) vsum(v)
 </#if>
 #define VFMA(a, b, c) fma((a), (b), (c))
+<#if actPack gt 0>
+<#include "../common/activation.ftl">
+/* The tiled GEMM 1 epilogue's activations, ${actPack} at a time: one vector exp instead of ${actPack} library calls. */
+typedef float${actPack} packf;
+#define MAKE_PACK(...) ((packf)(__VA_ARGS__))
+#define PACK_GET(v, i) ((v).s##i)
+DEVICE_FN packf sigmoid_pack(packf v) { return 1.0f / (1.0f + exp(-v)); }
+DEVICE_FN packf activate_pack(packf gate, packf up) {
+<@activation_body T="packf" vec=true sig="sigmoid_pack"/>
+}
+</#if>
