@@ -56,6 +56,14 @@ public interface DeviceSession extends AutoCloseable {
 
     void write(Buffer b, MemorySegment host);
 
+    /**
+     * Enqueues a copy to the device behind the launches already enqueued and returns without waiting where the backend
+     * can; {@code host} must stay valid and unchanged until {@link #finish}. A blocking copy by default.
+     */
+    default void enqueueWrite(Buffer b, MemorySegment host) {
+        write(b, host);
+    }
+
     void read(Buffer b, MemorySegment host);
 
     void fill(Buffer b, byte pattern, long bytes);

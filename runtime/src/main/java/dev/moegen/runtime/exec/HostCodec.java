@@ -11,7 +11,11 @@ public final class HostCodec {
     private HostCodec() {}
 
     public static MemorySegment encode(Arena a, DType d, float[] v) {
-        MemorySegment m = a.allocate(Math.max(1, (long) v.length * d.bytes()), 8);
+        return encodeInto(a.allocate(Math.max(1, (long) v.length * d.bytes()), 8), d, v);
+    }
+
+    /** Writes {@code v} into {@code m} (at least v.length × d.bytes() bytes) in the device layout of {@code d}. */
+    public static MemorySegment encodeInto(MemorySegment m, DType d, float[] v) {
         for (int i = 0; i < v.length; i++) {
             switch (d) {
                 case FP32 -> m.setAtIndex(JAVA_FLOAT_UNALIGNED, i, v[i]);

@@ -26,6 +26,8 @@ public final class PlanLayer {
     private final int maxTokens;
     private final Map<BufferId, DeviceSession.Buffer> buffers = new LinkedHashMap<>();
     private final Map<KernelRole, DeviceSession.Kernel> kernels;
+    /** Host memory x is encoded into before its copy to the device; freed with this layer by the GC. */
+    private final MemorySegment xStaging;
 
     public PlanLayer(DeviceSession dev, KernelPlan plan, int maxTokens) {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens = " + maxTokens + ": must be >= 1");
@@ -35,6 +37,8 @@ public final class PlanLayer {
         this.kernels = dev.load(plan);
         for (PlannedBuffer b : plan.buffers())
             buffers.put(b.id(), dev.alloc(Math.multiplyExact(plan.capacityElements(b.id(), maxTokens), (long) b.dtype().bytes())));
+        PlannedBuffer x = plan.buffer(BufferId.X);
+        this.xStaging = Arena.ofAuto().allocate(Math.max(1, Math.multiplyExact(plan.elements(BufferId.X, maxTokens), (long) x.dtype().bytes())), 16);
     }
 
     public KernelPlan plan() {
@@ -92,7 +96,13 @@ public final class PlanLayer {
      */
     public Map<KernelRole, Long> launch(float[] x, int tokens) {
         checkTokens(tokens);
-        upload(plan.buffer(BufferId.X), x, plan.elements(BufferId.X, tokens));
+        PlannedBuffer xb = plan.buffer(BufferId.X);
+        long n = plan.elements(BufferId.X, tokens);
+        if (x.length != n) throw new IllegalArgumentException(xb.name() + " has " + x.length + " elements, the plan needs " + n);
+        // x is staged in memory this layer owns, so the copy can be enqueued without a wait: it stays valid until finish()
+        MemorySegment staged = xStaging.asSlice(0, n * xb.dtype().bytes());
+        HostCodec.encodeInto(staged, xb.dtype(), x);
+        dev.enqueueWrite(buffers.get(BufferId.X), staged);
         Map<KernelRole, Pending> pending = new LinkedHashMap<>();
         for (PlannedKernel k : plan.kernels()) {
             List<Object> args = new ArrayList<>();

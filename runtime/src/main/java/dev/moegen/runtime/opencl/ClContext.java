@@ -59,7 +59,12 @@ public final class ClContext implements AutoCloseable {
     }
 
     public void write(MemorySegment buffer, MemorySegment host) {
-        check(invokeInt(cl.enqueueWriteBuffer, "clEnqueueWriteBuffer", queue, buffer, 1, 0L, host.byteSize(), host, 0,
+        write(buffer, host, true);
+    }
+
+    /** A copy to the device; when not {@code blocking}, {@code host} must stay valid until {@link #finish}. */
+    public void write(MemorySegment buffer, MemorySegment host, boolean blocking) {
+        check(invokeInt(cl.enqueueWriteBuffer, "clEnqueueWriteBuffer", queue, buffer, blocking ? 1 : 0, 0L, host.byteSize(), host, 0,
                 MemorySegment.NULL, MemorySegment.NULL), "clEnqueueWriteBuffer");
     }
 

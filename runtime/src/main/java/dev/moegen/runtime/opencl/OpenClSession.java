@@ -67,6 +67,11 @@ public final class OpenClSession implements DeviceSession {
     }
 
     @Override
+    public void enqueueWrite(Buffer b, MemorySegment host) {
+        ctx.write(((ClBuffer) b).mem(), host, false);
+    }
+
+    @Override
     public void read(Buffer b, MemorySegment host) {
         ctx.read(((ClBuffer) b).mem(), host);
     }
