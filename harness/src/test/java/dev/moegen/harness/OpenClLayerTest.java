@@ -147,6 +147,29 @@ class OpenClLayerTest {
         }
     }
 
+    /**
+     * The permutation runs as one fused launch while the scan group has a work-item per chunk of assignments, and as
+     * three launches beyond that; both give the exact permutation, with and without a capacity limit.
+     */
+    @org.junit.jupiter.api.Test
+    void alignRunsFusedForFewChunksAndInThreeStepsForMany() {
+        MoeLayerSpec s = MoeLayerSpec.builder("align").dtype(DType.FP32).hidden(32).intermediate(16).experts(40, 3)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(true)).capacityFactor(0.9).build();
+        var params = Heuristic.defaults(s, ctx.target()).toBuilder().set(Param.SCAN_WG, 32).set(Param.ALIGN_CHUNK, 8).build();
+        KernelPlan plan = Lowering.lower(s, ctx.target(), params);
+        PlanLayer layer = new PlanLayer(ctx, plan, 200);
+        LayerInputs w = LayerInputs.random(s, 1, 8);
+        layer.setWeights(w.weights());
+        for (int t : new int[] {1, 85, 86, 200}) { // 3T/8 chunks: 32 at T = 85, 33 at T = 86
+            boolean fused = (3L * t + 7) / 8 <= 32;
+            var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 90 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
+            var launched = out.run().kernelNanos().keySet();
+            assertEquals(fused, launched.contains(dev.moegen.codegen.plan.KernelRole.ALIGN_FUSED), "T=" + t + " launched " + launched);
+            assertEquals(!fused, launched.contains(dev.moegen.codegen.plan.KernelRole.ALIGN_SCAN), "T=" + t + " launched " + launched);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void thousandsOfExpertsAndCapacityWithTopKAboveOne() {
         // E = 2048 (no 1024-expert ceiling anywhere), grouped; and GShard-like top-2 with capacity over many chunks

@@ -20,6 +20,20 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
                 .orElseThrow(() -> new IllegalArgumentException("plan has no buffer '" + id.id() + "'"));
     }
 
+    /**
+     * The kernels a forward of {@code tokens} tokens launches, in order: the fused align kernel when one work-group
+     * has a work-item for every chunk of assignments (one launch instead of three: what decode pays per command),
+     * else the count / scan / scatter kernels, which spread the chunks over the device.
+     */
+    public List<PlannedKernel> kernelsFor(long tokens) {
+        boolean fused = chunks(tokens) <= params.scanWg();
+        return kernels.stream().filter(k -> switch (k.role()) {
+            case ALIGN_COUNT, ALIGN_SCAN, ALIGN_SCATTER -> !fused;
+            case ALIGN_FUSED -> fused;
+            default -> true;
+        }).toList();
+    }
+
     public PlannedKernel kernel(KernelRole role) {
         return kernels.stream().filter(k -> k.role() == role).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("plan has no kernel " + role.entry()));

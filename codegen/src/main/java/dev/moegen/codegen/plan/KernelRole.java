@@ -18,6 +18,8 @@ public enum KernelRole {
     ALIGN_COUNT("moe_align_count", Geometry.ALIGN_CHUNKS, null),
     ALIGN_SCAN("moe_align_scan", Geometry.SINGLE_GROUP, "SCAN_WG"),
     ALIGN_SCATTER("moe_align_scatter", Geometry.ALIGN_CHUNKS, null),
+    /** The three align steps in one work-group, launched instead of them when every chunk has a work-item there. */
+    ALIGN_FUSED("moe_align_fused", Geometry.SINGLE_GROUP, "SCAN_WG"),
     GROUP_GEMM_1("moe_group_gemm_1", Geometry.GEMM1_TILES, "GEMM_THREADS"),
     GROUP_GEMM_2("moe_group_gemm_2", Geometry.GEMM2_TILES, "GEMM_THREADS"),
     COMBINE("moe_combine", Geometry.TOKEN_HIDDEN, null);
@@ -64,6 +66,8 @@ public enum KernelRole {
             case ALIGN_SCAN -> g.out(CHUNK_COUNTS, EXPERT_START, EXPERT_KEPT, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED)
                     .scalars(TOKENS, CAPACITY).args;
             case ALIGN_SCATTER -> g.in(TOPK_IDS).out(CHUNK_COUNTS).in(EXPERT_START).out(SORTED_TOKEN_IDS, SLOT_POSITION).scalars(TOKENS, CAPACITY).args;
+            case ALIGN_FUSED -> g.in(TOPK_IDS).out(CHUNK_COUNTS, EXPERT_START, EXPERT_KEPT, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED, SLOT_POSITION)
+                    .scalars(TOKENS, CAPACITY).args;
             case GROUP_GEMM_1 -> g.in(X, W13, B13, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(INTER, "out").scalars(TOKENS).args;
             case GROUP_GEMM_2 -> g.in(INTER, W2, B2, TOPK_WEIGHTS, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(EXPERT_OUT, "out")
                     .scalars(TOKENS).args;

@@ -58,7 +58,8 @@ public final class Lowering {
                     kernels.add(kernel(spec, KernelRole.GATING, gating));
                     gating.clear();
                     align.add(n.name());
-                    for (KernelRole r : List.of(KernelRole.ALIGN_COUNT, KernelRole.ALIGN_SCAN, KernelRole.ALIGN_SCATTER)) kernels.add(kernel(spec, r, align));
+                    for (KernelRole r : List.of(KernelRole.ALIGN_COUNT, KernelRole.ALIGN_SCAN, KernelRole.ALIGN_SCATTER, KernelRole.ALIGN_FUSED))
+                        kernels.add(kernel(spec, r, align));
                 }
                 case GroupGemm gg when gg.gatherTokens() -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_1, List.of(n.name())));
                 case GroupGemm gg -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_2, List.of(n.name())));

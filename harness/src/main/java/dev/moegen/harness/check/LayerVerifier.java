@@ -67,7 +67,8 @@ public final class LayerVerifier {
                 Compare.exact(EXPERT_IDS.id(), run.i(EXPERT_IDS), al.expertIds(), al.blocks()),
                 Compare.exact(SLOT_POSITION.id(), run.i(SLOT_POSITION), al.slotPosition(), t * slots)))
             if (!c.pass()) perm.add(c.summary());
-        double alignMs = run.millis(KernelRole.ALIGN_COUNT) + run.millis(KernelRole.ALIGN_SCAN) + run.millis(KernelRole.ALIGN_SCATTER);
+        double alignMs = run.millis(KernelRole.ALIGN_COUNT) + run.millis(KernelRole.ALIGN_SCAN) + run.millis(KernelRole.ALIGN_SCATTER)
+                + run.millis(KernelRole.ALIGN_FUSED);
         rows.add(new CheckRow("moe_align (count+scan+scatter)", "[" + t * slots + "] -> " + al.numTokensPostPadded(), perm.isEmpty() ? 0 : Double.NaN,
                 perm.isEmpty() ? 0 : Double.NaN, "exact", perm.isEmpty(), alignMs, perm.isEmpty() ? "" : String.join("; ", perm.subList(0, Math.min(3, perm.size())))));
         if (!perm.isEmpty()) return new Outcome(in, rows, run, null);

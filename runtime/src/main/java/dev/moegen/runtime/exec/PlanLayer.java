@@ -104,7 +104,7 @@ public final class PlanLayer {
         HostCodec.encodeInto(staged, xb.dtype(), x);
         dev.enqueueWrite(buffers.get(BufferId.X), staged);
         Map<KernelRole, Pending> pending = new LinkedHashMap<>();
-        for (PlannedKernel k : plan.kernels()) {
+        for (PlannedKernel k : plan.kernelsFor(tokens)) {
             List<Object> args = new ArrayList<>();
             for (KernelArg a : k.args()) {
                 args.add(switch (a) {
