@@ -99,6 +99,23 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
     for (int e = lid; e < EXPERTS; e += GATE_WG) if (!s_keep[e / PER_GROUP]) s_sel[e] = EXCLUDED;
     BARRIER();
 </#if>
+#if GATE_WG == 1
+    /* One work-item per token (CPUs): one pass that keeps the best TOP_K in order, by insertion. `better` is a strict
+     * total order (value, then lower index), so these are exactly the picks of TOP_K arg-max rounds, in their order. */
+    {
+        float tv[TOP_K];
+        int ti[TOP_K], have = 0;
+        for (int e = 0; e < EXPERTS; ++e) {
+            const float v = s_sel[e];
+            if (isnan(v) || (have == TOP_K && !better(v, e, tv[TOP_K - 1], ti[TOP_K - 1]))) continue;
+            int j = have < TOP_K ? have++ : TOP_K - 1;
+            for (; j > 0 && better(v, e, tv[j - 1], ti[j - 1]); --j) { tv[j] = tv[j - 1]; ti[j] = ti[j - 1]; }
+            tv[j] = v; ti[j] = e;
+        }
+        /* validation keeps >= TOP_K pickable experts, so have == TOP_K; the fill keeps every store in bounds regardless */
+        for (int k = 0; k < TOP_K; ++k) s_pick[k] = k < have ? ti[k] : EXPERTS - 1;
+    }
+#else
     for (int k = 0; k < TOP_K; ++k) {
         float bv = -INFINITY; int bi = EXPERTS;
         for (int e = lid; e < EXPERTS; e += GATE_WG) if (!isnan(s_sel[e]) && better(s_sel[e], e, bv, bi)) { bv = s_sel[e]; bi = e; }
@@ -108,6 +125,7 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
         if (lid == 0) { s_pick[k] = bi; s_sel[bi] = EXCLUDED; }
         BARRIER();
     }
+#endif
     if (lid == 0) {
         float wsum = 0.0f;
         for (int k = 0; k < TOP_K; ++k) wsum += s_score[s_pick[k]];
