@@ -2,8 +2,8 @@ package dev.moegen.cli;
 
 import dev.moegen.codegen.generate.Generation;
 import dev.moegen.codegen.generate.Generator;
-import dev.moegen.codegen.target.Target;
-import dev.moegen.codegen.target.Dialects;
+import dev.moegen.codegen.platform.Target;
+import dev.moegen.codegen.platform.Dialects;
 import dev.moegen.dsl.io.OutputFolder;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.nio.file.Files;

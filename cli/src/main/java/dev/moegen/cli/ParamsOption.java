@@ -6,7 +6,7 @@ import dev.moegen.codegen.params.ResolvedParams;
 import dev.moegen.codegen.params.TunedParams;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Lowering;
-import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.moegen.codegen.cuda.CudaDialect;
 import dev.moegen.codegen.opencl.OpenClDialect;
 import dev.moegen.codegen.params.*;
-import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.platform.BackendId;
 import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.emit.SourceEmitter;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.moegen.codegen.cuda.CudaDialect;
 import dev.moegen.codegen.opencl.OpenClDialect;
 import dev.moegen.codegen.params.*;
-import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.platform.BackendId;
 import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.dsl.preset.Presets;

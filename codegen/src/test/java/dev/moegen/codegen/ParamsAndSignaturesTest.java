@@ -10,9 +10,9 @@ import dev.moegen.codegen.opencl.OpenClDialect;
 import dev.moegen.codegen.params.*;
 import dev.moegen.codegen.params.KernelParams.Gemm;
 import dev.moegen.codegen.plan.*;
-import dev.moegen.codegen.target.BackendId;
-import dev.moegen.codegen.target.Dialects;
-import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.platform.BackendId;
+import dev.moegen.codegen.platform.Dialects;
+import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.preset.Presets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ class ParamsAndSignaturesTest {
     void gemmAloneBringsItsLoopsDefaultsAndEverySourceIsReported() {
         var s = Presets.get("qwen3-30b-a3b");
         for (Target t : List.of(CudaDialect.cuda("sm_90a"), CudaDialect.cuda("sm_80"), OpenClDialect.TARGET.withLimits(
-                new dev.moegen.codegen.target.DeviceLimits(4096, 1 << 20, 1 << 20, 0, 2, 16, 0)))) {
+                new dev.moegen.codegen.platform.DeviceLimits(4096, 1 << 20, 1 << 20, 0, 2, 16, 0)))) {
             ResolvedParams r = ParamResolver.resolve(s, t, Map.of("gemm", "mma"), TunedParams.NONE, 0);
             assertEquals(Gemm.MMA, r.params().gemm(), t.describe());
             assertEquals(3, r.params().stages(), "tensor-core stages, not the SIMT 1");
@@ -84,7 +84,7 @@ class ParamsAndSignaturesTest {
         }
         assertTrue(all.stream().filter(p -> !p.feasible()).anyMatch(p -> p.violations().stream().anyMatch(v -> v.contains("registers"))));
         // the same layer on a smaller device loses points: limits are read from the target
-        Target small = t.withLimits(new dev.moegen.codegen.target.DeviceLimits(1024, 64 * 1024, 48 * 1024, 32768, 0, 32, 0));
+        Target small = t.withLimits(new dev.moegen.codegen.platform.DeviceLimits(1024, 64 * 1024, 48 * 1024, 32768, 0, 32, 0));
         assertTrue(ParameterSpace.of(s, small).size(Family.GROUP_GEMM, base).feasible() < size.feasible());
         var gating = space.size(Family.GATING, base);
         assertEquals(6, gating.points(), "gate_wg 32..1024");

@@ -2,7 +2,7 @@ package dev.moegen.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.platform.BackendId;
 import dev.moegen.runtime.cuda.Cuda;
 import dev.moegen.runtime.exec.Backends;
 import dev.moegen.runtime.exec.DeviceSession;

@@ -72,7 +72,7 @@ class OpenClRuntimeTest {
     @Test
     void enqueuedLaunchesRunInOrderAndAreTimedAfterOneFinish() {
         try (var s = dev.moegen.runtime.opencl.OpenClSession.open(OpenCl.bestDevice()); Arena a = Arena.ofConfined()) {
-            var src = new dev.moegen.codegen.emit.GeneratedSource(dev.moegen.codegen.target.BackendId.OPENCL, "t.cl",
+            var src = new dev.moegen.codegen.emit.GeneratedSource(dev.moegen.codegen.platform.BackendId.OPENCL, "t.cl",
                     "__kernel void add1(__global float* p, int n) { int i = get_global_id(0); if (i < n) p[i] = p[i] * 2.0f + 1.0f; }");
             var k = s.load(src, java.util.List.of("add1")).get("add1");
             var buf = s.alloc(4L * 4);

@@ -1,7 +1,7 @@
 package dev.moegen.codegen.cuda;
 
 import dev.moegen.codegen.emit.GeneratedSource;
-import dev.moegen.codegen.target.*;
+import dev.moegen.codegen.platform.*;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.moegen.codegen.target.ResourceUsage;
+import dev.moegen.codegen.platform.ResourceUsage;
 
 /** Parses {@code ptxas -v} output into per-kernel resource usage plus ptxas's warnings. */
 public record PtxasReport(List<ResourceUsage> kernels, List<String> warnings) {

@@ -1,6 +1,6 @@
 package dev.moegen.codegen.emit;
 
-import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.platform.BackendId;
 
 /** One generated kernel source file. */
 public record GeneratedSource(BackendId backend, String fileName, String text) {}

@@ -3,7 +3,7 @@ package dev.moegen.codegen.generate;
 import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.params.ResolvedParams;
 import dev.moegen.codegen.plan.KernelPlan;
-import dev.moegen.codegen.target.ResourceUsage;
+import dev.moegen.codegen.platform.ResourceUsage;
 import dev.moegen.dsl.io.TextTable;
 import java.util.ArrayList;
 import java.util.List;

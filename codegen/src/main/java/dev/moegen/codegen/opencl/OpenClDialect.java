@@ -1,6 +1,6 @@
 package dev.moegen.codegen.opencl;
 
-import dev.moegen.codegen.target.*;
+import dev.moegen.codegen.platform.*;
 import java.util.Optional;
 
 /**

@@ -3,8 +3,8 @@ package dev.moegen.codegen.params;
 import static dev.moegen.codegen.params.Family.*;
 
 import dev.moegen.codegen.params.KernelParams.Gemm;
-import dev.moegen.codegen.target.DeviceLimits;
-import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.platform.DeviceLimits;
+import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.util.ArrayList;
 import java.util.List;

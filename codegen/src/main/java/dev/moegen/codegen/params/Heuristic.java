@@ -1,7 +1,7 @@
 package dev.moegen.codegen.params;
 
 import dev.moegen.codegen.params.KernelParams.Gemm;
-import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
 import java.util.Optional;

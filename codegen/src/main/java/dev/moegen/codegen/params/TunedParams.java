@@ -1,6 +1,6 @@
 package dev.moegen.codegen.params;
 
-import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.moegen.codegen.plan;
 
 import dev.moegen.codegen.params.KernelParams;
-import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.moegen.codegen.plan;
 import dev.moegen.codegen.params.Heuristic;
 import dev.moegen.codegen.params.KernelParams;
 import dev.moegen.codegen.params.ParameterSpace;
-import dev.moegen.codegen.target.Target;
+import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.graph.OpGraph;
 import dev.moegen.dsl.graph.OpNode;

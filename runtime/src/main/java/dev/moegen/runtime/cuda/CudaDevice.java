@@ -1,7 +1,7 @@
 package dev.moegen.runtime.cuda;
 
 import dev.moegen.codegen.cuda.CudaDialect;
-import dev.moegen.codegen.target.DeviceLimits;
+import dev.moegen.codegen.platform.DeviceLimits;
 import dev.moegen.runtime.exec.DeviceInfo;
 
 /** A CUDA device's properties as moegen uses them. */

@@ -1,6 +1,6 @@
 package dev.moegen.runtime.cuda;
 
-import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.platform.BackendId;
 import dev.moegen.runtime.exec.BackendProvider;
 import dev.moegen.runtime.exec.DeviceInfo;
 import dev.moegen.runtime.exec.DeviceSession;

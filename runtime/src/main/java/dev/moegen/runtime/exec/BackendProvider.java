@@ -1,6 +1,6 @@
 package dev.moegen.runtime.exec;
 
-import dev.moegen.codegen.target.BackendId;
+import dev.moegen.codegen.platform.BackendId;
 import java.util.List;
 import java.util.Optional;
 

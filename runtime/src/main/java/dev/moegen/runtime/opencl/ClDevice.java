@@ -1,7 +1,7 @@
 package dev.moegen.runtime.opencl;
 
 import dev.moegen.codegen.opencl.OpenClDialect;
-import dev.moegen.codegen.target.DeviceLimits;
+import dev.moegen.codegen.platform.DeviceLimits;
 import dev.moegen.runtime.exec.DeviceInfo;
 import java.lang.foreign.MemorySegment;
 

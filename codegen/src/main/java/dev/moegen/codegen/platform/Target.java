@@ -1,4 +1,4 @@
-package dev.moegen.codegen.target;
+package dev.moegen.codegen.platform;
 
 /**
  * What a plan is made for: a backend, an architecture ("sm_90a", "sm_80"; "" where the backend has none), what the

@@ -1,4 +1,4 @@
-package dev.moegen.codegen.target;
+package dev.moegen.codegen.platform;
 
 import java.util.Optional;
 

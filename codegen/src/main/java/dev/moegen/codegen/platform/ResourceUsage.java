@@ -1,4 +1,4 @@
-package dev.moegen.codegen.target;
+package dev.moegen.codegen.platform;
 
 /** What ptxas reports for one kernel on one architecture. */
 public record ResourceUsage(String kernel, String arch, int registers, int stackBytes, int spillStoreBytes, int spillLoadBytes,

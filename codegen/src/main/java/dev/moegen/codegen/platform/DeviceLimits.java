@@ -1,4 +1,4 @@
-package dev.moegen.codegen.target;
+package dev.moegen.codegen.platform;
 
 /**
  * The per-block limits of a device that the parameter space checks candidates against. Read from the device when

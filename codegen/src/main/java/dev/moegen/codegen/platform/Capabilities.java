@@ -1,4 +1,4 @@
-package dev.moegen.codegen.target;
+package dev.moegen.codegen.platform;
 
 /**
  * What a target's hardware offers the kernels, so defaults and floors ask "does it have X", never "is it backend Y".
