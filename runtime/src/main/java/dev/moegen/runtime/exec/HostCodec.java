@@ -16,13 +16,12 @@ public final class HostCodec {
 
     /** Writes {@code v} into {@code m} (at least v.length × d.bytes() bytes) in the device layout of {@code d}. */
     public static MemorySegment encodeInto(MemorySegment m, DType d, float[] v) {
-        for (int i = 0; i < v.length; i++) {
-            switch (d) {
-                case FP32 -> m.setAtIndex(JAVA_FLOAT_UNALIGNED, i, v[i]);
-                case FP16 -> m.setAtIndex(JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16(v[i]));
-                case BF16 -> m.setAtIndex(JAVA_SHORT_UNALIGNED, i, DType.floatToBf16(v[i]));
-                default -> throw new IllegalArgumentException("cannot encode floats as " + d.id());
-            }
+        // one dtype dispatch per array, not per element: x is encoded on every forward
+        switch (d) {
+            case FP32 -> MemorySegment.copy(v, 0, m, JAVA_FLOAT_UNALIGNED, 0, v.length);
+            case FP16 -> { for (int i = 0; i < v.length; i++) m.setAtIndex(JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16(v[i])); }
+            case BF16 -> { for (int i = 0; i < v.length; i++) m.setAtIndex(JAVA_SHORT_UNALIGNED, i, DType.floatToBf16(v[i])); }
+            default -> throw new IllegalArgumentException("cannot encode floats as " + d.id());
         }
         return m;
     }

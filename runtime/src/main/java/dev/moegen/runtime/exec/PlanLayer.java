@@ -98,7 +98,7 @@ public final class PlanLayer {
         checkTokens(tokens);
         PlannedBuffer xb = plan.buffer(BufferId.X);
         long n = plan.elements(BufferId.X, tokens);
-        if (x.length != n) throw new IllegalArgumentException(xb.name() + " has " + x.length + " elements, the plan needs " + n);
+        checkLength(xb, x, n);
         // x is staged in memory this layer owns, so the copy can be enqueued without a wait: it stays valid until finish()
         MemorySegment staged = xStaging.asSlice(0, n * xb.dtype().bytes());
         HostCodec.encodeInto(staged, xb.dtype(), x);
@@ -162,9 +162,13 @@ public final class PlanLayer {
         if (tokens < 1 || tokens > maxTokens) throw new IllegalArgumentException("tokens = " + tokens + ": must be in [1, " + maxTokens + "]");
     }
 
-    private void upload(PlannedBuffer b, float[] v, long expected) {
+    private static void checkLength(PlannedBuffer b, float[] v, long expected) {
         if (v.length != expected)
             throw new IllegalArgumentException(b.name() + " has " + v.length + " elements, the plan needs " + expected);
+    }
+
+    private void upload(PlannedBuffer b, float[] v, long expected) {
+        checkLength(b, v, expected);
         try (Arena a = Arena.ofConfined()) {
             dev.write(buffers.get(b.id()), HostCodec.encode(a, b.dtype(), v));
         }
