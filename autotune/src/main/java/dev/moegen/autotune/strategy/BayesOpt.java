@@ -1,0 +1,107 @@
+package dev.moegen.autotune.strategy;
+
+import dev.moegen.autotune.search.Evaluation;
+import dev.moegen.autotune.search.Search;
+import dev.moegen.autotune.search.Strategy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bayesian optimisation: a few random points, then each next point is the unevaluated one of highest expected
+ * improvement under a Gaussian-process model of log time over the points' features (Matérn 5/2 kernel, its length
+ * scale refitted by marginal likelihood at every step). Log time, because tile choices change time by factors.
+ * A failed point counts as slower than every point that ran, so the model steers away from its neighbourhood
+ * without ever choosing it.
+ */
+public final class BayesOpt implements Strategy {
+    /** Observation noise, as a variance of standardised log time: device timings repeat to a few percent. */
+    static final double NOISE = 0.01;
+    static final double[] LENGTH_SCALES = {0.15, 0.3, 0.5, 0.8, 1.3};
+    /** Expected improvement's exploration margin, in standard deviations of log time. */
+    static final double XI = 0.01;
+    /** Above this many evaluations the model is fitted on the best half and the most recent half of this many. */
+    static final int MODEL_POINTS = 240;
+    /** How much slower than the slowest passing point a failed one is taken to be (log time). */
+    static final double FAILURE_PENALTY = 0.5;
+
+    @Override
+    public String id() {
+        return "bayes";
+    }
+
+    @Override
+    public String describe() {
+        return "Bayesian optimisation: Gaussian process over the points' features, expected improvement";
+    }
+
+    /** Random points before the model takes over: 2 % of the space, between 6 and 15. */
+    static int initialPoints(int n) {
+        return Math.min(n, Math.max(6, Math.min(15, (int) Math.ceil(0.02 * n))));
+    }
+
+    @Override
+    public void search(Search s) {
+        int n = s.space().size();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) order.add(i);
+        for (int i = n - 1; i > 0; i--) java.util.Collections.swap(order, i, s.random().nextInt(i + 1));
+        List<Integer> initial = order.subList(0, initialPoints(n));
+        s.prepare(initial);
+        for (int i : initial) if (!s.done()) s.evaluate(i);
+        int next = initial.size();
+        double[][] x = new double[n][];
+        for (int i = 0; i < n; i++) x[i] = s.space().features(i);
+        while (!s.done()) {
+            int pick = propose(s, x);
+            if (pick < 0) { // nothing ran yet: keep sampling at random
+                while (next < n && s.evaluated(order.get(next))) next++;
+                if (next == n) return;
+                pick = order.get(next);
+            }
+            s.evaluate(pick);
+        }
+    }
+
+    /** The unevaluated point of highest expected improvement; -1 while no point has passed. */
+    private int propose(Search s, double[][] x) {
+        List<Map.Entry<Integer, Evaluation>> seen = new ArrayList<>(s.results().entrySet());
+        double worst = Double.NEGATIVE_INFINITY;
+        for (var e : seen) if (e.getValue().ok()) worst = Math.max(worst, Math.log(e.getValue().seconds()));
+        if (worst == Double.NEGATIVE_INFINITY) return -1;
+        double fail = worst + FAILURE_PENALTY;
+        seen.sort(Comparator.comparingDouble(e -> e.getValue().ok() ? Math.log(e.getValue().seconds()) : fail));
+        List<Map.Entry<Integer, Evaluation>> used = seen;
+        if (seen.size() > MODEL_POINTS) { // the best half and the most recent half: where to look and what was just learnt
+            List<Map.Entry<Integer, Evaluation>> recent = new ArrayList<>(s.results().entrySet());
+            used = new ArrayList<>(seen.subList(0, MODEL_POINTS / 2));
+            for (int i = recent.size() - 1; i >= 0 && used.size() < MODEL_POINTS; i--) if (!used.contains(recent.get(i))) used.add(recent.get(i));
+        }
+        int m = used.size();
+        double[][] xs = new double[m][];
+        double[] y = new double[m];
+        for (int i = 0; i < m; i++) {
+            var e = used.get(i);
+            xs[i] = x[e.getKey()];
+            y[i] = e.getValue().ok() ? Math.log(e.getValue().seconds()) : fail;
+        }
+        Gp gp = Gp.fit(xs, y);
+        double bestY = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < m; i++) if (used.get(i).getValue().ok()) bestY = Math.min(bestY, gp.standardise(y[i]));
+        int pick = -1;
+        double bestEi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < x.length; i++) {
+            if (s.evaluated(i)) continue;
+            double[] mv = gp.predict(x[i]);
+            double sd = Math.sqrt(mv[1]), imp = bestY - mv[0] - XI;
+            double ei = sd < 1e-12 ? Math.max(0, imp) : imp * Gp.cdf(imp / sd) + sd * Gp.pdf(imp / sd);
+            ei += 1e-12 * s.random().nextDouble(); // ties (e.g. far from every point) broken at random
+            if (ei > bestEi) {
+                bestEi = ei;
+                pick = i;
+            }
+        }
+        return pick;
+    }
+}
