@@ -42,7 +42,7 @@ public final class LayerBench {
      */
     public record Row(int tokens, int expertsTouched, double totalMs, Map<String, Double> kernelMs, double bytes, double flops,
                       double floorMs, double floorFraction, String bound, double gemmWeightBandwidth, double gemmComputeFraction,
-                      double minMs, double maxMs, double wallMs, List<PeerRow> peers) {}
+                      double minMs, double maxMs, double wallMs, List<PeerRow> peers, Map<String, Object> params) {}
 
     /**
      * A peer's figures at one token count, timed alternately with moegen's runs: its median forward (its own clock)
@@ -69,7 +69,18 @@ public final class LayerBench {
     /** As it goes, {@code onFloors} gets the floors once measured and {@code onRow} each token count's row. */
     public static Report run(DeviceSession s, KernelPlan plan, int[] tokens, Options o,
                              java.util.function.Consumer<Floors> onFloors, java.util.function.Consumer<Row> onRow) throws IOException {
-        MoeLayerSpec spec = plan.spec();
+        return run(s, t -> plan, tokens, o, onFloors, onRow);
+    }
+
+    /**
+     * Each token count with its own plan ({@code planFor}: a tuned database gives each bucket its parameters); plans
+     * share the buffers and weights of the largest count's.
+     */
+    public static Report run(DeviceSession s, java.util.function.IntFunction<KernelPlan> planFor, int[] tokens, Options o,
+                             java.util.function.Consumer<Floors> onFloors, java.util.function.Consumer<Row> onRow) throws IOException {
+        int maxT0 = Arrays.stream(tokens).max().orElseThrow();
+        KernelPlan basePlan = planFor.apply(maxT0);
+        MoeLayerSpec spec = basePlan.spec();
         int reps = o.reps();
         Floors floors = Floors.measure(s, o.floorBytes(), reps);
         if (o.numpy()) {
@@ -77,15 +88,21 @@ public final class LayerBench {
             floors = floors.withIndependent("numpy", np[1], np[0]);
         }
         onFloors.accept(floors);
-        int maxT = Arrays.stream(tokens).max().orElseThrow();
-        PlanLayer layer = new PlanLayer(s, plan, maxT);
+        int maxT = maxT0;
+        PlanLayer baseLayer = new PlanLayer(s, basePlan, maxT);
+        PlanLayer layer = baseLayer;
+        KernelPlan plan = basePlan;
         SplittableRandom rnd = new SplittableRandom(o.seed());
         LayerInputs hostWeights = o.numpy() ? LayerInputs.random(spec, 1, o.seed()) : null;
         if (hostWeights != null) layer.setWeights(hostWeights.weights()); // the peer reads the same weights from a dump
         else fillOnDevice(s, layer, plan, rnd, maxT);
+        Map<dev.moegen.codegen.params.KernelParams, PlanLayer> layers = new HashMap<>(Map.of(basePlan.params(), baseLayer));
         CacheFlush flush = new CacheFlush(s, o.flushBytes());
         List<Row> rows = new ArrayList<>();
         for (int t : tokens) {
+            KernelPlan pt = planFor.apply(t);
+            plan = pt;
+            layer = layers.computeIfAbsent(pt.params(), k -> new PlanLayer(baseLayer, pt));
             LayerInputs in = hostWeights == null ? null : LayerInputs.random(spec, t, o.seed() + t).withWeightsOf(hostWeights);
             float[] x = in != null ? in.x() : random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
             List<PeerRow> peers = new ArrayList<>();
@@ -122,10 +139,10 @@ public final class LayerBench {
             double gemmS = (timed.kernelMs(KernelRole.GROUP_GEMM_1) + timed.kernelMs(KernelRole.GROUP_GEMM_2)) / 1e3;
             rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound,
                     weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc),
-                    timed.total().min() / 1e6, timed.total().max() / 1e6, wall.medianMs(), peers));
+                    timed.total().min() / 1e6, timed.total().max() / 1e6, wall.medianMs(), peers, plan.params().byKey()));
             onRow.accept(rows.get(rows.size() - 1));
         }
-        return new Report(s.describe(), s.backend().id(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), plan.params().byKey(), floors,
+        return new Report(s.describe(), s.backend().id(), spec.name(), spec.dtype().id(), java.time.LocalDate.now().toString(), basePlan.params().byKey(), floors,
                 floors.shortfalls(), rows);
     }
 

@@ -53,16 +53,23 @@ final class BenchCommand implements Callable<Integer> {
                 "of floor", "bound", "gemm weights/BW", "gemm FLOP/peak"));
         if (numpy) header.addAll(List.of("numpy ms", "numpy spread", "numpy/moegen"));
         try (DeviceSession dev = backend.open()) {
+            params.useDevice(dev.device(), dev.target(), o);
             var rp = params.resolve(s, dev.target(), tokens.stream().mapToInt(Integer::intValue).max().orElseThrow());
             KernelPlan plan = Lowering.lower(s, dev.target(), rp.params());
             int maxT = tokens.stream().mapToInt(Integer::intValue).max().orElseThrow();
             MemoryBudget.checkDevice(plan, maxT, dev.target().limits().globalMemBytes(), sc -> params.plan(s.scaled(sc), dev.target()));
             // the header first and each row as it is measured: an interrupted run keeps what it printed
-            o.printf("layer %s  %s  device %s: %s%nparams %s%n", s.name(), s.dtype().id(), dev.backend(), dev.describe(), ParamsOption.describe(rp));
+            o.printf("layer %s  %s  device %s: %s%n", s.name(), s.dtype().id(), dev.backend(), dev.describe());
+            java.util.Map<dev.moegen.codegen.params.KernelParams, KernelPlan> plans = new java.util.HashMap<>();
+            for (int t : tokens) {
+                var rt = params.resolve(s, dev.target(), t);
+                o.printf("params (T=%d) %s%n%s%n", t, ParamsOption.describe(rt), ParamsOption.tunedLine(rt));
+                plans.computeIfAbsent(rt.params(), k -> k.equals(plan.params()) ? plan : Lowering.lower(s, dev.target(), k));
+            }
             o.flush();
             try (Progress bar = Progress.start("bench", tokens.size() + 1)) {
                 var opts = new LayerBench.Options(reps, floorMib * (1L << 20), flushMib * (1L << 20), 1, numpy, true);
-                r = LayerBench.run(dev, plan, tokens.stream().mapToInt(Integer::intValue).toArray(), opts,
+                r = LayerBench.run(dev, t -> plans.get(params.resolve(s, dev.target(), t).params()), tokens.stream().mapToInt(Integer::intValue).toArray(), opts,
                         f -> {
                             o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s, tensor cores (%s) %.1f GFLOP/s%n",
                                     f.bandwidthBytesPerSec() / 1e9, f.copyBytes() >> 20, f.fp32FlopsPerSec() / 1e9, f.tensorKind(), f.tensorFlopsPerSec() / 1e9);

@@ -22,6 +22,11 @@ final class LayerSource {
     @Option(names = "--dtype", description = "override the spec's dtype: fp32, fp16, bf16") String dtype;
 
     MoeLayerSpec resolve() {
+        return resolve(choice, scale, dtype);
+    }
+
+    static MoeLayerSpec resolve(Choice choice, int scale, String dtype) {
+        if (choice == null) throw new IllegalArgumentException("a layer is required: --preset P or --spec FILE");
         MoeLayerSpec s = choice.preset != null ? Presets.get(choice.preset) : SpecFiles.read(choice.spec);
         s = s.scaled(scale);
         if (dtype != null) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** moegen's command line: {@code moegen --help} lists the commands. */
 @Command(name = "moegen", mixinStandardHelpOptions = true, version = "moegen 0.1.0",
         description = "Mixture-of-Experts layers to fused, tuned, verified GPU kernels.",
-        subcommands = {PresetsCommand.class, SpecCommand.class, ReferenceCommand.class, GenerateCommand.class, VerifyCommand.class, BenchCommand.class, ParamsCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PresetsCommand.class, SpecCommand.class, ReferenceCommand.class, GenerateCommand.class, VerifyCommand.class, BenchCommand.class, TuneCommand.class, ParamsCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class Moegen {
     public static void main(String[] args) {
         System.exit(run(args));

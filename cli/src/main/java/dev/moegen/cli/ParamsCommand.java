@@ -38,10 +38,12 @@ final class ParamsCommand implements Callable<Integer> {
         MoeLayerSpec s = layer.resolve();
         Target target;
         String where;
+        dev.moegen.runtime.exec.DeviceInfo device = null;
         if (backend.equalsIgnoreCase("device")) {
             try (DeviceSession d = Backends.open("auto")) {
                 target = d.target();
                 where = d.describe();
+                device = d.device();
             }
         } else {
             var dialect = Dialects.parse(backend);
@@ -51,6 +53,7 @@ final class ParamsCommand implements Callable<Integer> {
         var o = cmd.commandLine().getOut();
         o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d%ntarget %s (%s): %s%n%n", s.name(), s.dtype().id(), s.experts(), s.topK(), s.hidden(),
                 s.intermediate(), target.describe(), where, target.limits().describe());
+        params.useDevice(device, target, o);
         ResolvedParams r = params.resolve(s, target, tokens);
         List<List<String>> rows = new ArrayList<>();
         for (Param p : Param.values())

@@ -1,26 +1,59 @@
 package dev.moegen.cli;
 
+import dev.moegen.codegen.params.Family;
 import dev.moegen.codegen.params.Param;
 import dev.moegen.codegen.params.ParamResolver;
+import dev.moegen.codegen.params.ParamSource;
 import dev.moegen.codegen.params.ResolvedParams;
 import dev.moegen.codegen.params.TunedParams;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.Lowering;
 import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.runtime.exec.DeviceInfo;
+import dev.moegen.tune.db.DeviceKey;
+import dev.moegen.tune.db.TuneDb;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** --param KEY=VALUE: kernel parameters over the tuned database and the heuristic (what a user pins). */
+/**
+ * --param KEY=VALUE over the tuned database (--db) over the heuristic: what every command that builds a plan takes.
+ * {@link #useDevice} opens the database for the device at hand and prints its warnings (stale, corrupt files).
+ */
 final class ParamsOption {
     @Option(names = "--param", split = ",", mapFallbackValue = "", paramLabel = "KEY=VALUE",
             description = "kernel parameter over the tuned and heuristic defaults, repeatable; `moegen params` lists them with their domains")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    /** Overrides → tuned database (none configured yet) → heuristic, with each value's source. */
+    @Option(names = "--db", paramLabel = "DIR",
+            description = "tuned database folder, the only one read (default: $MOEGEN_DB or ~/.moegen/tuned, then the database shipped with moegen)")
+    Path db;
+
+    private TunedParams tuned = TunedParams.NONE;
+
+    /** The folders read: --db, else the per-user one. */
+    List<Path> folders() {
+        return List.of(db != null ? db : TuneDb.userDefault());
+    }
+
+    /** Tuned parameters for {@code device} (null: none known, only same-architecture entries of {@code target} can serve). */
+    void useDevice(DeviceInfo device, Target target, PrintWriter out) {
+        if (db != null && !java.nio.file.Files.isDirectory(db))
+            throw new IllegalArgumentException("--db " + db + ": no such folder (moegen tune --db DIR creates one)");
+        TuneDb d = TuneDb.open(folders(), db == null); // a folder named on the command line is the whole database
+        for (String w : d.warnings()) out.println("warning: tuned database: " + w);
+        DeviceKey key = device != null ? DeviceKey.of(device) : new DeviceKey(target.backend().id(), "", "", target.arch());
+        tuned = d.forDevice(key, Family.GROUP_GEMM.id());
+    }
+
+    /** Overrides → tuned database → heuristic, with each value's source. */
     ResolvedParams resolve(MoeLayerSpec s, Target target, int tokens) {
-        return ParamResolver.resolve(s, target, overrides, TunedParams.NONE, tokens);
+        return ParamResolver.resolve(s, target, overrides, tuned, tokens);
     }
 
     /** The plan; {@link Lowering#lower} validates the spec and checks the parameters against the target's space. */
@@ -33,7 +66,19 @@ final class ParamsOption {
         StringBuilder b = new StringBuilder();
         for (Param p : Param.values())
             b.append(b.isEmpty() ? "" : ", ").append(p.key()).append('=').append(p == Param.GEMM ? r.params().gemm().id() : r.params().get(p))
-                    .append(r.source(p) == dev.moegen.codegen.params.ParamSource.HEURISTIC ? "" : " (" + r.source(p).id() + ")");
+                    .append(r.source(p) == ParamSource.HEURISTIC ? "" : " (" + r.source(p).id() + ")");
         return b.toString();
+    }
+
+    /** Where the GroupGEMM's values came from, in one line: the tuned entry (and its chain level), or the heuristic. */
+    static String tunedLine(ResolvedParams r) {
+        return r.tunedFrom().isEmpty() ? "tuned: none for this device and shape (heuristic and overrides)" : "tuned: " + r.tunedFrom();
+    }
+
+    /** Token counts grouped by the parameters they resolve to (a tuned database may give each bucket its own). */
+    Map<ResolvedParams, List<Integer>> byParams(MoeLayerSpec s, Target target, List<Integer> tokens) {
+        Map<ResolvedParams, List<Integer>> m = new LinkedHashMap<>();
+        for (int t : tokens) m.computeIfAbsent(resolve(s, target, t), k -> new ArrayList<>()).add(t);
+        return m;
     }
 }

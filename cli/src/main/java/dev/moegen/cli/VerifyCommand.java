@@ -20,6 +20,7 @@ import dev.moegen.verify.reference.LayerInputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,10 +56,11 @@ final class VerifyCommand implements Callable<Integer> {
         boolean ok;
         try (DeviceSession ctx = backend.open()) {
             int maxT = inputs != null ? 1 : tokens.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
+                    s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe());
+            params.useDevice(ctx.device(), ctx.target(), o);
             ResolvedParams rp = params.resolve(s, ctx.target(), maxT);
             KernelPlan plan = Lowering.lower(s, ctx.target(), rp.params());
-            o.printf("layer %s  dtype %s  E=%d top-%d H=%d I=%d  seed %d%ndevice %s: %s%nparams %s%n", s.name(), s.dtype().id(), s.experts(), s.topK(),
-                    s.hidden(), s.intermediate(), sd, ctx.backend(), ctx.describe(), ParamsOption.describe(rp));
             o.flush();
             List<LayerInputs> cases = new ArrayList<>();
             if (inputs != null) cases.add(DumpInputs.read(s, inputs, asked ? tokens.get(0) : null, "--inputs"));
@@ -69,8 +71,23 @@ final class VerifyCommand implements Callable<Integer> {
                 LayerInputs w = LayerInputs.random(s, 1, sd);
                 for (int t : tokens) cases.add(LayerInputs.random(s, t, sd + t).withWeightsOf(w));
             }
+            // each token count with the parameters the tuned database gives its bucket; counts that share them share a plan
+            Map<dev.moegen.codegen.params.KernelParams, List<LayerInputs>> groups = new java.util.LinkedHashMap<>();
+            Map<dev.moegen.codegen.params.KernelParams, ResolvedParams> resolved = new java.util.LinkedHashMap<>();
+            for (LayerInputs c : cases) {
+                ResolvedParams rc = params.resolve(s, ctx.target(), c.tokens());
+                resolved.putIfAbsent(rc.params(), rc);
+                groups.computeIfAbsent(rc.params(), k -> new ArrayList<>()).add(c);
+            }
+            ok = true;
             try (Progress bar = Progress.start("verify", cases.size())) {
-                ok = LayerChecks.run(ctx, plan, cases, out -> {
+              for (var g : groups.entrySet()) {
+                ResolvedParams rg = resolved.get(g.getKey());
+                KernelPlan gp = g.getKey().equals(plan.params()) ? plan : Lowering.lower(s, ctx.target(), g.getKey());
+                o.printf("params (T=%s) %s%n%s%n", String.join(",", g.getValue().stream().map(c -> "" + c.tokens()).toList()), ParamsOption.describe(rg),
+                        ParamsOption.tunedLine(rg));
+                o.flush();
+                ok &= LayerChecks.run(ctx, gp, g.getValue(), out -> {
                     // each token count's rows as soon as they are checked: an interrupted run keeps what it printed
                     LayerInputs in = out.inputs();
                     List<List<String>> mine = new ArrayList<>();
@@ -81,8 +98,9 @@ final class VerifyCommand implements Callable<Integer> {
                     o.println(TextTable.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), mine));
                     o.flush();
                     bar.step();
-                    if (dump != null) dumps.put("T" + in.tokens(), dumpOf(s, in, out, sd, plan));
+                    if (dump != null) dumps.put("T" + in.tokens(), dumpOf(s, in, out, sd, gp));
                 });
+              }
             }
         }
         long fails = rows.stream().filter(r -> r.get(6).equals("FAIL")).count();

@@ -16,12 +16,21 @@ public final class CachedObjective implements Objective {
     private final SearchSpace space;
     private final EvalCache cache;
     private final Objective live;
+    /** Keys the cache held before this run that must be measured again (not resuming); empty when resuming. */
+    private final java.util.Set<String> remeasure;
     private int hits;
 
+    /** Serves what the cache holds (resume). */
     public CachedObjective(SearchSpace space, EvalCache cache, Objective live) {
+        this(space, cache, live, true);
+    }
+
+    /** @param reuse whether evaluations already in the cache count; without, they are measured again (and the new line wins) */
+    public CachedObjective(SearchSpace space, EvalCache cache, Objective live, boolean reuse) {
         this.space = space;
         this.cache = cache;
         this.live = live;
+        this.remeasure = reuse || live == null ? new java.util.HashSet<>() : new java.util.HashSet<>(cache.entries().keySet());
     }
 
     /** Answers from the cache only: the replay of a finished tune, no device needed. */
@@ -32,13 +41,14 @@ public final class CachedObjective implements Objective {
     @Override
     public Evaluation evaluate(int index) {
         String key = space.key(index);
-        Evaluation e = cache.entries().get(key);
+        Evaluation e = remeasure.contains(key) ? null : cache.entries().get(key);
         if (e != null) {
             hits++;
             return e;
         }
         if (live == null) return Evaluation.failed(key, Evaluation.Status.RUNTIME_ERROR, "not in the replayed cache");
         e = live.evaluate(index);
+        remeasure.remove(key);
         try {
             cache.record(e);
         } catch (IOException x) {
@@ -50,7 +60,7 @@ public final class CachedObjective implements Objective {
     @Override
     public void prepare(List<Integer> upcoming) {
         if (live == null) return;
-        List<Integer> fresh = upcoming.stream().filter(i -> !cache.entries().containsKey(space.key(i))).toList();
+        List<Integer> fresh = upcoming.stream().filter(i -> remeasure.contains(space.key(i)) || !cache.entries().containsKey(space.key(i))).toList();
         if (!fresh.isEmpty()) live.prepare(fresh);
     }
 

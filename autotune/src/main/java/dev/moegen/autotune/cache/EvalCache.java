@@ -46,7 +46,7 @@ public final class EvalCache {
         Map<String, Object> ctx = new TreeMap<>(context);
         if (Files.exists(file)) {
             EvalCache c = read(file);
-            if (!JSON.valueToTree(c.context).equals(JSON.valueToTree(ctx)))
+            if (!canonical(c.context).equals(canonical(ctx)))
                 throw new IllegalArgumentException("tune cache " + file + " belongs to another problem: it has " + differences(c.context, ctx)
                         + "; give another --db or remove the file");
             return c;
@@ -120,6 +120,11 @@ public final class EvalCache {
             ch.force(false);
             return null;
         }, opts);
+    }
+
+    /** The context as parsed JSON, so 3 and 3L (a value written, then read back) compare equal. */
+    private static JsonNode canonical(Map<String, Object> ctx) throws IOException {
+        return JSON.readTree(JSON.writeValueAsString(ctx));
     }
 
     private static String differences(Map<String, Object> have, Map<String, Object> want) {

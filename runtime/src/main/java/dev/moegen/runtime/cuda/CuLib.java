@@ -16,10 +16,11 @@ final class CuLib {
     final MethodHandle init, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute, primaryCtxRetain,
             primaryCtxRelease, ctxSetCurrent, ctxSynchronize, moduleLoadData, moduleGetFunction, moduleUnload, memAlloc, memFree,
             memcpyHtoD, memcpyDtoH, memsetD8, launchKernel, eventCreate, eventRecord, eventElapsedTime,
-            eventDestroy, getErrorName, funcSetAttribute;
+            eventDestroy, getErrorName, funcSetAttribute, driverGetVersion;
 
     private CuLib(SymbolLookup l) {
         init = downcall(l, "cuInit", JAVA_INT, JAVA_INT);
+        driverGetVersion = downcall(l, "cuDriverGetVersion", JAVA_INT, ADDRESS);
         deviceGetCount = downcall(l, "cuDeviceGetCount", JAVA_INT, ADDRESS);
         deviceGet = downcall(l, "cuDeviceGet", JAVA_INT, ADDRESS, JAVA_INT);
         deviceGetName = downcall(l, "cuDeviceGetName", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);

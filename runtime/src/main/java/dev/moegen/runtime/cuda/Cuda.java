@@ -36,6 +36,8 @@ public final class Cuda {
             cu.call(cu.init, "cuInit", 0);
             MemorySegment n = a.allocate(JAVA_INT);
             cu.call(cu.deviceGetCount, "cuDeviceGetCount", n);
+            MemorySegment drv = a.allocate(JAVA_INT);
+            cu.call(cu.driverGetVersion, "cuDriverGetVersion", drv);
             for (int i = 0; i < n.get(JAVA_INT, 0); i++) {
                 MemorySegment d = a.allocate(JAVA_INT);
                 cu.call(cu.deviceGet, "cuDeviceGet", d, i);
@@ -46,7 +48,7 @@ public final class Cuda {
                 cu.call(cu.deviceTotalMem, "cuDeviceTotalMem", mem, dev);
                 out.add(new CudaDevice(dev, name.getString(0), attr(cu, a, dev, ATTR_CC_MAJOR), attr(cu, a, dev, ATTR_CC_MINOR),
                         attr(cu, a, dev, ATTR_SM_COUNT), mem.get(JAVA_LONG, 0), attr(cu, a, dev, ATTR_SHARED_PER_BLOCK), attr(cu, a, dev, ATTR_SHARED_OPTIN),
-                        attr(cu, a, dev, ATTR_MAX_THREADS), attr(cu, a, dev, ATTR_REGS_PER_BLOCK), attr(cu, a, dev, ATTR_WARP_SIZE)));
+                        attr(cu, a, dev, ATTR_MAX_THREADS), attr(cu, a, dev, ATTR_REGS_PER_BLOCK), attr(cu, a, dev, ATTR_WARP_SIZE), drv.get(JAVA_INT, 0)));
             }
         }
         return out;

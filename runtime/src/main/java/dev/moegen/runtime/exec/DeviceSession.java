@@ -43,6 +43,12 @@ public interface DeviceSession extends AutoCloseable {
     /** Compiles or loads {@code kernels} from a generated source (once per distinct source per session). */
     Map<String, Kernel> load(GeneratedSource source, List<String> kernels);
 
+    /**
+     * Compiles sources ahead of their {@link #load}, in parallel where the backend can (OpenCL builds programs on
+     * several threads); by default nothing happens ahead and {@link #load} compiles. Failures surface at load.
+     */
+    default void prepare(List<GeneratedSource> sources) {}
+
     /** The plan's kernels by role, from its source spelled for this session's backend. */
     default Map<KernelRole, Kernel> load(KernelPlan plan) {
         GeneratedSource src = SourceEmitter.emit(plan, backend());

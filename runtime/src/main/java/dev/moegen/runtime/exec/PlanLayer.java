@@ -25,6 +25,7 @@ public final class PlanLayer {
     private final KernelPlan plan;
     private final int maxTokens;
     private final Map<BufferId, DeviceSession.Buffer> buffers = new LinkedHashMap<>();
+    private final Map<BufferId, Long> allocated = new LinkedHashMap<>();
     private final Map<KernelRole, DeviceSession.Kernel> kernels;
     /** Host memory x is encoded into before its copy to the device; freed with this layer by the GC. */
     private final MemorySegment xStaging;
@@ -35,10 +36,38 @@ public final class PlanLayer {
         this.plan = plan;
         this.maxTokens = maxTokens;
         this.kernels = dev.load(plan);
-        for (PlannedBuffer b : plan.buffers())
-            buffers.put(b.id(), dev.alloc(Math.multiplyExact(plan.capacityElements(b.id(), maxTokens), (long) b.dtype().bytes())));
+        for (PlannedBuffer b : plan.buffers()) {
+            long bytes = bytes(plan, b, maxTokens);
+            buffers.put(b.id(), dev.alloc(bytes));
+            allocated.put(b.id(), bytes);
+        }
         PlannedBuffer x = plan.buffer(BufferId.X);
         this.xStaging = Arena.ofAuto().allocate(Math.max(1, Math.multiplyExact(plan.elements(BufferId.X, maxTokens), (long) x.dtype().bytes())), 16);
+    }
+
+    /**
+     * {@code plan}'s kernels on {@code from}'s buffers, weights included: plans of one layer that differ only in kernel
+     * parameters (a tuner's candidates) share one set of buffers; a buffer is allocated anew only where {@code plan}
+     * needs more (e.g. more padding rows), and then holds no data.
+     */
+    public PlanLayer(PlanLayer from, KernelPlan plan) {
+        if (!from.plan.spec().equals(plan.spec())) throw new IllegalArgumentException("plans of different layers cannot share buffers");
+        this.dev = from.dev;
+        this.plan = plan;
+        this.maxTokens = from.maxTokens;
+        this.kernels = dev.load(plan);
+        for (PlannedBuffer b : plan.buffers()) {
+            long bytes = bytes(plan, b, maxTokens);
+            Long have = from.allocated.get(b.id());
+            boolean reuse = have != null && have >= bytes;
+            buffers.put(b.id(), reuse ? from.buffers.get(b.id()) : dev.alloc(bytes));
+            allocated.put(b.id(), reuse ? have : bytes);
+        }
+        this.xStaging = from.xStaging;
+    }
+
+    private static long bytes(KernelPlan plan, PlannedBuffer b, int maxTokens) {
+        return Math.multiplyExact(plan.capacityElements(b.id(), maxTokens), (long) b.dtype().bytes());
     }
 
     public KernelPlan plan() {

@@ -25,7 +25,7 @@ public final class ClContext implements AutoCloseable {
     private final MemorySegment context;
     private final MemorySegment queue;
     private final Deque<Runnable> releases = new ArrayDeque<>();
-    private final java.util.Map<String, MemorySegment> programs = new java.util.HashMap<>();
+    private final java.util.Map<String, MemorySegment> programs = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean closed;
 
     ClContext(ClLib cl, ClDevice device) {
@@ -92,7 +92,9 @@ public final class ClContext implements AutoCloseable {
             strings.set(ADDRESS, 0, src);
             MemorySegment program = invokePtr(cl.createProgramWithSource, "clCreateProgramWithSource", context, 1, strings, MemorySegment.NULL, err);
             check(err.get(JAVA_INT, 0), "clCreateProgramWithSource");
-            releases.push(() -> release(cl.releaseProgram, "clReleaseProgram", program));
+            synchronized (releases) {
+                releases.push(() -> release(cl.releaseProgram, "clReleaseProgram", program));
+            }
             MemorySegment devs = a.allocate(ADDRESS);
             devs.set(ADDRESS, 0, device.deviceId());
             int rc = invokeInt(cl.buildProgram, "clBuildProgram", program, 1, devs, a.allocateFrom(options), MemorySegment.NULL, MemorySegment.NULL);
@@ -101,15 +103,21 @@ public final class ClContext implements AutoCloseable {
         }
     }
 
-    /** {@link #build}, once per distinct source and options in this context (PoCL compiles take seconds). */
+    /** {@link #build}, once per distinct source and options in this context (PoCL compiles take seconds); safe to call from several threads. */
     public MemorySegment buildCached(String source, String options) {
         String key = options + "\u0000" + source;
         MemorySegment p = programs.get(key);
         if (p == null) {
             p = build(source, options);
-            programs.put(key, p);
+            MemorySegment raced = programs.putIfAbsent(key, p);
+            if (raced != null) p = raced; // another thread built it too; both are released at close
         }
         return p;
+    }
+
+    /** Whether {@link #buildCached} already holds this source. */
+    public boolean isBuilt(String source, String options) {
+        return programs.containsKey(options + "\u0000" + source);
     }
 
     public String buildLog(MemorySegment program) {

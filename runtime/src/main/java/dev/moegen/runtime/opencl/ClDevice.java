@@ -13,7 +13,7 @@ public record ClDevice(
     /** The OpenCL target with this device's limits (registers are not reported by OpenCL). */
     public DeviceInfo info() {
         DeviceLimits l = new DeviceLimits((int) Math.min(Integer.MAX_VALUE, maxWorkGroupSize), localMemBytes, localMemBytes, 0, computeUnits, nativeFloatWidth, globalMemBytes);
-        return new DeviceInfo(name, describe(), OpenClDialect.TARGET.withLimits(l));
+        return new DeviceInfo(name, describe(), OpenClDialect.TARGET.withLimits(l), version, type.toLowerCase() + "-" + vendor.replaceAll("[^A-Za-z0-9]+", "") + "-simd" + nativeFloatWidth);
     }
 
     public String describe() {

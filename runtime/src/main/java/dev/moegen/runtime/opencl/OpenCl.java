@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class OpenCl {
     private static final int PLATFORM_NAME = 0x0902;
     private static final int DEVICE_TYPE = 0x1000, MAX_COMPUTE_UNITS = 0x1002, MAX_WORK_GROUP_SIZE = 0x1004,
-            GLOBAL_MEM_SIZE = 0x101F, LOCAL_MEM_SIZE = 0x1023, NATIVE_VECTOR_WIDTH_FLOAT = 0x103A, DEVICE_NAME = 0x102B, DEVICE_VENDOR = 0x102C, DEVICE_VERSION = 0x102F;
+            GLOBAL_MEM_SIZE = 0x101F, LOCAL_MEM_SIZE = 0x1023, NATIVE_VECTOR_WIDTH_FLOAT = 0x103A, DEVICE_NAME = 0x102B, DEVICE_VENDOR = 0x102C, DEVICE_VERSION = 0x102F, DRIVER_VERSION = 0x102D;
     private static final long DEVICE_TYPE_ALL = 0xFFFFFFFFL;
 
     private OpenCl() {}
@@ -52,7 +52,7 @@ public final class OpenCl {
                     MemorySegment did = devs.getAtIndex(ADDRESS, d);
                     long type = deviceLong(cl, a, did, DEVICE_TYPE);
                     out.add(new ClDevice(pname, deviceString(cl, a, did, DEVICE_NAME), deviceString(cl, a, did, DEVICE_VENDOR),
-                            deviceString(cl, a, did, DEVICE_VERSION), (type & 4) != 0 ? "GPU" : (type & 2) != 0 ? "CPU" : "accelerator",
+                            deviceString(cl, a, did, DEVICE_VERSION) + ", driver " + deviceString(cl, a, did, DRIVER_VERSION), (type & 4) != 0 ? "GPU" : (type & 2) != 0 ? "CPU" : "accelerator",
                             (int) deviceLong(cl, a, did, MAX_COMPUTE_UNITS, 4), deviceLong(cl, a, did, GLOBAL_MEM_SIZE),
                             deviceLong(cl, a, did, LOCAL_MEM_SIZE), deviceLong(cl, a, did, MAX_WORK_GROUP_SIZE),
                             (int) deviceLong(cl, a, did, NATIVE_VECTOR_WIDTH_FLOAT, 4), pid, did));

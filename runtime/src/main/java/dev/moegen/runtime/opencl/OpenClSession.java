@@ -28,6 +28,7 @@ public final class OpenClSession implements DeviceSession {
     /** A launch's profiling event and what waits for its time. */
     private record InFlight(MemorySegment event, Pending pending) {}
 
+    private static final String OPTIONS = "-cl-std=CL1.2";
     private final ClContext ctx;
     private final List<InFlight> inFlight = new ArrayList<>();
 
@@ -50,10 +51,28 @@ public final class OpenClSession implements DeviceSession {
 
     @Override
     public Map<String, Kernel> load(GeneratedSource source, List<String> names) {
-        MemorySegment program = ctx.buildCached(source.text(), "-cl-std=CL1.2");
+        MemorySegment program = ctx.buildCached(source.text(), OPTIONS);
         Map<String, Kernel> m = new LinkedHashMap<>();
         for (String k : names) m.put(k, new ClKernel(ctx.kernel(program, k)));
         return m;
+    }
+
+    /** Builds the sources not built yet on up to one thread per core; a failing build is left for {@link #load} to report. */
+    @Override
+    public void prepare(List<GeneratedSource> sources) {
+        List<GeneratedSource> todo = sources.stream().filter(s -> !ctx.isBuilt(s.text(), OPTIONS)).distinct().toList();
+        if (todo.size() < 2) return;
+        int threads = Math.min(todo.size(), Runtime.getRuntime().availableProcessors());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (GeneratedSource s : todo)
+                pool.submit(() -> {
+                    try {
+                        ctx.buildCached(s.text(), OPTIONS);
+                    } catch (RuntimeException e) {
+                        // reported with its build log when the candidate is loaded
+                    }
+                });
+        }
     }
 
     @Override
