@@ -69,16 +69,16 @@ final class TuneCommand implements Callable<Integer> {
                 o.printf("T=%d: %d points (%d enumerated, %d pruned as infeasible)%n", t, space.points().size(), space.enumerated(),
                         space.enumerated() - space.points().size());
                 o.flush();
-                int total = b.evaluations() > 0 ? Math.min(b.evaluations(), space.points().size()) : space.points().size();
+                int total = 2 * (b.evaluations() > 0 ? Math.min(b.evaluations(), space.points().size()) : space.points().size()); // two phases at most
                 MoeTuner.BucketResult res;
                 try (Progress bar = Progress.start("tune T=" + t, total)) {
                     res = MoeTuner.tuneBucket(dev, s, t, opts, (n, i, e, best) -> bar.step());
                 }
                 for (String w : res.warnings()) o.println("  warning: " + w);
-                o.printf("  %d evaluations (%d failed) in %.0f s; best %s%n", res.outcome().evaluations(), res.outcome().failures(),
-                        res.outcome().elapsed().toMillis() / 1e3, res.best() == null ? "none" : GemmSpace.key(res.best()));
-                for (Evaluation e : res.outcome().results().values())
-                    if (!e.ok()) o.printf("  failed: %s: %s %s%n", e.key(), e.status(), e.detail());
+                o.printf("  %d evaluations (%d failed; %s) in %.0f s; best %s%n", res.evaluations(), res.failures(),
+                        res.phases().size() > 1 ? "GroupGEMM 1 and shared parameters " + res.phases().get(0).evaluations() + ", GroupGEMM 2's tile " + res.phases().get(1).evaluations()
+                                : "one phase", res.elapsed().toMillis() / 1e3, res.best() == null ? "none" : GemmSpace.key(res.best()));
+                for (Evaluation e : res.failed()) o.printf("  failed: %s: %s %s%n", e.key(), e.status(), e.detail());
                 o.flush();
                 results.add(res);
             }
@@ -94,7 +94,7 @@ final class TuneCommand implements Callable<Integer> {
     static String summary(List<MoeTuner.BucketResult> results) {
         List<List<String>> rows = new ArrayList<>();
         for (var r : results)
-            rows.add(List.of("" + r.tokens(), "" + r.points(), "" + r.outcome().evaluations(), "" + r.outcome().failures(), String.format("%.3f", r.heuristicMs()),
+            rows.add(List.of("" + r.tokens(), "" + r.points(), "" + r.evaluations(), "" + r.failures(), String.format("%.3f", r.heuristicMs()),
                     Double.isNaN(r.bestMs()) ? "-" : String.format("%.3f", r.bestMs()), Double.isNaN(r.bestMs()) ? "-" : String.format("%.2f×", r.speedup()),
                     r.recorded() ? "yes" : "no (heuristic kept)", r.best() == null ? "-" : GemmSpace.key(r.best())));
         return TextTable.render(List.of("T", "points", "evaluations", "failed", "heuristic ms", "best ms", "speed-up", "recorded", "best parameters"), rows)

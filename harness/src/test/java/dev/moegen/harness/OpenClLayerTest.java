@@ -67,26 +67,32 @@ class OpenClLayerTest {
     /**
      * Both portable loops on tile edges. Tiled rows: register tiles of 1-8 rows and 1-4 columns (3 x 3 on a 9-column
      * tile), vectors of 1, 4, 8 and 16 along K = 50 and 36 (so every vector loop has a scalar tail), split-K slices
-     * of 5 elements, a gating group of one work-item.
+     * of 5 elements, a gating group of one work-item; GroupGEMM 2 with a tile of its own (block_n2 x nwi2, mwi2 rows;
+     * 0 = GroupGEMM 1's).
      */
-    @ParameterizedTest(name = "params {0} {1}x{2}x{3} tile {7}x{8} vw {9} split {10}")
+    @ParameterizedTest(name = "params {0} {1}x{2}x{3} tile {7}x{8} vw {9} split {10} gemm2 {11}/{12}/{13}")
     @CsvSource({
-        "simt, 8, 32, 8, 32, 32, 7, 1, 1, 1, 1",
-        "simt, 32, 8, 32, 64, 256, 1, 1, 1, 1, 1",
-        "simt, 1, 16, 3, 256, 32, 4096, 1, 1, 1, 1",
-        "tiled, 1, 16, 3, 256, 32, 4096, 1, 4, 8, 1",
-        "tiled, 16, 16, 16, 32, 64, 64, 4, 2, 16, 1",
-        "tiled, 6, 9, 5, 4, 32, 64, 3, 3, 4, 3",
-        "tiled, 8, 8, 16, 1, 32, 64, 8, 1, 1, 2",
+        "simt, 8, 32, 8, 32, 32, 7, 1, 1, 1, 1, 0, 0, 0",
+        "simt, 32, 8, 32, 64, 256, 1, 1, 1, 1, 1, 0, 0, 0",
+        "simt, 1, 16, 3, 256, 32, 4096, 1, 1, 1, 1, 0, 0, 0",
+        "tiled, 1, 16, 3, 256, 32, 4096, 1, 4, 8, 1, 0, 0, 0",
+        "tiled, 16, 16, 16, 32, 64, 64, 4, 2, 16, 1, 0, 0, 0",
+        "tiled, 6, 9, 5, 4, 32, 64, 3, 3, 4, 3, 0, 0, 0",
+        "tiled, 8, 8, 16, 1, 32, 64, 8, 1, 1, 2, 0, 0, 0",
+        "tiled, 6, 9, 5, 4, 32, 64, 3, 3, 4, 3, 18, 2, 2",
+        "tiled, 16, 16, 16, 32, 64, 64, 4, 2, 16, 1, 32, 8, 4",
+        "tiled, 8, 8, 16, 1, 32, 64, 8, 1, 1, 1, 0, 1, 0",
     })
-    void oddSizesAndNonDefaultParametersHitEveryTileEdge(String gemm, int bm, int bn, int bk, int gateWg, int scanWg, int chunk, int mwi, int nwi, int vw, int splitK) {
+    void oddSizesAndNonDefaultParametersHitEveryTileEdge(String gemm, int bm, int bn, int bk, int gateWg, int scanWg, int chunk, int mwi, int nwi, int vw, int splitK,
+                                                         int bn2, int mwi2, int nwi2) {
         // H, I not multiples of any block; 60 routed experts + 4 shared slices > the 32-wide gating/scan groups
         MoeLayerSpec s = MoeLayerSpec.builder("odd").dtype(DType.FP16).hidden(50).intermediate(36).experts(60, 4)
                 .shared(1, 144, true).build();
         var params = Heuristic.defaults(s, ctx.target(), dev.moegen.codegen.params.KernelParams.Gemm.parse(gemm)).toBuilder()
                 .set(Param.BLOCK_M, bm).set(Param.BLOCK_N, bn).set(Param.BLOCK_K, bk)
                 .set(Param.GATE_WG, gateWg).set(Param.SCAN_WG, scanWg).set(Param.ALIGN_CHUNK, chunk)
-                .set(Param.MWI, mwi).set(Param.NWI, nwi).set(Param.VW, vw).set(Param.SPLIT_K, splitK).set(Param.SPLIT_MAX_TOKENS, splitK > 1 ? 45 : 0).build();
+                .set(Param.MWI, mwi).set(Param.NWI, nwi).set(Param.VW, vw).set(Param.SPLIT_K, splitK).set(Param.SPLIT_MAX_TOKENS, splitK > 1 ? 45 : 0)
+                .set(Param.BLOCK_N2, bn2).set(Param.MWI2, mwi2).set(Param.NWI2, nwi2).build();
         PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target(), params), 45);
         LayerInputs w = LayerInputs.random(s, 1, 3);
         layer.setWeights(w.weights());

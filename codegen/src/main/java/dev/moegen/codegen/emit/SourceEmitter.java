@@ -168,8 +168,9 @@ public final class SourceEmitter {
         d.put("PER_GROUP", s.experts() / s.routing().nGroup());
         KernelParams p = plan.params();
         boolean gated = s.activation().gated();
-        for (Param q : Param.values()) if (q.isDefine()) d.put(q.define(), p.get(q));
+        for (Param q : Param.values()) if (q.isDefine()) d.put(q.define(), p.effective(q));
         d.put("GEMM_THREADS", p.gemmThreads());
+        d.put("GEMM2_THREADS", p.gemm2Threads());
         d.put("COMBINE_VEC", plan.combineVector());
         if (p.gemm().tensorCores()) {
             d.put("GEMM1_ROWS_OFFSET", p.rowTableOffset(gated));

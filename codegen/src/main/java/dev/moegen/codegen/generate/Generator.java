@@ -41,7 +41,7 @@ public final class Generator {
         files.add(text(src.fileName(), src.text()));
         files.add(text("plan.json", json(plan)));
         String launcher = "java/" + LauncherGenerator.PACKAGE.replace('.', '/') + "/" + LauncherGenerator.className(spec) + ".java";
-        files.add(text(launcher, LauncherGenerator.generate(plan).toString()));
+        files.add(text(launcher, LauncherGenerator.generate(plan, params.tunedFrom()).toString()));
         Toolchain.Compiled compiled = null;
         String toolchain = "";
         if (dialect.compilesAheadOfTime()) {

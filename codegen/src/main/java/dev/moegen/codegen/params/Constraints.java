@@ -54,6 +54,22 @@ final class Constraints {
                             + (l.registersPerBlock() > 0 ? " × " + p.gemmThreads() + " threads = " + total : "") + ": must be ≤ " + regLimit
                             + (l.registersPerBlock() > 0 ? " per thread and ≤ " + l.registersPerBlock() + " per block" : "") + "; lower vw, mwi or nwi") : none();
                 }));
+        // GroupGEMM 2's own register tile (ungated): the same three rules on its effective values
+        c.add(new Constraint("tiled2-tile", GROUP_GEMM, "tiled: block_m a multiple of GroupGEMM 2's mwi2, block_n2 a multiple of nwi2",
+                p -> p.gemm() == Gemm.TILED && (p.blockM() % p.mwi2() != 0 || p.blockN2() % p.nwi2() != 0)
+                        ? why("block_m = " + p.blockM() + ", mwi2 = " + p.mwi2() + ", block_n2 = " + p.blockN2() + ", nwi2 = " + p.nwi2()
+                        + ": block_m must be a multiple of mwi2 and block_n2 of nwi2 (0 takes GroupGEMM 1's value)") : none()));
+        c.add(new Constraint("tiled2-threads", GROUP_GEMM, "tiled: (block_m / mwi2) × (block_n2 / nwi2) ≤ max threads per block (" + maxThreads + ")",
+                p -> p.gemm() == Gemm.TILED && p.gemm2Threads() > maxThreads
+                        ? why("(block_m / mwi2) × (block_n2 / nwi2) = " + p.gemm2Threads() + ": must be ≤ " + maxThreads + " work-items") : none()));
+        c.add(new Constraint("tiled2-registers", GROUP_GEMM, "tiled: vw × (mwi2 × nwi2 + mwi2 + nwi2) ≤ " + regLimit + " values per work-item",
+                p -> {
+                    if (p.gemm() != Gemm.TILED) return none();
+                    long v = (long) p.vw() * (p.mwi2() * p.nwi2() + p.mwi2() + p.nwi2()), total = v * p.gemm2Threads();
+                    return v > regLimit || (l.registersPerBlock() > 0 && total > l.registersPerBlock())
+                            ? why("GroupGEMM 2: about " + v + " values per work-item (vw × (mwi2 × nwi2 + mwi2 + nwi2)): must be ≤ " + regLimit
+                            + (l.registersPerBlock() > 0 ? " per thread and × threads ≤ " + l.registersPerBlock() + " per block" : "") + "; lower vw, mwi2 or nwi2") : none();
+                }));
         c.add(new Constraint("tc-layer", GROUP_GEMM, "tensor cores: bf16/fp16 layer with hidden and intermediate multiples of 8",
                 p -> p.gemm().tensorCores() ? Heuristic.tensorCoreShape(s).map(w -> "gemm = " + p.gemm().id() + ": " + w) : none()));
         c.add(new Constraint("tc-stages", GROUP_GEMM, "tensor cores: stages ≥ 2 so loads overlap math",

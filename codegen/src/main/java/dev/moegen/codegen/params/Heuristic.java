@@ -50,7 +50,8 @@ public final class Heuristic {
                 .set(Param.GATE_WG, shuffle > 0 ? shuffle : vectorDevice(t) ? 1 : clampPow2(s.experts(), 32, 256))
                 .set(Param.SCAN_WG, clampPow2(s.totalExperts(), 32, 256))
                 .set(Param.ALIGN_CHUNK, 64)
-                .set(Param.MWI, 1).set(Param.NWI, 1).set(Param.VW, 1); // read by the tiled loop alone
+                .set(Param.MWI, 1).set(Param.NWI, 1).set(Param.VW, 1) // read by the tiled loop alone
+                .set(Param.BLOCK_N2, 0).set(Param.MWI2, 0).set(Param.NWI2, 0); // GroupGEMM 2 tiled as GroupGEMM 1
         if (g.tensorCores())
             return b.set(Param.BLOCK_M, 64).set(Param.BLOCK_N, 64).set(Param.BLOCK_K, 64).set(Param.WARPS_M, 4).set(Param.WARPS_N, 1)
                     .set(Param.STAGES, 3).set(Param.GROUP_M, 8).set(Param.SPLIT_K, 4).set(Param.SPLIT_MAX_TOKENS, 32).build();

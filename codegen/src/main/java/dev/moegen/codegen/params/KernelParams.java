@@ -85,6 +85,25 @@ public final class KernelParams {
     public int mwi() { return ints[Param.MWI.ordinal()]; }
     public int nwi() { return ints[Param.NWI.ordinal()]; }
     public int vw() { return ints[Param.VW.ordinal()]; }
+    /** GroupGEMM 2's tile (tiled loop): its own value, or GroupGEMM 1's where 0. */
+    public int blockN2() { return orGemm1(Param.BLOCK_N2, blockN()); }
+    public int mwi2() { return orGemm1(Param.MWI2, mwi()); }
+    public int nwi2() { return orGemm1(Param.NWI2, nwi()); }
+
+    private int orGemm1(Param p, int gemm1) {
+        int v = ints[p.ordinal()];
+        return v == 0 ? gemm1 : v;
+    }
+
+    /** The value kernels see: GroupGEMM 2's tile parameters resolved against GroupGEMM 1's. */
+    public int effective(Param p) {
+        return switch (p) {
+            case BLOCK_N2 -> blockN2();
+            case MWI2 -> mwi2();
+            case NWI2 -> nwi2();
+            default -> intValue(p);
+        };
+    }
 
     /** These parameters with some replaced by user-typed values, e.g. {gemm=mma, block_m=32}; every bad key or value is named. */
     public KernelParams withOverrides(Map<String, String> overrides) {
@@ -100,6 +119,11 @@ public final class KernelParams {
             case TILED -> (blockM() / Math.max(1, mwi())) * (blockN() / Math.max(1, nwi()));
             case MMA, WGMMA -> 32 * warpsM() * warpsN();
         };
+    }
+
+    /** Threads per GroupGEMM 2 block (differs from {@link #gemmThreads} only where the tiled loop's GEMM 2 tile does). */
+    public int gemm2Threads() {
+        return gemm == Gemm.TILED ? (blockM() / Math.max(1, mwi2())) * (blockN2() / Math.max(1, nwi2())) : gemmThreads();
     }
 
     /** Rows of the staged B tile: gate and up rows together when the activation is gated. */
@@ -127,10 +151,10 @@ public final class KernelParams {
         return tokens <= splitMaxTokens() ? splitK() : 1;
     }
 
-    /** Every parameter under its define name ("BLOCK_M"), gemm as its id: what templates and source headers print. */
+    /** Every parameter under its define name ("BLOCK_M"), gemm as its id, GroupGEMM 2's tile resolved: what templates and source headers print. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (Param p : Param.values()) m.put(p.define(), p == Param.GEMM ? gemm.id() : ints[p.ordinal()]);
+        for (Param p : Param.values()) m.put(p.define(), p == Param.GEMM ? gemm.id() : effective(p));
         return m;
     }
 

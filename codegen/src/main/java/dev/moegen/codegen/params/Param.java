@@ -27,7 +27,10 @@ public enum Param {
     ALIGN_CHUNK(Family.PERMUTATION, new Domain.IntRange(1, 4096, List.of(16, 32, 64, 128, 256)), Loops.ALL, "assignments per work-item in count/scatter"),
     MWI(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4, 8)), Loops.TILED, "rows of the register tile one work-item computes"),
     NWI(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), Loops.TILED, "output columns of the register tile (gate and up count once)"),
-    VW(Family.GROUP_GEMM, new Domain.PowerOfTwo(1, 16, 4), Loops.TILED, "vector width along K: elements per load and per FMA");
+    VW(Family.GROUP_GEMM, new Domain.PowerOfTwo(1, 16, 4), Loops.TILED, "vector width along K: elements per load and per FMA"),
+    BLOCK_N2(Family.GROUP_GEMM, new Domain.IntRange(0, 256, List.of(0, 16, 32, 64, 128)), Loops.TILED, "GroupGEMM 2's block_n (0: GroupGEMM 1's)"),
+    MWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4, 8)), Loops.TILED, "GroupGEMM 2's mwi (0: GroupGEMM 1's)"),
+    NWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4)), Loops.TILED, "GroupGEMM 2's nwi (0: GroupGEMM 1's)");
 
     /** Sets of main loops (a holder: enum constants may not read the enum's own static fields). */
     private static final class Loops {
@@ -66,6 +69,11 @@ public enum Param {
 
     public String doc() {
         return doc;
+    }
+
+    /** The GroupGEMM 2 tile parameters, tuned apart from GroupGEMM 1's (0 means "as GroupGEMM 1"). */
+    public boolean gemm2Only() {
+        return this == BLOCK_N2 || this == MWI2 || this == NWI2;
     }
 
     /** Whether the kernels see it as a #define: split-K is chosen per launch (the grid's third axis) and gemm picks the template. */

@@ -113,17 +113,18 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case TOKEN_GROUPS -> new Launch(new long[] {Math.multiplyExact(tokens, p.gateWg())}, new long[] {p.gateWg()});
             case ALIGN_CHUNKS -> linear(chunks(tokens));
             case SINGLE_GROUP -> new Launch(new long[] {p.scanWg()}, new long[] {p.scanWg()});
-            case GEMM1_TILES -> tiles(spec.intermediate(), tokens, 1, spec.activation().gated());
-            case GEMM2_TILES -> tiles(spec.hidden(), tokens, params.splits(tokens), false);
+            case GEMM1_TILES -> tiles(spec.intermediate(), tokens, 1, spec.activation().gated(), false);
+            case GEMM2_TILES -> tiles(spec.hidden(), tokens, params.splits(tokens), false, true);
             case TOKEN_HIDDEN -> linear(Math.multiplyExact(tokens, spec.hidden() / combineVector()));
         };
     }
 
-    private Launch tiles(long n, long tokens, int splits, boolean gated) {
+    private Launch tiles(long n, long tokens, int splits, boolean gated, boolean gemm2) {
         long bn = params.blockN(), bm = params.blockM();
-        if (params.gemm() == KernelParams.Gemm.TILED) {
-            long wn = bn / params.nwi(), wm = bm / params.mwi();
-            return new Launch(new long[] {(n + bn - 1) / bn * wn, maxPadded(tokens) / params.mwi(), splits}, new long[] {wn, wm, 1});
+        if (params.gemm() == KernelParams.Gemm.TILED) { // GroupGEMM 2 has its own register tile
+            long bnt = gemm2 ? params.blockN2() : bn, mwi = gemm2 ? params.mwi2() : params.mwi(), nwi = gemm2 ? params.nwi2() : params.nwi();
+            long wn = bnt / nwi, wm = bm / mwi;
+            return new Launch(new long[] {(n + bnt - 1) / bnt * wn, maxPadded(tokens) / mwi, splits}, new long[] {wn, wm, 1});
         }
         if (!params.gemm().tensorCores())
             return new Launch(new long[] {(n + bn - 1) / bn * bn, maxPadded(tokens), splits}, new long[] {bn, bm, 1});

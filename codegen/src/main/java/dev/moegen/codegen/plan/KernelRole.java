@@ -21,7 +21,7 @@ public enum KernelRole {
     /** The three align steps in one work-group, launched instead of them when every chunk has a work-item there. */
     ALIGN_FUSED("moe_align_fused", Geometry.SINGLE_GROUP, "SCAN_WG"),
     GROUP_GEMM_1("moe_group_gemm_1", Geometry.GEMM1_TILES, "GEMM_THREADS"),
-    GROUP_GEMM_2("moe_group_gemm_2", Geometry.GEMM2_TILES, "GEMM_THREADS"),
+    GROUP_GEMM_2("moe_group_gemm_2", Geometry.GEMM2_TILES, "GEMM2_THREADS"),
     COMBINE("moe_combine", Geometry.TOKEN_HIDDEN, null);
 
     private final String entry;

@@ -27,9 +27,8 @@ import java.util.Map;
  * then times the whole layer with the harness's protocol (warm-up, median of reps, caches flushed before each run,
  * device events). The time is the layer's: block_m also sets the permutation's padding, which the other kernels pay.
  */
-public final class CandidateObjective implements Objective {
+public final class CandidateObjective {
     private final DeviceSession session;
-    private final GemmSpace space;
     private final LayerInputs inputs;
     private final int reps;
     private final CacheFlush flush;
@@ -37,28 +36,28 @@ public final class CandidateObjective implements Objective {
     /** Candidates that passed, by parameters: {@link #confirm} times them again. */
     private final Map<KernelParams, PlanLayer> layers = new java.util.HashMap<>();
 
-    public CandidateObjective(DeviceSession session, GemmSpace space, LayerInputs inputs, int reps, CacheFlush flush) {
+    public CandidateObjective(DeviceSession session, LayerInputs inputs, int reps, CacheFlush flush) {
         this.session = session;
-        this.space = space;
         this.inputs = inputs;
         this.reps = reps;
         this.flush = flush;
     }
 
-    @Override
-    public void prepare(List<Integer> upcoming) {
-        List<dev.moegen.codegen.emit.GeneratedSource> sources = new ArrayList<>();
-        for (int i : upcoming) sources.add(SourceEmitter.emit(plan(i), session.backend()));
-        session.prepare(sources);
-    }
+    /** The points of {@code space} as an objective (several spaces, e.g. the two phases, share one session's buffers and passed candidates). */
+    public Objective over(GemmSpace space) {
+        return new Objective() {
+            @Override
+            public Evaluation evaluate(int i) {
+                return measure(space.point(i), space.space().key(i));
+            }
 
-    private KernelPlan plan(int i) {
-        return Lowering.lower(inputs.spec(), session.target(), space.point(i));
-    }
-
-    @Override
-    public Evaluation evaluate(int i) {
-        return measure(space.point(i), space.space().key(i));
+            @Override
+            public void prepare(List<Integer> upcoming) {
+                List<dev.moegen.codegen.emit.GeneratedSource> sources = new ArrayList<>();
+                for (int i : upcoming) sources.add(SourceEmitter.emit(Lowering.lower(inputs.spec(), session.target(), space.point(i)), session.backend()));
+                session.prepare(sources);
+            }
+        };
     }
 
     /** Compiles, verifies and times {@code params} (any point, e.g. the heuristic's outside a shard). */

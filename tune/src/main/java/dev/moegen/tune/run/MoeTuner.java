@@ -48,17 +48,46 @@ public final class MoeTuner {
     public record Options(Routing routing, Strategy strategy, Budget budget, int reps, long flushBytes, long seed, Path db, int shard, int shards,
                           boolean resume, List<KernelParams.Gemm> loops) {}
 
-    /** One bucket's result: the space, the search's outcome, the best and heuristic points with their confirmed times (ms). */
-    public record BucketResult(int tokens, long enumerated, int points, Tuning.Outcome outcome, KernelParams heuristic, KernelParams best, double bestMs,
-                               double heuristicMs, boolean recorded, Path cache, List<String> warnings) {
+    /**
+     * One bucket's result: the first phase's space, each phase's outcome (the second, GroupGEMM 2's own tile, when the
+     * first phase's best is a tiled point), the heuristic and best points with their confirmed times (ms).
+     */
+    public record BucketResult(int tokens, long enumerated, int points, List<Tuning.Outcome> phases, KernelParams heuristic, KernelParams best,
+                               double bestMs, double heuristicMs, boolean recorded, Path cache, List<String> warnings) {
         public double speedup() {
             return heuristicMs / bestMs;
+        }
+
+        public int evaluations() {
+            return phases.stream().mapToInt(Tuning.Outcome::evaluations).sum();
+        }
+
+        public long failures() {
+            return phases.stream().mapToLong(Tuning.Outcome::failures).sum();
+        }
+
+        /** Best time so far (s) after each evaluation, across the phases. */
+        public List<Double> bestSoFar() {
+            List<Double> all = new ArrayList<>();
+            double carry = Double.NaN;
+            for (Tuning.Outcome o : phases)
+                for (double b : o.bestSoFar()) all.add(carry = Double.isNaN(b) ? carry : Double.isNaN(carry) ? b : Math.min(carry, b));
+            return all;
+        }
+
+        public java.time.Duration elapsed() {
+            return phases.stream().map(Tuning.Outcome::elapsed).reduce(java.time.Duration.ZERO, java.time.Duration::plus);
+        }
+
+        /** Every failed evaluation of every phase. */
+        public List<Evaluation> failed() {
+            return phases.stream().flatMap(o -> o.results().values().stream()).filter(e -> !e.ok()).toList();
         }
     }
 
     /** The evaluation cache of one bucket: under the database folder, by device, shape, bucket, routing and templates. */
-    public static Path cacheFile(Options o, DeviceKey dev, MoeLayerSpec spec, int tokens) {
-        String name = "T" + tokens + "-" + o.routing().id().replaceAll("[^A-Za-z0-9.]+", "_") + "-" + TemplateHash.get()
+    public static Path cacheFile(Options o, DeviceKey dev, MoeLayerSpec spec, int tokens, String phase) {
+        String name = "T" + tokens + "-" + o.routing().id().replaceAll("[^A-Za-z0-9.]+", "_") + "-" + TemplateHash.get() + phase
                 + (o.shards() > 1 ? "-shard" + o.shard() + "of" + o.shards() : "") + ".jsonl";
         return o.db().resolve("cache").resolve(dev.slug()).resolve(ShapeKey.of(spec).slug()).resolve(name);
     }
@@ -85,18 +114,31 @@ public final class MoeTuner {
         GemmSpace full = GemmSpace.of(spec, s.target(), tokens, o.loops());
         GemmSpace space = o.shards() > 1 ? full.shard(o.shard(), o.shards()) : full;
         if (space.points().isEmpty()) throw new IllegalArgumentException("no feasible GroupGEMM point for " + spec.name() + " on " + s.target().describe());
-        Path cacheFile = cacheFile(o, dev, spec, tokens);
+        Path cacheFile = cacheFile(o, dev, spec, tokens, "");
         EvalCache cache = EvalCache.open(cacheFile, context(o, dev, spec, tokens, full));
         List<String> warnings = new ArrayList<>(cache.warnings());
-        CandidateObjective live = new CandidateObjective(s, space, RoutedInputs.of(spec, tokens, o.routing(), o.seed() + tokens), o.reps(), new CacheFlush(s, o.flushBytes()));
-        CachedObjective objective = new CachedObjective(space.space(), cache, live, o.resume());
-        KernelParams heuristic = heuristicFor(spec, s, tokens);
+        CandidateObjective live = new CandidateObjective(s, RoutedInputs.of(spec, tokens, o.routing(), o.seed() + tokens), o.reps(), new CacheFlush(s, o.flushBytes()));
+        KernelParams heuristic = Heuristic.defaults(spec, s.target());
         Evaluation h = live.measure(heuristic, GemmSpace.key(heuristic));
-        Tuning.Outcome out = Tuning.run(space.space(), objective, o.strategy(), o.budget(), o.seed(), listener);
-        if (out.best().isEmpty() || !h.ok())
-            return new BucketResult(tokens, full.enumerated(), space.points().size(), out, heuristic, null, Double.NaN, h.ok() ? h.seconds() * 1e3 : Double.NaN, false,
-                    cacheFile, warnings(warnings, h));
-        KernelParams best = space.point(out.best().get());
+        if (!h.ok()) warnings.add("the heuristic's point failed: " + h.status() + " " + h.detail());
+        List<Tuning.Outcome> phases = new ArrayList<>();
+        Tuning.Outcome first = Tuning.run(space.space(), new CachedObjective(space.space(), cache, live.over(space), o.resume()), o.strategy(), o.budget(), o.seed(), listener);
+        phases.add(first);
+        if (first.best().isEmpty() || !h.ok())
+            return new BucketResult(tokens, full.enumerated(), space.points().size(), phases, heuristic, null, Double.NaN, h.ok() ? h.seconds() * 1e3 : Double.NaN, false,
+                    cacheFile, warnings);
+        KernelParams best = space.point(first.best().get());
+        double bestSeconds = first.bestEvaluation().orElseThrow().seconds();
+        if (best.gemm() == KernelParams.Gemm.TILED) { // the second phase: GroupGEMM 2's own tile, GroupGEMM 1 fixed
+            GemmSpace two = GemmSpace.gemm2(spec, s.target(), best);
+            Map<String, Object> ctx = new TreeMap<>(context(o, dev, spec, tokens, two));
+            ctx.put("phase", "gemm2 around " + GemmSpace.key(best));
+            EvalCache cache2 = EvalCache.open(cacheFile(o, dev, spec, tokens, "-gemm2-" + Integer.toHexString(GemmSpace.key(best).hashCode())), ctx);
+            warnings.addAll(cache2.warnings());
+            Tuning.Outcome second = Tuning.run(two.space(), new CachedObjective(two.space(), cache2, live.over(two), o.resume()), o.strategy(), o.budget(), o.seed(), listener);
+            phases.add(second);
+            if (second.bestEvaluation().isPresent() && second.bestEvaluation().get().seconds() < bestSeconds) best = two.point(second.best().get());
+        }
         if (!live.hasPassed(best)) live.measure(best, GemmSpace.key(best)); // answered from the cache: verify and load it now
         double bestMs, heuristicMs;
         if (best.equals(heuristic)) bestMs = heuristicMs = h.seconds() * 1e3;
@@ -108,21 +150,10 @@ public final class MoeTuner {
         boolean record = bestMs < heuristicMs;
         if (record) {
             DbFile f = new DbFile(DbFile.FORMAT, SourceEmitter.GENERATOR_VERSION, TemplateHash.get(), dev, Family.GROUP_GEMM.id(), ShapeKey.of(spec), new TreeMap<>())
-                    .with(tokens, new TunedEntry(GemmSpace.values(best), bestMs, heuristicMs, out.evaluations(), (int) out.failures(), o.strategy().id(), o.routing().id(),
-                            java.time.LocalDate.now().toString()));
+                    .with(tokens, new TunedEntry(GemmSpace.values(best), bestMs, heuristicMs, phases.stream().mapToInt(Tuning.Outcome::evaluations).sum(),
+                            (int) phases.stream().mapToLong(Tuning.Outcome::failures).sum(), o.strategy().id(), o.routing().id(), java.time.LocalDate.now().toString()));
             warnings.addAll(TuneDb.record(o.db(), f));
         }
-        return new BucketResult(tokens, full.enumerated(), space.points().size(), out, heuristic, best, bestMs, heuristicMs, record, cacheFile, warnings);
-    }
-
-    /** The heuristic's point as the tuned plan for this bucket would be built: split-K only where it applies at T. */
-    static KernelParams heuristicFor(MoeLayerSpec spec, DeviceSession s, int tokens) {
-        return Heuristic.defaults(spec, s.target());
-    }
-
-    private static List<String> warnings(List<String> w, Evaluation heuristic) {
-        List<String> out = new ArrayList<>(w);
-        if (!heuristic.ok()) out.add("the heuristic's point failed: " + heuristic.status() + " " + heuristic.detail());
-        return out;
+        return new BucketResult(tokens, full.enumerated(), space.points().size(), phases, heuristic, best, bestMs, heuristicMs, record, cacheFile, warnings);
     }
 }

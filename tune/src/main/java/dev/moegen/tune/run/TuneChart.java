@@ -20,7 +20,7 @@ public final class TuneChart {
                 .yAxisTitle("best time so far / heuristic time").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartTitleFont(c.getStyler().getChartTitleFont().deriveFont(13f));
         for (MoeTuner.BucketResult r : results) {
-            List<Double> b = r.outcome().bestSoFar();
+            List<Double> b = r.bestSoFar();
             if (b.isEmpty() || Double.isNaN(r.heuristicMs())) continue;
             double[] x = new double[b.size()], y = new double[b.size()];
             for (int i = 0; i < b.size(); i++) {
@@ -30,7 +30,7 @@ public final class TuneChart {
             c.addSeries("T=" + r.tokens(), x, y).setMarker(SeriesMarkers.NONE);
         }
         if (c.getSeriesMap().isEmpty()) return;
-        double n = results.stream().mapToInt(r -> r.outcome().bestSoFar().size()).max().orElse(1);
+        double n = results.stream().mapToInt(r -> r.bestSoFar().size()).max().orElse(1);
         c.addSeries("heuristic", new double[] {1, Math.max(2, n)}, new double[] {1, 1}).setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.DASH_DASH);
         java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
         AtomicFiles.file(png, tmp -> {

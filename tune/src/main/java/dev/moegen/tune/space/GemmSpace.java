@@ -22,6 +22,9 @@ import java.util.Map;
  * Parameters a loop does not read stay at that loop's heuristic values. Split-K is searched for decode buckets
  * (T ≤ 32) only, and a split point carries split_max_tokens = its bucket, so the tuned plan splits exactly where it
  * was measured. The other families (gating, permutation) stay at their heuristic values.
+ * <p>GroupGEMM 1 and 2 are tuned apart: {@link #of} is the first phase (the main loop, block_m, which both share as the
+ * permutation's padding, vw and split-K, and GroupGEMM 1's tile, GroupGEMM 2 following it); {@link #gemm2} the second,
+ * GroupGEMM 2's own tile (block_n2, mwi2, nwi2) around the first phase's best.
  */
 public final class GemmSpace {
     /** Values searched per main loop; a loop absent here is not searched (e.g. tensor cores on a CPU). */
@@ -36,6 +39,10 @@ public final class GemmSpace {
         VALUES.put(Gemm.MMA, tc);
         VALUES.put(Gemm.WGMMA, tc);
     }
+
+    /** GroupGEMM 2's tile values searched in the second phase (the tiled loop's block_n, mwi, nwi values). */
+    static final Map<Param, List<Integer>> GEMM2_VALUES = ordered(Param.BLOCK_N2, List.of(16, 32, 64, 128), Param.MWI2, List.of(1, 2, 4, 8),
+            Param.NWI2, List.of(1, 2, 4));
 
     /** Split-K factors searched at decode buckets. */
     static final List<Integer> SPLITS = List.of(1, 2, 4);
@@ -66,18 +73,36 @@ public final class GemmSpace {
             Map<Param, List<Integer>> dims = new LinkedHashMap<>(VALUES.get(g));
             if (tokens <= DECODE_TOKENS) dims.put(Param.SPLIT_K, SPLITS);
             else b.set(Param.SPLIT_K, 1).set(Param.SPLIT_MAX_TOKENS, 0);
+            b.set(Param.BLOCK_N2, 0).set(Param.MWI2, 0).set(Param.NWI2, 0); // the first phase: GroupGEMM 2 as GroupGEMM 1
             walk(new ArrayList<>(dims.entrySet()), 0, b, tokens, p -> {
                 seen[0]++;
                 if (ps.violations(p).isEmpty()) pts.add(p);
             });
         }
+        return build(pts, seen[0]);
+    }
+
+    /** The second phase: GroupGEMM 2's tile around {@code best} (a tiled point), everything else as in {@code best}. */
+    public static GemmSpace gemm2(MoeLayerSpec spec, Target target, KernelParams best) {
+        if (best.gemm() != Gemm.TILED) throw new IllegalArgumentException("GroupGEMM 2 has a tile of its own in the tiled loop only, not " + best.gemm().id());
+        ParameterSpace ps = ParameterSpace.of(spec, target);
+        List<KernelParams> pts = new ArrayList<>();
+        long[] seen = {0};
+        walk(new ArrayList<>(GEMM2_VALUES.entrySet()), 0, best.toBuilder(), 0, p -> {
+            seen[0]++;
+            if (ps.violations(p).isEmpty()) pts.add(p);
+        });
+        return build(pts, seen[0]);
+    }
+
+    private static GemmSpace build(List<KernelParams> pts, long enumerated) {
         List<String> keys = new ArrayList<>();
         List<double[]> raw = new ArrayList<>();
         for (KernelParams p : pts) {
             keys.add(key(p));
             raw.add(features(p));
         }
-        return new GemmSpace(List.copyOf(pts), SearchSpace.of(keys, raw), seen[0]);
+        return new GemmSpace(List.copyOf(pts), SearchSpace.of(keys, raw), enumerated);
     }
 
     private static void walk(List<Map.Entry<Param, List<Integer>>> dims, int i, KernelParams.Builder b, int tokens, java.util.function.Consumer<KernelParams> out) {
@@ -114,7 +139,7 @@ public final class GemmSpace {
         f.add((double) p.gemm().ordinal());
         for (Param q : Param.of(Family.GROUP_GEMM)) {
             if (q == Param.GEMM || q == Param.SPLIT_MAX_TOKENS) continue;
-            f.add(q.activeFor(p.gemm()) ? Math.log(Math.max(1, p.intValue(q))) / Math.log(2) : 0);
+            f.add(q.activeFor(p.gemm()) ? Math.log(Math.max(1, p.effective(q))) / Math.log(2) : 0);
         }
         return f.stream().mapToDouble(Double::doubleValue).toArray();
     }

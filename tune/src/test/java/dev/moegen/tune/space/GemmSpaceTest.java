@@ -48,6 +48,28 @@ class GemmSpaceTest {
     }
 
     @Test
+    void theSecondPhaseVariesGroupGemm2sTileAloneAroundTheFirstPhasesBest() {
+        GemmSpace first = GemmSpace.of(QWEN, CPU, 128, List.of(KernelParams.Gemm.TILED));
+        assertTrue(first.points().stream().allMatch(p -> p.blockN2() == p.blockN() && p.mwi2() == p.mwi() && p.nwi2() == p.nwi()), "phase 1: GroupGEMM 2 follows");
+        KernelParams best = first.point(first.points().size() / 2);
+        GemmSpace two = GemmSpace.gemm2(QWEN, CPU, best);
+        assertTrue(two.points().size() > 10 && two.points().size() <= 48, "" + two.points().size());
+        ParameterSpace ps = ParameterSpace.of(QWEN, CPU);
+        Set<String> tiles = new HashSet<>();
+        for (KernelParams p : two.points()) {
+            assertEquals(List.of(), ps.violations(p));
+            assertEquals(best.blockM(), p.blockM());
+            assertEquals(best.blockN(), p.blockN());
+            assertEquals(best.mwi(), p.mwi());
+            assertEquals(best.vw(), p.vw());
+            tiles.add(p.blockN2() + "/" + p.mwi2() + "/" + p.nwi2());
+        }
+        assertEquals(two.points().size(), tiles.size());
+        assertTrue(tiles.contains(best.blockN() + "/" + best.mwi() + "/" + best.nwi()), "the first phase's own GEMM 2 tile is among them");
+        assertThrows(IllegalArgumentException.class, () -> GemmSpace.gemm2(QWEN, CPU, Heuristic.defaults(QWEN, CPU, KernelParams.Gemm.SIMT)));
+    }
+
+    @Test
     void tensorCoreLoopsOnlyWhereTheTargetHasThem() {
         MoeLayerSpec s = Presets.get("mixtral-8x7b").scaled(16);
         assertTrue(GemmSpace.of(s, CPU, 128, List.of()).points().stream().noneMatch(p -> p.gemm().tensorCores()));

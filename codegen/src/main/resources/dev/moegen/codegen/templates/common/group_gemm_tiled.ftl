@@ -5,17 +5,19 @@
   load and per FMA, straight from global memory: both operands are K-contiguous rows, so the caches do the staging.
   A work-item's rows are consecutive and valid rows come first in a block, so a work-item whose first row is padding
   returns at once: decode (one row per expert) costs MWI rows, not BLOCK_M. No barriers, no local memory.
+  GroupGEMM 2 has its own tile (BLOCK_N2, MWI2, NWI2: its N and K are GroupGEMM 1's K and N, so its best tile differs).
 -->
 <#macro group_gemm_tiled stage>
-<#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false></#if>
+<#if stage == 1><#local K = "HIDDEN" N = "INTER" gatedStage = gated BN = "BLOCK_N" RM = "MWI" CN = "NWI" mwi = params.MWI nwi = params.NWI>
+<#else><#local K = "INTER" N = "HIDDEN" gatedStage = false BN = "BLOCK_N2" RM = "MWI2" CN = "NWI2" mwi = params.MWI2 nwi = params.NWI2></#if>
 ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
     const int blk = GROUP_ID(1);
     if (blk * BLOCK_M >= num_tokens_post_padded[0]) return;
     const int sentinel = T * SLOTS;
-    const int p0 = blk * BLOCK_M + LOCAL_ID(1) * MWI;
+    const int p0 = blk * BLOCK_M + LOCAL_ID(1) * ${RM};
     const int a0 = sorted_token_ids[p0];
     if (a0 >= sentinel) return;
-    const int nb = GROUP_ID(0) * BLOCK_N + LOCAL_ID(0);
+    const int nb = GROUP_ID(0) * ${BN} + LOCAL_ID(0);
     if (nb >= ${N}) return;
     const idx_t e = expert_ids[blk];
 <@k_slice stage K/>
@@ -31,10 +33,10 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
     GLOBAL const act_t* A${i} = inter + (idx_t)(p0<#if i gt 0> + (ok${i} ? ${i} : 0)</#if>) * INTER;
 </#if>
 </#list>
-    /* B rows: columns nb + j * (BLOCK_N / NWI), so neighbouring work-items write neighbouring columns; a column past
+    /* B rows: columns nb + j * (${BN} / ${CN}), so neighbouring work-items write neighbouring columns; a column past
        the edge reads the last row and is not stored */
 <#list 0..<nwi as j>
-    const int n${j} = nb + ${j} * (BLOCK_N / NWI);
+    const int n${j} = nb + ${j} * (${BN} / ${CN});
 <#if stage == 1>
     GLOBAL const act_t* B${j} = w13 + (e * N1 + min(n${j}, INTER - 1)) * HIDDEN;
 <#if gatedStage>
