@@ -46,6 +46,30 @@ class CacheAndReplayTest {
     }
 
     @Test
+    void aPointThatKillsTheTunerIsRecordedAsFailedAndNeverRunAgain(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("c.jsonl");
+        Bowl b = new Bowl();
+        int deadly = 5;
+        var crashing = new dev.moegen.autotune.search.Objective() {
+            @Override
+            public Evaluation evaluate(int i) {
+                if (i == deadly) throw new StackOverflowError("driver crash"); // stands for the process dying mid-measurement
+                return b.evaluate(i);
+            }
+        };
+        assertThrows(StackOverflowError.class,
+                () -> Tuning.run(b.space, new CachedObjective(b.space, EvalCache.open(f, CTX), crashing), Strategies.byId("exhaustive"), Budget.unlimited(), 1, null));
+        Evaluation left = EvalCache.read(f).entries().get(b.space.key(deadly));
+        assertEquals(Evaluation.Status.RUNTIME_ERROR, left.status());
+        assertEquals(CachedObjective.IN_PROGRESS, left.detail());
+        Bowl again = new Bowl();
+        var resumed = Tuning.run(again.space, new CachedObjective(again.space, EvalCache.open(f, CTX), again), Strategies.byId("exhaustive"), Budget.unlimited(), 1, null);
+        assertEquals(again.space.size() - deadly - 1, again.calls, "the points before the crash and the deadly one come from the cache");
+        assertFalse(resumed.results().get(deadly).ok());
+        assertNotEquals(deadly, resumed.best().orElseThrow());
+    }
+
+    @Test
     void aLineCutShortByACrashIsSkippedWithAWarning(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("c.jsonl");
         Bowl b = new Bowl();
@@ -54,7 +78,7 @@ class CacheAndReplayTest {
         EvalCache c = EvalCache.read(f);
         assertEquals(5, c.entries().size());
         assertEquals(1, c.warnings().size());
-        assertTrue(c.warnings().get(0).contains("line 7"), c.warnings().get(0));
+        assertTrue(c.warnings().get(0).contains("line 12"), c.warnings().get(0)); // header, then a pending and a result line per point
     }
 
     @Test

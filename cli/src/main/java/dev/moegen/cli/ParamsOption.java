@@ -61,12 +61,12 @@ final class ParamsOption {
         return Lowering.lower(s, target, resolve(s, target, 0).params());
     }
 
-    /** "gemm=wgmma (heuristic), block_m=64 (override), ...": what each command prints under its header. */
+    /** "gemm=wgmma, block_m=64 (override), ...": what each command prints under its header; a source is named where it is not the heuristic and the loop reads the value. */
     static String describe(ResolvedParams r) {
         StringBuilder b = new StringBuilder();
         for (Param p : Param.values())
             b.append(b.isEmpty() ? "" : ", ").append(p.key()).append('=').append(p == Param.GEMM ? r.params().gemm().id() : r.params().get(p))
-                    .append(r.source(p) == ParamSource.HEURISTIC ? "" : " (" + r.source(p).id() + ")");
+                    .append(r.source(p) == ParamSource.HEURISTIC || !p.activeFor(r.params().gemm()) ? "" : " (" + r.source(p).id() + ")");
         return b.toString();
     }
 

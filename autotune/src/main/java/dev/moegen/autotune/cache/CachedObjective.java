@@ -9,13 +9,18 @@ import java.util.List;
 
 /**
  * An objective behind a cache: a point the cache holds is answered from it (resume, replay); any other is measured
- * by {@code live} and recorded before it is returned. With no live objective (replay), a point missing from the
+ * by {@code live} and recorded before it is returned. Before it is measured, the point is recorded as a run-time
+ * failure ("the tuner stopped while measuring it"), which its result then overrides: a point that kills the process
+ * (a driver crash, a hang the user interrupts) stays recorded as failed, so a resumed tune never runs it again. With no live objective (replay), a point missing from the
  * cache is a failure that says so, and is never chosen.
  */
 public final class CachedObjective implements Objective {
     private final SearchSpace space;
     private final EvalCache cache;
     private final Objective live;
+    /** What a point measured when the process ended says in the cache. */
+    public static final String IN_PROGRESS = "the tuner stopped while measuring this point (crash, hang or interrupt)";
+
     /** Keys the cache held before this run that must be measured again (not resuming); empty when resuming. */
     private final java.util.Set<String> remeasure;
     private int hits;
@@ -47,6 +52,11 @@ public final class CachedObjective implements Objective {
             return e;
         }
         if (live == null) return Evaluation.failed(key, Evaluation.Status.RUNTIME_ERROR, "not in the replayed cache");
+        try {
+            cache.record(Evaluation.failed(key, Evaluation.Status.RUNTIME_ERROR, IN_PROGRESS));
+        } catch (IOException x) {
+            throw new UncheckedIOException("writing the tune cache " + cache.file(), x);
+        }
         e = live.evaluate(index);
         remeasure.remove(key);
         try {

@@ -98,12 +98,15 @@ public sealed interface Routing {
         NpyArray a = Npy.read(file, null);
         if (a.ints() == null || a.shape().length != 2)
             throw new IllegalArgumentException("--routing " + file + ": expected a 2-D integer array [tokens, k] of expert ids");
-        int rows = (int) a.shape()[0], k = (int) a.shape()[1];
-        if (k != spec.topK()) throw new IllegalArgumentException("--routing " + file + ": has " + k + " ids per token, the layer routes to top-" + spec.topK());
+        int rows = (int) a.shape()[0], k = (int) a.shape()[1], top = spec.topK();
+        // a dump of a layer with shared experts has their slots after the routed ones: those are not routed
+        if (k != top && k != spec.slotsPerToken())
+            throw new IllegalArgumentException("--routing " + file + ": has " + k + " ids per token, the layer routes to top-" + top
+                    + (spec.slotsPerToken() != top ? " (" + spec.slotsPerToken() + " slots with its shared experts)" : ""));
         if (rows < 1) throw new IllegalArgumentException("--routing " + file + ": has no tokens");
-        int[][] ids = new int[rows][k];
+        int[][] ids = new int[rows][top];
         for (int r = 0; r < rows; r++)
-            for (int j = 0; j < k; j++) {
+            for (int j = 0; j < top; j++) {
                 int e = a.ints()[r * k + j];
                 if (e < 0 || e >= spec.experts())
                     throw new IllegalArgumentException("--routing " + file + ": id " + e + " at [" + r + "," + j + "] outside [0, " + (spec.experts() - 1) + "]");

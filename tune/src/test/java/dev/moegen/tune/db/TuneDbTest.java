@@ -126,6 +126,28 @@ class TuneDbTest {
         assertEquals(List.of(16), new ArrayList<>(TuneDb.open(List.of(dir), false).files().get(0).buckets().keySet()));
     }
 
+    /** The shipped database parses, and every entry's parameters are feasible for its own shape on a CPU like the one it was tuned on. */
+    @Test
+    void theShippedDatabaseIsWellFormed() throws Exception {
+        try (var in = TuneDb.class.getResourceAsStream(TuneDb.SHIPPED)) {
+            assertNotNull(in, TuneDb.SHIPPED);
+            DbFile[] files = TuneDb.JSON.readValue(in, DbFile[].class);
+            assertTrue(files.length >= 2);
+            Target cpu = OpenClDialect.TARGET.withLimits(new dev.moegen.codegen.platform.DeviceLimits(4096, 1 << 20, 1 << 20, 0, 2, 16, 6L << 30));
+            for (DbFile f : files) {
+                assertEquals(DbFile.FORMAT, f.format());
+                assertEquals(G, f.family());
+                assertEquals(java.util.Set.of(1, 16, 128, 512), f.buckets().keySet(), f.relativePath());
+                MoeLayerSpec spec = f.shape().experts() == 128 ? QWEN : Presets.get("mixtral-8x7b").scaled(16);
+                assertEquals(f.shape(), ShapeKey.of(spec));
+                for (TunedEntry e : f.buckets().values()) {
+                    assertTrue(TuneDb.feasible(e, spec, cpu), e.params().toString());
+                    assertTrue(e.ms() < e.heuristicMs(), "only entries that beat the heuristic are recorded");
+                }
+            }
+        }
+    }
+
     @Test
     void aFasterEntryWinsAndTwoTunersWritingAtOnceLoseNothing(@TempDir Path dir) throws Exception {
         TuneDb.record(dir, file(DEV, QWEN, 16, tiled(8, 16), 0.5));
