@@ -23,6 +23,8 @@ public final class BayesOpt implements Strategy {
     static final double XI = 0.01;
     /** Above this many evaluations the model is fitted on the best half and the most recent half of this many. */
     static final int MODEL_POINTS = 240;
+    /** Points ranked and handed to the objective to prepare (compile) at each step. */
+    static final int AHEAD = 2;
     /** How much slower than the slowest passing point a failed one is taken to be (log time). */
     static final double FAILURE_PENALTY = 0.5;
 
@@ -54,22 +56,26 @@ public final class BayesOpt implements Strategy {
         double[][] x = new double[n][];
         for (int i = 0; i < n; i++) x[i] = s.space().features(i);
         while (!s.done()) {
-            int pick = propose(s, x);
-            if (pick < 0) { // nothing ran yet: keep sampling at random
+            List<Integer> ranked = propose(s, x);
+            int pick;
+            if (ranked.isEmpty()) { // nothing ran yet: keep sampling at random
                 while (next < n && s.evaluated(order.get(next))) next++;
                 if (next == n) return;
                 pick = order.get(next);
+            } else {
+                pick = ranked.get(0);
+                s.prepare(ranked); // the runner-up often comes next: a backend compiles both at once
             }
             s.evaluate(pick);
         }
     }
 
-    /** The unevaluated point of highest expected improvement; -1 while no point has passed. */
-    private int propose(Search s, double[][] x) {
+    /** The unevaluated points of highest expected improvement, best first ({@link #AHEAD} of them); empty while no point has passed. */
+    private List<Integer> propose(Search s, double[][] x) {
         List<Map.Entry<Integer, Evaluation>> seen = new ArrayList<>(s.results().entrySet());
         double worst = Double.NEGATIVE_INFINITY;
         for (var e : seen) if (e.getValue().ok()) worst = Math.max(worst, Math.log(e.getValue().seconds()));
-        if (worst == Double.NEGATIVE_INFINITY) return -1;
+        if (worst == Double.NEGATIVE_INFINITY) return List.of();
         double fail = worst + FAILURE_PENALTY;
         seen.sort(Comparator.comparingDouble(e -> e.getValue().ok() ? Math.log(e.getValue().seconds()) : fail));
         List<Map.Entry<Integer, Evaluation>> used = seen;
@@ -89,19 +95,27 @@ public final class BayesOpt implements Strategy {
         Gp gp = Gp.fit(xs, y);
         double bestY = Double.POSITIVE_INFINITY;
         for (int i = 0; i < m; i++) if (used.get(i).getValue().ok()) bestY = Math.min(bestY, gp.standardise(y[i]));
-        int pick = -1;
-        double bestEi = Double.NEGATIVE_INFINITY;
+        int[] top = new int[AHEAD];
+        double[] topEi = new double[AHEAD];
+        java.util.Arrays.fill(top, -1);
+        java.util.Arrays.fill(topEi, Double.NEGATIVE_INFINITY);
         for (int i = 0; i < x.length; i++) {
             if (s.evaluated(i)) continue;
             double[] mv = gp.predict(x[i]);
             double sd = Math.sqrt(mv[1]), imp = bestY - mv[0] - XI;
             double ei = sd < 1e-12 ? Math.max(0, imp) : imp * Gp.cdf(imp / sd) + sd * Gp.pdf(imp / sd);
             ei += 1e-12 * s.random().nextDouble(); // ties (e.g. far from every point) broken at random
-            if (ei > bestEi) {
-                bestEi = ei;
-                pick = i;
-            }
+            for (int r = 0; r < AHEAD; r++)
+                if (ei > topEi[r]) { // insert at rank r
+                    System.arraycopy(topEi, r, topEi, r + 1, AHEAD - r - 1);
+                    System.arraycopy(top, r, top, r + 1, AHEAD - r - 1);
+                    topEi[r] = ei;
+                    top[r] = i;
+                    break;
+                }
         }
-        return pick;
+        List<Integer> out = new ArrayList<>();
+        for (int i : top) if (i >= 0) out.add(i);
+        return out;
     }
 }
