@@ -31,7 +31,7 @@ class TuneCliTest {
     static void seed(Path db, int bucket, int blockM) throws Exception {
         DeviceKey dev = DeviceKey.of(Backends.provider("opencl").devices().get(0));
         Map<String, Object> p = new LinkedHashMap<>(Map.of("gemm", "tiled", "block_m", blockM, "block_n", 16, "mwi", 2, "nwi", 1, "vw", 8));
-        TuneDb.record(db, new DbFile(DbFile.FORMAT, "test", TemplateHash.get(), dev, Family.GROUP_GEMM.id(), ShapeKey.of(SMALL), new TreeMap<>())
+        TuneDb.record(db, new DbFile(DbFile.FORMAT, "test", TemplateHash.of(Family.GROUP_GEMM), dev, Family.GROUP_GEMM.id(), ShapeKey.of(SMALL), new TreeMap<>())
                 .with(bucket, new TunedEntry(p, 0.1, 0.2, 5, 0, "bayes", "uniform", "2026-11-30")));
     }
 
@@ -74,7 +74,7 @@ class TuneCliTest {
         try (var s = Files.walk(db)) {
             f = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
         }
-        Files.writeString(f, Files.readString(f).replace(TemplateHash.get(), "0000000000000000"));
+        Files.writeString(f, Files.readString(f).replace(TemplateHash.of(Family.GROUP_GEMM), "0000000000000000"));
         Files.writeString(f.resolveSibling("broken.json"), "{");
         var v = run("verify", "--preset", PRESET, "--scale", "32", "--tokens", "8", "--db", db.toString());
         assertEquals(0, v.code(), v.err());

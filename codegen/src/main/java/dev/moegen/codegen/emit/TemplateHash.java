@@ -17,31 +17,38 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * SHA-256 over every template (path and text, in path order), from the class path whether it is a folder or a
- * jar: identifies the generator's kernel text in manifests and the tuned database, so a template change marks
- * every tuned entry stale.
+ * SHA-256 over templates (path and text, in path order), from the class path whether it is a folder or a jar:
+ * over all of them, it identifies the generator's kernel text in manifests; over a kernel family's, it keys the
+ * tuned database, so a change to a family's templates marks its tuned entries stale.
  */
 public final class TemplateHash {
     private static final String ROOT = "/dev/moegen/codegen/templates";
-    private static volatile String cached;
+    private static final Map<String, String> CACHED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TemplateHash() {}
 
+    /** Over every template. */
     public static String get() {
-        String h = cached;
-        if (h == null) cached = h = compute();
-        return h;
+        return CACHED.computeIfAbsent("", k -> compute(p -> true));
     }
 
-    private static String compute() {
+    /**
+     * Over the templates a kernel family is built from ({@link dev.moegen.codegen.params.Family#templates}): what its
+     * tuned entries depend on, so a change to another family's kernels leaves them current.
+     */
+    public static String of(dev.moegen.codegen.params.Family family) {
+        return CACHED.computeIfAbsent(family.id(), k -> compute(family::builtFrom));
+    }
+
+    private static String compute(java.util.function.Predicate<String> include) {
         try {
             URI uri = TemplateHash.class.getResource(ROOT).toURI();
             if (uri.getScheme().equals("jar")) {
                 try (FileSystem fs = FileSystems.newFileSystem(uri, Map.of())) {
-                    return hash(fs.getPath(ROOT));
+                    return hash(fs.getPath(ROOT), include);
                 }
             }
-            return hash(Path.of(uri));
+            return hash(Path.of(uri), include);
         } catch (IOException e) {
             throw new UncheckedIOException("reading the templates", e);
         } catch (URISyntaxException e) {
@@ -49,9 +56,9 @@ public final class TemplateHash {
         }
     }
 
-    private static String hash(Path root) throws IOException {
+    private static String hash(Path root, java.util.function.Predicate<String> include) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            List<Path> files = s.filter(p -> p.toString().endsWith(".ftl")).sorted((a, b) -> root.relativize(a).toString().compareTo(root.relativize(b).toString())).toList();
+            List<Path> files = s.filter(p -> p.toString().endsWith(".ftl") && include.test(root.relativize(p).toString().replace('\\', '/'))).sorted((a, b) -> root.relativize(a).toString().compareTo(root.relativize(b).toString())).toList();
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             for (Path f : files) {
                 d.update(root.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));

@@ -60,7 +60,7 @@ public final class TuneDb {
 
     /** Reads every folder in {@code dirs} (missing ones are empty) in order, then the shipped database when asked. */
     public static TuneDb open(List<Path> dirs, boolean shipped) {
-        return open(dirs, shipped, TemplateHash.get());
+        return open(dirs, shipped, TemplateHash.of(dev.moegen.codegen.params.Family.GROUP_GEMM));
     }
 
     static TuneDb open(List<Path> dirs, boolean shipped, String templateHash) {

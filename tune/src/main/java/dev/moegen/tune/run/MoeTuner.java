@@ -87,7 +87,7 @@ public final class MoeTuner {
 
     /** The evaluation cache of one bucket: under the database folder, by device, shape, bucket, routing and templates. */
     public static Path cacheFile(Options o, DeviceKey dev, MoeLayerSpec spec, int tokens, String phase) {
-        String name = "T" + tokens + "-" + o.routing().id().replaceAll("[^A-Za-z0-9.]+", "_") + "-" + TemplateHash.get() + phase
+        String name = "T" + tokens + "-" + o.routing().id().replaceAll("[^A-Za-z0-9.]+", "_") + "-" + TemplateHash.of(Family.GROUP_GEMM) + phase
                 + (o.shards() > 1 ? "-shard" + o.shard() + "of" + o.shards() : "") + ".jsonl";
         return o.db().resolve("cache").resolve(dev.slug()).resolve(ShapeKey.of(spec).slug()).resolve(name);
     }
@@ -101,7 +101,7 @@ public final class MoeTuner {
         c.put("shape", ShapeKey.of(spec).slug());
         c.put("tokens", tokens);
         c.put("routing", o.routing().id());
-        c.put("templates", TemplateHash.get());
+        c.put("templates", TemplateHash.of(Family.GROUP_GEMM));
         c.put("generator", SourceEmitter.GENERATOR_VERSION);
         c.put("family", Family.GROUP_GEMM.id());
         c.put("points", space.points().size());
@@ -149,7 +149,7 @@ public final class MoeTuner {
         }
         boolean record = bestMs < heuristicMs;
         if (record) {
-            DbFile f = new DbFile(DbFile.FORMAT, SourceEmitter.GENERATOR_VERSION, TemplateHash.get(), dev, Family.GROUP_GEMM.id(), ShapeKey.of(spec), new TreeMap<>())
+            DbFile f = new DbFile(DbFile.FORMAT, SourceEmitter.GENERATOR_VERSION, TemplateHash.of(Family.GROUP_GEMM), dev, Family.GROUP_GEMM.id(), ShapeKey.of(spec), new TreeMap<>())
                     .with(tokens, new TunedEntry(GemmSpace.values(best), bestMs, heuristicMs, phases.stream().mapToInt(Tuning.Outcome::evaluations).sum(),
                             (int) phases.stream().mapToLong(Tuning.Outcome::failures).sum(), o.strategy().id(), o.routing().id(), java.time.LocalDate.now().toString()));
             warnings.addAll(TuneDb.record(o.db(), f));

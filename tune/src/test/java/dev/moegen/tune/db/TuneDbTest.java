@@ -39,7 +39,7 @@ class TuneDbTest {
     }
 
     static DbFile file(DeviceKey dev, MoeLayerSpec spec, int bucket, Map<String, Object> params, double ms) {
-        return new DbFile(DbFile.FORMAT, "test", TemplateHash.get(), dev, G, ShapeKey.of(spec), new TreeMap<>())
+        return new DbFile(DbFile.FORMAT, "test", TemplateHash.of(Family.GROUP_GEMM), dev, G, ShapeKey.of(spec), new TreeMap<>())
                 .with(bucket, new TunedEntry(params, ms, 2 * ms, 10, 0, "bayes", "uniform", "2026-11-30"));
     }
 
@@ -64,6 +64,16 @@ class TuneDbTest {
         assertEquals("same architecture", db.lookup(sibling, QWEN, CPU, G, 16).orElseThrow().level());
         DeviceKey foreign = new DeviceKey("opencl", "gpu", "driver 1", "gpu-vendor-simd4");
         assertTrue(db.lookup(foreign, QWEN, CPU, G, 16).isEmpty(), "another architecture: the heuristic");
+    }
+
+    @Test
+    void entriesAreKeyedByTheGroupGemmTemplatesOnly() {
+        assertTrue(Family.GROUP_GEMM.builtFrom("common/group_gemm_tiled.ftl"));
+        assertTrue(Family.GROUP_GEMM.builtFrom("opencl/vector.ftl"));
+        assertFalse(Family.GROUP_GEMM.builtFrom("common/gating.ftl"), "a gating change leaves GroupGEMM entries current");
+        assertFalse(Family.GROUP_GEMM.builtFrom("common/bench.ftl"));
+        assertNotEquals(TemplateHash.get(), TemplateHash.of(Family.GROUP_GEMM));
+        assertEquals(16, TemplateHash.of(Family.GROUP_GEMM).length());
     }
 
     @Test
@@ -100,7 +110,7 @@ class TuneDbTest {
         String w = String.join("\n", stale.warnings());
         assertTrue(w.contains("corrupt.json: not a moegen tuned-database file"), w);
         assertTrue(w.contains("foreign.json: format 'moegen-tuned/99'"), w);
-        assertTrue(w.contains("stale, tuned with templates " + TemplateHash.get()), w);
+        assertTrue(w.contains("stale, tuned with templates " + TemplateHash.of(Family.GROUP_GEMM)), w);
         assertEquals("{\"format\": \"moegen-tuned/1\", \"bucke", Files.readString(devDir.resolve("corrupt.json")), "reading never rewrites");
         // the current templates trust the good file and still name the broken ones
         TuneDb fresh = TuneDb.open(List.of(dir), false);
