@@ -14,10 +14,10 @@ final class PresetsTable {
     static List<String> row(MoeLayerSpec s) {
         var r = s.routing();
         String shared = s.shared().present() ? s.shared().count() + "x" + s.shared().intermediate() + (s.shared().gated() ? " gated" : "") : "-";
-        String scoring = r.scoring().id() + (r.correctionBias() ? "+bias" : "") + (r.renormalize() ? " renorm" : "")
+        String scoring = r.scoring().id() + (r.correctionBias() ? "+bias" : "") + (r.renormalize() ? " renorm" + (r.renormalizeP() != 1 ? " p=" + r.renormalizeP() : "") : "")
                 + (r.routedScalingFactor() != 1 ? " x" + r.routedScalingFactor() : "");
         return List.of(s.name(), "" + s.experts(), "" + s.topK(), "" + s.hidden(), "" + s.intermediate(), shared, scoring,
-                r.grouped() ? r.topkGroup() + "/" + r.nGroup() : "-", s.activation().id(),
+                r.grouped() ? r.topkGroup() + "/" + r.nGroup() + (r.groupScore() == dev.moegen.dsl.layer.GroupScore.MAX ? " by max" : "") : "-", s.activation().id(),
                 s.dropless() ? "dropless" : "cf " + s.capacityFactor());
     }
 }

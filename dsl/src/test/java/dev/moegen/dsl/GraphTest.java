@@ -16,7 +16,7 @@ class GraphTest {
         OpGraph g = LayerGraph.of(Presets.get("deepseek-v3"));
         assertTrue(g.find(Sigmoid.class).isPresent());
         assertTrue(g.find(CorrectionBias.class).isPresent());
-        assertEquals(new GroupedTopK(8, 256, 8, 4), g.find(GroupedTopK.class).orElseThrow());
+        assertEquals(new GroupedTopK(8, 256, 8, 4, dev.moegen.dsl.layer.GroupScore.TOP2_SUM), g.find(GroupedTopK.class).orElseThrow());
         assertEquals(2.5, g.find(RoutedScaling.class).orElseThrow().factor());
         assertEquals(new SharedExpertSlots(256, 1, false), g.find(SharedExpertSlots.class).orElseThrow());
         assertEquals(new Permutation(257, 9), g.find(Permutation.class).orElseThrow());

@@ -38,7 +38,17 @@ class SpecTest {
 
     @Test
     void presetsCarryPublishedHyperParameters() {
-        assertEquals(10, Presets.names().size());
+        assertEquals(11, Presets.names().size());
+        MoeLayerSpec v2 = Presets.get("deepseek-v2");
+        assertEquals(160, v2.experts());
+        assertEquals(6, v2.topK());
+        assertEquals(5120, v2.hidden());
+        assertEquals(1536, v2.intermediate());
+        assertEquals(dev.moegen.dsl.layer.GroupScore.MAX, v2.routing().groupScore());
+        assertEquals(3, v2.routing().topkGroup());
+        assertEquals(16.0, v2.routing().routedScalingFactor());
+        assertFalse(v2.routing().renormalize());
+        assertEquals(2, v2.shared().count());
         MoeLayerSpec v3 = Presets.get("deepseek-v3");
         assertEquals(256, v3.experts());
         assertEquals(8, v3.topK());

@@ -48,9 +48,24 @@ class OpenClLayerTest {
         "deepseek-v2-lite, 64, fp32, '12'",
         "olmoe-1b-7b, 64, fp16, '128'",
         "gpt-oss-20b, 64, fp32, '3'",
+        "deepseek-v2, 64, bf16, '1,40'",
+        "deepseek-v2, 32, fp32, '7'",
     })
     void presetMatchesReference(String preset, int scale, String dtype, String tokens) {
-        MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
+        matchesReference(Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype)), tokens);
+    }
+
+    /** DBRX's moe_normalize_expert_weights with p other than 1: the gating kernel's p-norm against the reference's. */
+    @ParameterizedTest(name = "dbrx /{0} p={1} T={2}")
+    @CsvSource({"128, 2.0, '9'", "64, 0.5, '3,20'"})
+    void aPNormRenormalisationMatchesReference(int scale, double p, String tokens) {
+        MoeLayerSpec d = Presets.get("dbrx").scaled(scale);
+        matchesReference(MoeLayerSpec.builder(d.name() + "-p" + p).dtype(d.dtype()).hidden(d.hidden()).intermediate(d.intermediate()).experts(d.experts(), d.topK())
+                .routing(d.routing().withRenormalizeP(p)).activation(d.activation()).build(), tokens);
+    }
+
+    private static void matchesReference(MoeLayerSpec s, String tokens) {
+        String preset = s.name();
         KernelPlan plan = Lowering.lower(s, ctx.target());
         int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
         PlanLayer layer = new PlanLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());

@@ -122,6 +122,47 @@ class ReferenceTest {
         assertArrayEquals(new double[] {2.0, 0.5}, r.weights(), 1e-12);
     }
 
+    /**
+     * DeepSeek-V2's group_limited_greedy, as HF's DeepseekV2MoEGate computes it: group score = the group's max softmax
+     * score, keep topk_group groups, top-k inside, no renormalisation, x routed_scaling_factor. The same scores under
+     * V3's top-2 sum keep other groups.
+     */
+    @Test
+    void deepSeekV2GroupLimitedGreedyHandComputed() {
+        // 8 experts in 4 groups of 2; keep 2 groups; top-2; softmax; x16
+        double[] probs = {0.30, 0.02, 0.20, 0.19, 0.02, 0.01, 0.25, 0.01};
+        // group max = [.30, .20, .02, .25] -> groups 0 and 3 -> experts {0, 1, 6, 7} -> top-2 = 0 (.30), 6 (.25)
+        // (top-2 sums = [.32, .39, .03, .26] would keep groups 0 and 1 -> 0 (.30), 2 (.20))
+        double[] logits = Arrays.stream(probs).map(Math::log).toArray(); // softmax of log p = p (they sum to 1)
+        for (var c : new Object[][] {{dev.moegen.dsl.layer.GroupScore.MAX, new int[] {0, 6}, new double[] {0.30 * 16, 0.25 * 16}},
+                {dev.moegen.dsl.layer.GroupScore.TOP2_SUM, new int[] {0, 2}, new double[] {0.30 * 16, 0.20 * 16}}}) {
+            MoeLayerSpec s = MoeLayer.builder("v2-small").dtype(DType.FP32).hidden(16).intermediate(16).experts(8, 2)
+                    .routing(new Routing(Scoring.SOFTMAX, false, 4, 2, false, 16, false).withGroupScore((dev.moegen.dsl.layer.GroupScore) c[0])).build();
+            RoutingResult r = Reference.route(new LayerInputs(s, 1, null, null, null, null, null, null, null, null), logits, null);
+            assertArrayEquals((int[]) c[1], r.ids(), c[0].toString());
+            assertArrayEquals((double[]) c[2], r.weights(), 1e-9, c[0].toString());
+        }
+    }
+
+    /** DBRX's moe_normalize_expert_weights = p: the picked weights divided by their p-norm (torch.norm(w, p)). */
+    @Test
+    void renormalisationByThePNormHandComputed() {
+        double[] probs = {0.5, 0.3, 0.2};
+        double[] logits = Arrays.stream(probs).map(Math::log).toArray();
+        for (double p : new double[] {1, 2, 0.5}) {
+            MoeLayerSpec s = MoeLayer.builder("dbrx-small").dtype(DType.FP32).hidden(16).intermediate(16).experts(3, 2)
+                    .routing(Routing.softmax(true).withRenormalizeP(p)).build();
+            RoutingResult r = Reference.route(new LayerInputs(s, 1, null, null, null, null, null, null, null, null), logits, null);
+            double norm = Math.pow(Math.pow(0.5, p) + Math.pow(0.3, p), 1 / p); // p=2: sqrt(.34) = .5831
+            assertArrayEquals(new int[] {0, 1}, r.ids());
+            assertArrayEquals(new double[] {0.5 / norm, 0.3 / norm}, r.weights(), 1e-12, "p = " + p);
+        }
+        assertEquals(0.857492925712544, 0.5 / Math.sqrt(0.34), 1e-12, "p = 2 by hand");
+        var bad = assertThrows(dev.moegen.dsl.spec.SpecException.class, () -> MoeLayer.builder("x").dtype(DType.FP32).hidden(16).intermediate(16).experts(3, 2)
+                .routing(Routing.softmax(true).withRenormalizeP(-1)).build());
+        assertTrue(bad.getMessage().contains("routing.renormalize_p = -1.0"), bad.getMessage());
+    }
+
     @Test
     void tiesGoToTheLowerExpertIndex() {
         int[] got = Reference.topK(new double[] {0.5, 0.7, 0.7, 0.5, 0.7}, 0, 5, 3, null);

@@ -89,6 +89,8 @@ public final class SourceEmitter {
         m.put("correctionBias", s.routing().correctionBias());
         m.put("routerBias", s.routing().routerBias());
         m.put("renormalize", s.routing().renormalize());
+        m.put("groupMax", s.routing().groupScore() == dev.moegen.dsl.layer.GroupScore.MAX);
+        m.put("renormP", floatLiteral(s.routing().renormalizeP()));
         m.put("routedScaling", floatLiteral(s.routing().routedScalingFactor()));
         m.put("sharedSlices", s.sharedSlices());
         m.put("sharedGated", s.shared() != null && s.shared().gated());

@@ -46,12 +46,12 @@ public final class LayerGraph {
                     List.of(t("selection_scores", DType.FP32, tokens(), dim(e))));
             selection = "selection_scores";
         }
-        Op select = r.grouped() ? new GroupedTopK(k, e, r.nGroup(), r.topkGroup()) : new TopK(k, e);
+        Op select = r.grouped() ? new GroupedTopK(k, e, r.nGroup(), r.topkGroup(), r.groupScore()) : new TopK(k, e);
         g.op("select", select, List.of(selection, "scores"),
                 List.of(t("topk_ids", DType.INT32, tokens(), dim(k)), t("topk_weights_raw", DType.FP32, tokens(), dim(k))));
         String w = "topk_weights_raw";
         if (r.renormalize()) {
-            g.op("renormalize", new Renormalize(k), List.of(w), List.of(t("topk_weights_norm", DType.FP32, tokens(), dim(k))));
+            g.op("renormalize", new Renormalize(k, r.renormalizeP()), List.of(w), List.of(t("topk_weights_norm", DType.FP32, tokens(), dim(k))));
             w = "topk_weights_norm";
         }
         if (r.routedScalingFactor() != 1.0) {

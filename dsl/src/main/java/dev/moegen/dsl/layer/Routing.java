@@ -8,10 +8,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param scoring             softmax or sigmoid over router logits
  * @param renormalize         divide the k picked weights by their sum
  * @param nGroup              expert groups for grouped top-k (1 = plain top-k)
- * @param topkGroup           groups kept per token (group score = sum of its top-2 selection scores)
+ * @param topkGroup           groups kept per token, by {@code groupScore}
  * @param correctionBias      select on score + e_score_correction_bias, weight with the unbiased score
  * @param routedScalingFactor multiplies the final routed weights
  * @param routerBias          the router GEMM adds a bias (gpt-oss)
+ * @param groupScore          how a group is scored: top2_sum (DeepSeek-V3, the default) or max (DeepSeek-V2)
+ * @param renormalizeP        with renormalize, divide the picked weights by their p-norm (DBRX's
+ *                            moe_normalize_expert_weights); 1 (the default) divides by their sum
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Routing(
@@ -21,30 +24,50 @@ public record Routing(
         int topkGroup,
         boolean correctionBias,
         double routedScalingFactor,
-        boolean routerBias) {
+        boolean routerBias,
+        GroupScore groupScore,
+        Double renormalizeP) {
+
+    /** Spec files written before these fields read as the defaults: top-2 sum, p = 1. */
+    public Routing {
+        if (groupScore == null) groupScore = GroupScore.TOP2_SUM;
+        if (renormalizeP == null) renormalizeP = 1.0;
+    }
+
+    public Routing(Scoring scoring, boolean renormalize, int nGroup, int topkGroup, boolean correctionBias, double routedScalingFactor, boolean routerBias) {
+        this(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, GroupScore.TOP2_SUM, 1.0);
+    }
 
     public static Routing softmax(boolean renormalize) {
         return new Routing(Scoring.SOFTMAX, renormalize, 1, 1, false, 1.0, false);
     }
 
+    public Routing withGroupScore(GroupScore g) {
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, g, renormalizeP);
+    }
+
+    public Routing withRenormalizeP(double p) {
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, p);
+    }
+
     public Routing withGroups(int nGroup, int topkGroup) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP);
     }
 
     public Routing withCorrectionBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias, groupScore, renormalizeP);
     }
 
     public Routing withScaling(double factor) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias, groupScore, renormalizeP);
     }
 
     public Routing withRouterBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on, groupScore, renormalizeP);
     }
 
     public Routing withScoring(Scoring s) {
-        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias);
+        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP);
     }
 
     public boolean grouped() {

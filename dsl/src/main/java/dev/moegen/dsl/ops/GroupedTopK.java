@@ -1,7 +1,9 @@
 package dev.moegen.dsl.ops;
 
+import dev.moegen.dsl.layer.GroupScore;
+
 /**
- * DeepSeek-V3 grouped top-k: group score = sum of the top-2 selection scores of each of
- * {@code nGroup} equal groups; keep the best {@code topkGroup} groups; top-k inside them.
+ * Grouped (device-limited) top-k: each of {@code nGroup} equal groups is scored ({@code score}: the sum of its top-2
+ * selection scores, DeepSeek-V3, or its best, DeepSeek-V2); keep the best {@code topkGroup} groups; top-k inside them.
  */
-public record GroupedTopK(int k, int experts, int nGroup, int topkGroup) implements Op {}
+public record GroupedTopK(int k, int experts, int nGroup, int topkGroup, GroupScore score) implements Op {}

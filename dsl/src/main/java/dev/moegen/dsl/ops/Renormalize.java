@@ -1,4 +1,4 @@
 package dev.moegen.dsl.ops;
 
-/** weights /= sum of the k picked weights. */
-public record Renormalize(int k) implements Op {}
+/** weights /= the p-norm of the k picked weights (p = 1: their sum). */
+public record Renormalize(int k, double p) implements Op {}

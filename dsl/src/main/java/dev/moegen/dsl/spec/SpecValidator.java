@@ -62,12 +62,16 @@ public final class SpecValidator {
             p.add("routing.topk_group = " + r.topkGroup() + ": must be in [1, n_group = " + r.nGroup() + "]");
         else if (r.nGroup() > 1 && s.experts() % r.nGroup() == 0) {
             int perGroup = s.experts() / r.nGroup();
-            if (perGroup < 2)
-                p.add("routing.n_group = " + r.nGroup() + ": groups need >= 2 experts (group score sums the top 2), got " + perGroup);
+            if (perGroup < r.groupScore().minGroupSize())
+                p.add("routing.n_group = " + r.nGroup() + ": groups need >= 2 experts (group_score top2_sum sums the top 2), got " + perGroup);
             if ((long) r.topkGroup() * perGroup < s.topK())
                 p.add("routing.topk_group = " + r.topkGroup() + ": kept groups hold " + (long) r.topkGroup() * perGroup
                         + " experts, fewer than top_k = " + s.topK());
         }
+        if (!(r.renormalizeP() > 0) || !Double.isFinite(r.renormalizeP()) || r.renormalizeP() > 16)
+            p.add("routing.renormalize_p = " + r.renormalizeP() + ": must be a number in (0, 16] (1: divide by the sum)");
+        else if (r.renormalizeP() != 1 && !r.renormalize())
+            p.add("routing.renormalize_p = " + r.renormalizeP() + ": applies only with renormalize: true");
         if (!(r.routedScalingFactor() > 0) || !Double.isFinite(r.routedScalingFactor()))
             p.add("routing.routed_scaling_factor = " + r.routedScalingFactor() + ": must be a finite number > 0");
     }

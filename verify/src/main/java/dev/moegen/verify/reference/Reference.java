@@ -4,6 +4,7 @@ import dev.moegen.dsl.graph.LayerGraph;
 import dev.moegen.dsl.layer.Activation;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
+import dev.moegen.dsl.layer.GroupScore;
 import dev.moegen.dsl.layer.Routing;
 import dev.moegen.dsl.layer.Scoring;
 import java.util.Arrays;
@@ -85,8 +86,9 @@ public final class Reference {
         int per = experts / r.nGroup();
         double[] groupScore = new double[r.nGroup()];
         for (int g = 0; g < r.nGroup(); g++) {
-            int[] top2 = topK(selection, from + g * per, per, 2, null);
-            groupScore[g] = rankKey(selection[from + g * per + top2[0]] + selection[from + g * per + top2[1]]);
+            int[] top2 = topK(selection, from + g * per, per, Math.min(2, per), null);
+            double best = selection[from + g * per + top2[0]];
+            groupScore[g] = rankKey(r.groupScore() == GroupScore.MAX ? best : best + selection[from + g * per + top2[1]]);
         }
         boolean[] allowed = new boolean[experts];
         for (int g : topK(groupScore, 0, r.nGroup(), r.topkGroup(), null))
@@ -109,8 +111,9 @@ public final class Reference {
         double[] w = new double[tokens * slots];
         for (int t = 0; t < tokens; t++) {
             int[] pick = forced != null && forced[t] != null ? forced[t] : topK(sel, t * e, e, k, allowedExperts(r, sel, t * e, e));
-            double sum = 0;
-            for (int j = 0; j < k; j++) sum += scores[t * e + pick[j]];
+            double sum = 0; // the picked weights' p-norm: their sum for p = 1
+            for (int j = 0; j < k; j++) sum += Math.pow(scores[t * e + pick[j]], r.renormalizeP());
+            sum = Math.pow(sum, 1 / r.renormalizeP());
             for (int j = 0; j < k; j++) {
                 double v = scores[t * e + pick[j]];
                 if (r.renormalize()) v /= sum;

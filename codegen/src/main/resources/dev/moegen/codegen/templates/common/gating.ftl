@@ -1,6 +1,6 @@
 /*
  * Fused gating, one work-group per token (one warp on CUDA, with shuffle reductions): scores (softmax |
- * sigmoid), selection scores (+ correction bias), grouped top-k (group score = sum of the group's top-2),
+ * sigmoid), selection scores (+ correction bias), grouped top-k (group score = sum of the group's top-2, or its best),
  * top-k by repeated arg-max (ties to the lower expert), weights from the unbiased scores, renormalise,
  * routed scaling, shared-expert slots.
  */
@@ -85,7 +85,11 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
     for (int g = lid; g < N_GROUP; g += GATE_WG) {
         float b1 = -INFINITY, b2 = -INFINITY;
         for (int j = 0; j < PER_GROUP; ++j) { float v = s_sel[g * PER_GROUP + j]; if (v > b1) { b2 = b1; b1 = v; } else if (v > b2) b2 = v; }
+<#if groupMax>
+        s_group[g] = rank_key(b1); /* group_limited_greedy (DeepSeek-V2): the group's best */
+<#else>
         s_group[g] = rank_key(b1 + b2);
+</#if>
         s_keep[g] = 0;
     }
     BARRIER();
@@ -128,7 +132,13 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
 #endif
     if (lid == 0) {
         float wsum = 0.0f;
+<#if renormP == "1.0">
         for (int k = 0; k < TOP_K; ++k) wsum += s_score[s_pick[k]];
+<#else>
+        /* the picked weights' ${renormP}-norm (DBRX's moe_normalize_expert_weights); w^p as exp(p log w), 0 for w = 0 */
+        for (int k = 0; k < TOP_K; ++k) wsum += exp(${renormP}f * log(s_score[s_pick[k]]));
+        wsum = exp(log(wsum) / ${renormP}f);
+</#if>
         const idx_t o = (idx_t)t * SLOTS;
         for (int k = 0; k < TOP_K; ++k) {
             float w = s_score[s_pick[k]];
