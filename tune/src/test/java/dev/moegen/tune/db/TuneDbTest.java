@@ -38,6 +38,12 @@ class TuneDbTest {
         return m;
     }
 
+    static List<String> concat(List<String> a, String[] b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(List.of(b));
+        return out;
+    }
+
     static DbFile file(DeviceKey dev, MoeLayerSpec spec, int bucket, Map<String, Object> params, double ms) {
         return new DbFile(DbFile.FORMAT, "test", TemplateHash.of(Family.GROUP_GEMM), dev, G, ShapeKey.of(spec), new TreeMap<>())
                 .with(bucket, new TunedEntry(params, ms, 2 * ms, 10, 0, "bayes", "uniform", "2026-11-30"));
@@ -174,10 +180,16 @@ class TuneDbTest {
                 }
             }));
         }
+        // and two other processes at the same time (the OS file lock; the JVM lock only orders this process's threads)
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(), cp = System.getProperty("java.class.path");
+        List<Process> ps = new ArrayList<>();
+        for (String buckets : new String[] {"1000 1001 1002", "2000 2001 2002"})
+            ps.add(new ProcessBuilder(concat(List.of(java, "-cp", cp, RecordMain.class.getName(), dir.toString()), buckets.split(" "))).inheritIO().start());
         for (Thread t : ts) t.join();
+        for (Process p : ps) assertEquals(0, p.waitFor(), "the other process's writes succeed");
         TuneDb db = TuneDb.open(List.of(dir), false);
         assertTrue(db.warnings().isEmpty(), db.warnings().toString());
-        assertEquals(8, db.files().get(0).buckets().size(), db.files().get(0).buckets().keySet().toString());
+        assertEquals(14, db.files().get(0).buckets().size(), db.files().get(0).buckets().keySet().toString());
         try (var s = Files.walk(dir)) {
             assertTrue(s.noneMatch(p -> p.toString().endsWith(".tmp")), "no temporary file left behind");
         }
