@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Join tuned databases (e.g. the shards of one sweep, from several machines) into --db: per device, shape and bucket the faster entry "
-                + "wins; stale and corrupt files are named and skipped. --bundle FILE.json also writes the result as one file (the shipped form).")
+                + "wins; stale and corrupt files are named and skipped. The evaluation caches are joined too, a sweep's shards into one cache (replayable). "
+                + "--bundle FILE.json also writes the result as one file (the shipped form).")
 final class TuneMergeCommand implements Callable<Integer> {
     @Spec CommandSpec cmd;
     @Option(names = "--db", required = true, paramLabel = "DIR", description = "database folder merged into (created if missing)") Path db;
@@ -33,6 +34,9 @@ final class TuneMergeCommand implements Callable<Integer> {
             n += f.buckets().size();
         }
         o.printf("merged %d entries from %d files into %s%n", n, in.files().size(), db.toAbsolutePath());
+        var caches = dev.moegen.tune.db.CacheMerge.merge(sources, db);
+        for (String w : caches.warnings()) o.println("warning: " + w);
+        o.printf("merged %d evaluations from %d caches (shards of one sweep into one cache)%n", caches.added(), caches.files());
         if (bundle != null) {
             TuneDb out = TuneDb.open(List.of(db), false);
             out.writeBundle(bundle);
