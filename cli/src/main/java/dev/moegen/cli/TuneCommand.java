@@ -66,8 +66,8 @@ final class TuneCommand implements Callable<Integer> {
             var opts = new MoeTuner.Options(r, strat, b, reps, flushMib * (1L << 20), seed, dir, sh[0], sh[1], resume, lp);
             for (int t : tokens) {
                 GemmSpace space = GemmSpace.of(s, dev.target(), t, lp);
-                o.printf("T=%d: %d points (%d enumerated, %d pruned as infeasible)%n", t, space.points().size(), space.enumerated(),
-                        space.enumerated() - space.points().size());
+                o.printf("T=%d: %d points (%d enumerated, %d pruned as infeasible)%s%n", t, space.points().size(), space.enumerated(),
+                        space.enumerated() - space.points().size(), sh[1] > 1 ? "; shard " + sh[0] + "/" + sh[1] + ": " + space.shard(sh[0], sh[1]).points().size() : "");
                 o.flush();
                 int total = 2 * (b.evaluations() > 0 ? Math.min(b.evaluations(), space.points().size()) : space.points().size()); // two phases at most
                 MoeTuner.BucketResult res;
