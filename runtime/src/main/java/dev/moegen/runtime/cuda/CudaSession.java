@@ -2,7 +2,6 @@ package dev.moegen.runtime.cuda;
 
 import static java.lang.foreign.ValueLayout.*;
 
-import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.plan.Launch;
 import dev.moegen.runtime.exec.DeviceInfo;
@@ -41,6 +40,7 @@ public final class CudaSession implements DeviceSession {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment context;
     private final Path workDir;
+    private final CubinCache cubins;
     private final Map<String, MemorySegment> modules = new HashMap<>();
     private final List<Long> allocations = new ArrayList<>();
     /** A launch's start and end events and what waits for its time. */
@@ -61,6 +61,7 @@ public final class CudaSession implements DeviceSession {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        cubins = new CubinCache(workDir, device.arch());
     }
 
     public CudaDevice cudaDevice() {
@@ -92,22 +93,20 @@ public final class CudaSession implements DeviceSession {
     }
 
     private MemorySegment loadModule(GeneratedSource src) {
-        Nvcc nvcc = Nvcc.find().orElseThrow(() -> new IllegalStateException("the CUDA backend compiles kernels with nvcc; none found"));
-        try {
-            Path dir = Files.createTempDirectory(workDir, "m");
-            Path cuFile = dir.resolve(src.fileName());
-            Files.writeString(cuFile, src.text());
-            byte[] cubin = Files.readAllBytes(nvcc.cubin(cuFile, dir, device.arch(), new StringBuilder()));
-            MemorySegment image = arena.allocate(cubin.length + 1L, 16);
-            MemorySegment.copy(cubin, 0, image, JAVA_BYTE, 0, cubin.length);
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment m = a.allocate(ADDRESS);
-                cu.call(cu.moduleLoadData, "cuModuleLoadData(" + src.fileName() + " for " + device.arch() + ")", m, image);
-                return m.get(ADDRESS, 0);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("compiling " + src.fileName() + " for " + device.arch(), e);
+        byte[] cubin = cubins.get(src);
+        MemorySegment image = arena.allocate(cubin.length + 1L, 16);
+        MemorySegment.copy(cubin, 0, image, JAVA_BYTE, 0, cubin.length);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(ADDRESS);
+            cu.call(cu.moduleLoadData, "cuModuleLoadData(" + src.fileName() + " for " + device.arch() + ")", m, image);
+            return m.get(ADDRESS, 0);
         }
+    }
+
+    /** Runs nvcc for the sources in parallel (one process per core); loading them stays with {@link #load}. */
+    @Override
+    public void prepare(List<GeneratedSource> sources) {
+        cubins.prepare(sources);
     }
 
     @Override
