@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "tune", mixinStandardHelpOptions = true, subcommands = {TuneMergeCommand.class, TuneReplayCommand.class},
+@Command(name = "tune", mixinStandardHelpOptions = true, subcommands = {TuneShowCommand.class, TuneMergeCommand.class, TuneReplayCommand.class},
         description = {"Search the GroupGEMM parameters of a layer on this device, bucket by bucket; every candidate is verified against the reference "
                 + "before it is timed. The best of each bucket goes into the tuned database (when it beats the heuristic, timed alternately with it), "
                 + "which generate, verify and bench read.", "Every evaluation lands in DB/cache/...jsonl: --resume continues, `tune replay` studies it."})

@@ -112,6 +112,12 @@ class TuneCliTest {
         TuneDb merged = TuneDb.open(java.util.List.of(dir.resolve("merged")), false);
         assertEquals(java.util.List.of(8, 64), new java.util.ArrayList<>(merged.files().get(0).buckets().keySet()));
         assertTrue(Files.readString(bundle).trim().startsWith("["));
+        var show = run("tune", "show", "--db", dir.resolve("merged").toString());
+        assertEquals(0, show.code(), show.err());
+        assertTrue(show.out().contains(ShapeKey.of(SMALL).slug()) && show.out().contains("2.00×") && show.out().contains("block_m=32"), show.out());
+        var shipped = run("tune", "show");
+        assertEquals(0, shipped.code(), shipped.err());
+        assertTrue(shipped.out().contains("E128-H256-I96-K8-bf16-swiglu") && shipped.out().contains("E8-H256-I896-K2-bf16-swiglu"), "the shipped database: " + shipped.out());
     }
 
     @Test
