@@ -23,7 +23,6 @@ public final class CachedObjective implements Objective {
 
     /** Keys the cache held before this run that must be measured again (not resuming); empty when resuming. */
     private final java.util.Set<String> remeasure;
-    private int hits;
 
     /** Serves what the cache holds (resume). */
     public CachedObjective(SearchSpace space, EvalCache cache, Objective live) {
@@ -46,36 +45,32 @@ public final class CachedObjective implements Objective {
     @Override
     public Evaluation evaluate(int index) {
         String key = space.key(index);
-        Evaluation e = remeasure.contains(key) ? null : cache.entries().get(key);
-        if (e != null) {
-            hits++;
-            return e;
-        }
+        if (cached(key)) return cache.entries().get(key);
         if (live == null) return Evaluation.failed(key, Evaluation.Status.RUNTIME_ERROR, "not in the replayed cache");
-        try {
-            cache.record(Evaluation.failed(key, Evaluation.Status.RUNTIME_ERROR, IN_PROGRESS));
-        } catch (IOException x) {
-            throw new UncheckedIOException("writing the tune cache " + cache.file(), x);
-        }
-        e = live.evaluate(index);
+        record(Evaluation.failed(key, Evaluation.Status.RUNTIME_ERROR, IN_PROGRESS));
+        Evaluation e = live.evaluate(index);
         remeasure.remove(key);
-        try {
-            cache.record(e);
-        } catch (IOException x) {
-            throw new UncheckedIOException("writing the tune cache " + cache.file(), x);
-        }
+        record(e);
         return e;
     }
 
     @Override
     public void prepare(List<Integer> upcoming) {
         if (live == null) return;
-        List<Integer> fresh = upcoming.stream().filter(i -> remeasure.contains(space.key(i)) || !cache.entries().containsKey(space.key(i))).toList();
+        List<Integer> fresh = upcoming.stream().filter(i -> !cached(space.key(i))).toList();
         if (!fresh.isEmpty()) live.prepare(fresh);
     }
 
-    /** Points answered from the cache so far. */
-    public int hits() {
-        return hits;
+    /** Whether the cache answers for {@code key} in this run. */
+    private boolean cached(String key) {
+        return !remeasure.contains(key) && cache.entries().containsKey(key);
+    }
+
+    private void record(Evaluation e) {
+        try {
+            cache.record(e);
+        } catch (IOException x) {
+            throw new UncheckedIOException("writing the tune cache " + cache.file(), x);
+        }
     }
 }

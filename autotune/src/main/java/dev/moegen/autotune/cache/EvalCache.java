@@ -129,14 +129,10 @@ public final class EvalCache {
 
     private static String differences(Map<String, Object> have, Map<String, Object> want) {
         List<String> d = new ArrayList<>();
-        for (String k : new java.util.TreeSet<>(union(have, want)))
+        java.util.Set<String> keys = new java.util.TreeSet<>(have.keySet());
+        keys.addAll(want.keySet());
+        for (String k : keys)
             if (!String.valueOf(have.get(k)).equals(String.valueOf(want.get(k)))) d.add(k + " = " + have.get(k) + " (this run: " + want.get(k) + ")");
         return String.join(", ", d);
-    }
-
-    private static java.util.Set<String> union(Map<String, Object> a, Map<String, Object> b) {
-        java.util.Set<String> s = new java.util.HashSet<>(a.keySet());
-        s.addAll(b.keySet());
-        return s;
     }
 }

@@ -46,9 +46,7 @@ public final class BayesOpt implements Strategy {
     @Override
     public void search(Search s) {
         int n = s.space().size();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < n; i++) order.add(i);
-        for (int i = n - 1; i > 0; i--) java.util.Collections.swap(order, i, s.random().nextInt(i + 1));
+        List<Integer> order = Walk.shuffled(s);
         List<Integer> initial = order.subList(0, initialPoints(n));
         s.prepare(initial);
         for (int i : initial) if (!s.done()) s.evaluate(i);
@@ -72,25 +70,26 @@ public final class BayesOpt implements Strategy {
 
     /** The unevaluated points of highest expected improvement, best first ({@link #AHEAD} of them); empty while no point has passed. */
     private List<Integer> propose(Search s, double[][] x) {
-        List<Map.Entry<Integer, Evaluation>> seen = new ArrayList<>(s.results().entrySet());
+        List<Map.Entry<Integer, Evaluation>> recent = new ArrayList<>(s.results().entrySet());
         double worst = Double.NEGATIVE_INFINITY;
-        for (var e : seen) if (e.getValue().ok()) worst = Math.max(worst, Math.log(e.getValue().seconds()));
+        for (var e : recent) if (e.getValue().ok()) worst = Math.max(worst, Math.log(e.getValue().seconds()));
         if (worst == Double.NEGATIVE_INFINITY) return List.of();
         double fail = worst + FAILURE_PENALTY;
-        seen.sort(Comparator.comparingDouble(e -> e.getValue().ok() ? Math.log(e.getValue().seconds()) : fail));
-        List<Map.Entry<Integer, Evaluation>> used = seen;
-        if (seen.size() > MODEL_POINTS) { // the best half and the most recent half: where to look and what was just learnt
-            List<Map.Entry<Integer, Evaluation>> recent = new ArrayList<>(s.results().entrySet());
-            used = new ArrayList<>(seen.subList(0, MODEL_POINTS / 2));
-            for (int i = recent.size() - 1; i >= 0 && used.size() < MODEL_POINTS; i--) if (!used.contains(recent.get(i))) used.add(recent.get(i));
+        java.util.function.ToDoubleFunction<Map.Entry<Integer, Evaluation>> logTime = e -> e.getValue().ok() ? Math.log(e.getValue().seconds()) : fail;
+        List<Map.Entry<Integer, Evaluation>> used = new ArrayList<>(recent);
+        used.sort(Comparator.comparingDouble(logTime));
+        if (used.size() > MODEL_POINTS) { // the best half and the most recent half: where to look and what was just learnt
+            used = new ArrayList<>(used.subList(0, MODEL_POINTS / 2));
+            java.util.Set<Integer> in = new java.util.HashSet<>();
+            for (var e : used) in.add(e.getKey());
+            for (int i = recent.size() - 1; i >= 0 && used.size() < MODEL_POINTS; i--) if (in.add(recent.get(i).getKey())) used.add(recent.get(i));
         }
         int m = used.size();
         double[][] xs = new double[m][];
         double[] y = new double[m];
         for (int i = 0; i < m; i++) {
-            var e = used.get(i);
-            xs[i] = x[e.getKey()];
-            y[i] = e.getValue().ok() ? Math.log(e.getValue().seconds()) : fail;
+            xs[i] = x[used.get(i).getKey()];
+            y[i] = logTime.applyAsDouble(used.get(i));
         }
         Gp gp = Gp.fit(xs, y);
         double bestY = Double.POSITIVE_INFINITY;
