@@ -72,7 +72,7 @@ final class TuneCommand implements Callable<Integer> {
                 int total = 2 * (b.evaluations() > 0 ? Math.min(b.evaluations(), space.points().size()) : space.points().size()); // two phases at most
                 MoeTuner.BucketResult res;
                 try (Progress bar = Progress.start("tune T=" + t, total)) {
-                    res = MoeTuner.tuneBucket(dev, s, t, opts, (n, i, e, best) -> bar.step());
+                    res = MoeTuner.tuneBucket(dev, s, space, t, opts, (n, i, e, best) -> bar.step());
                 }
                 for (String w : res.warnings()) o.println("  warning: " + w);
                 o.printf("  %d evaluations (%d failed; %s) in %.0f s; best %s%n", res.evaluations(), res.failures(),
@@ -82,7 +82,7 @@ final class TuneCommand implements Callable<Integer> {
                 o.flush();
                 results.add(res);
             }
-            Path chart = dir.resolve("reports").resolve(DeviceKey.of(dev.device()).slug()).resolve(ShapeKey.of(s).slug() + "-" + r.id().replaceAll("[^A-Za-z0-9.]+", "_")
+            Path chart = dir.resolve("reports").resolve(DeviceKey.of(dev.device()).slug()).resolve(ShapeKey.of(s).slug() + "-" + r.slug()
                     + "-" + strat.id() + ".png");
             TuneChart.write(chart, s.name() + " on " + dev.device().name() + " (" + strat.id() + ")", results);
             o.println(summary(results));

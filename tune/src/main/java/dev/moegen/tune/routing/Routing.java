@@ -18,6 +18,11 @@ public sealed interface Routing {
     /** As the cache and database record it: "uniform", "zipf:1.2", "npy:<file name>". */
     String id();
 
+    /** The id as a file-name part: "zipf_1.2". */
+    default String slug() {
+        return id().replaceAll("[^A-Za-z0-9.]+", "_");
+    }
+
     /** Top-k expert ids per token (distinct within a token), [tokens][k]. */
     int[][] ids(MoeLayerSpec spec, int tokens, long seed);
 

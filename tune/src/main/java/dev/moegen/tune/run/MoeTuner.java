@@ -87,7 +87,7 @@ public final class MoeTuner {
 
     /** The evaluation cache of one bucket: under the database folder, by device, shape, bucket, routing and templates. */
     public static Path cacheFile(Options o, DeviceKey dev, MoeLayerSpec spec, int tokens, String phase) {
-        String name = "T" + tokens + "-" + o.routing().id().replaceAll("[^A-Za-z0-9.]+", "_") + "-" + TemplateHash.of(Family.GROUP_GEMM) + phase
+        String name = "T" + tokens + "-" + o.routing().slug() + "-" + TemplateHash.of(Family.GROUP_GEMM) + phase
                 + (o.shards() > 1 ? "-shard" + o.shard() + "of" + o.shards() : "") + ".jsonl";
         return o.db().resolve("cache").resolve(dev.slug()).resolve(ShapeKey.of(spec).slug()).resolve(name);
     }
@@ -109,20 +109,25 @@ public final class MoeTuner {
         return c;
     }
 
+    /** {@link #tuneBucket(DeviceSession, MoeLayerSpec, GemmSpace, int, Options, Search.Listener)} on the bucket's whole space. */
     public static BucketResult tuneBucket(DeviceSession s, MoeLayerSpec spec, int tokens, Options o, Search.Listener listener) throws IOException {
+        return tuneBucket(s, spec, GemmSpace.of(spec, s.target(), tokens, o.loops()), tokens, o, listener);
+    }
+
+    /** @param full the bucket's first-phase space ({@link GemmSpace#of}); the options' shard of it is searched */
+    public static BucketResult tuneBucket(DeviceSession s, MoeLayerSpec spec, GemmSpace full, int tokens, Options o, Search.Listener listener) throws IOException {
         DeviceKey dev = DeviceKey.of(s.device());
-        GemmSpace full = GemmSpace.of(spec, s.target(), tokens, o.loops());
         GemmSpace space = o.shards() > 1 ? full.shard(o.shard(), o.shards()) : full;
         if (space.points().isEmpty()) throw new IllegalArgumentException("no feasible GroupGEMM point for " + spec.name() + " on " + s.target().describe());
         Path cacheFile = cacheFile(o, dev, spec, tokens, "");
-        EvalCache cache = EvalCache.open(cacheFile, context(o, dev, spec, tokens, full));
+        EvalCache cache = EvalCache.open(cacheFile, context(o, dev, spec, tokens, full)); // a cache of another problem fails before anything runs
         List<String> warnings = new ArrayList<>(cache.warnings());
         CandidateObjective live = new CandidateObjective(s, RoutedInputs.of(spec, tokens, o.routing(), o.seed() + tokens), o.reps(), new CacheFlush(s, o.flushBytes()));
         KernelParams heuristic = Heuristic.defaults(spec, s.target());
         Evaluation h = live.measure(heuristic, GemmSpace.key(heuristic));
         if (!h.ok()) warnings.add("the heuristic's point failed: " + h.status() + " " + h.detail());
         List<Tuning.Outcome> phases = new ArrayList<>();
-        Tuning.Outcome first = Tuning.run(space.space(), new CachedObjective(space.space(), cache, live.over(space), o.resume()), o.strategy(), o.budget(), o.seed(), listener);
+        Tuning.Outcome first = phase(space, cache, live, o, listener);
         phases.add(first);
         if (first.best().isEmpty() || !h.ok())
             return new BucketResult(tokens, full.enumerated(), space.points().size(), phases, heuristic, null, Double.NaN, h.ok() ? h.seconds() * 1e3 : Double.NaN, false,
@@ -135,7 +140,7 @@ public final class MoeTuner {
             ctx.put("phase", "gemm2 around " + GemmSpace.key(best));
             EvalCache cache2 = EvalCache.open(cacheFile(o, dev, spec, tokens, "-gemm2-" + Integer.toHexString(GemmSpace.key(best).hashCode())), ctx);
             warnings.addAll(cache2.warnings());
-            Tuning.Outcome second = Tuning.run(two.space(), new CachedObjective(two.space(), cache2, live.over(two), o.resume()), o.strategy(), o.budget(), o.seed(), listener);
+            Tuning.Outcome second = phase(two, cache2, live, o, listener);
             phases.add(second);
             if (second.bestEvaluation().isPresent() && second.bestEvaluation().get().seconds() < bestSeconds) best = two.point(second.best().get());
         }
@@ -147,13 +152,19 @@ public final class MoeTuner {
             bestMs = c[0];
             heuristicMs = c[1];
         }
-        boolean record = bestMs < heuristicMs;
-        if (record) {
+        BucketResult r = new BucketResult(tokens, full.enumerated(), space.points().size(), phases, heuristic, best, bestMs, heuristicMs, bestMs < heuristicMs,
+                cacheFile, warnings);
+        if (r.recorded()) {
             DbFile f = new DbFile(DbFile.FORMAT, SourceEmitter.GENERATOR_VERSION, TemplateHash.of(Family.GROUP_GEMM), dev, Family.GROUP_GEMM.id(), ShapeKey.of(spec), new TreeMap<>())
-                    .with(tokens, new TunedEntry(GemmSpace.values(best), bestMs, heuristicMs, phases.stream().mapToInt(Tuning.Outcome::evaluations).sum(),
-                            (int) phases.stream().mapToLong(Tuning.Outcome::failures).sum(), o.strategy().id(), o.routing().id(), java.time.LocalDate.now().toString()));
+                    .with(tokens, new TunedEntry(GemmSpace.values(best), bestMs, heuristicMs, r.evaluations(), (int) r.failures(), o.strategy().id(), o.routing().id(),
+                            java.time.LocalDate.now().toString()));
             warnings.addAll(TuneDb.record(o.db(), f));
         }
-        return new BucketResult(tokens, full.enumerated(), space.points().size(), phases, heuristic, best, bestMs, heuristicMs, record, cacheFile, warnings);
+        return r;
+    }
+
+    /** One phase: the strategy over {@code space} under the budget, every evaluation through {@code cache}. */
+    private static Tuning.Outcome phase(GemmSpace space, EvalCache cache, CandidateObjective live, Options o, Search.Listener listener) {
+        return Tuning.run(space.space(), new CachedObjective(space.space(), cache, live.over(space), o.resume()), o.strategy(), o.budget(), o.seed(), listener);
     }
 }

@@ -60,10 +60,8 @@ public final class GemmSpace {
 
     /** The feasible points for {@code spec} on {@code target} at {@code tokens}; {@code loops} empty means every loop the target can run. */
     public static GemmSpace of(MoeLayerSpec spec, Target target, int tokens, List<Gemm> loops) {
-        ParameterSpace ps = ParameterSpace.of(spec, target);
+        Feasible pts = new Feasible(ParameterSpace.of(spec, target));
         KernelParams base = Heuristic.defaults(spec, target);
-        List<KernelParams> pts = new ArrayList<>();
-        long[] seen = {0};
         for (Gemm g : Gemm.values()) {
             if (!VALUES.containsKey(g) || (!loops.isEmpty() && !loops.contains(g))) continue;
             if (g.tensorCores() && !target.caps().tensorCores()) continue;
@@ -74,25 +72,34 @@ public final class GemmSpace {
             if (tokens <= DECODE_TOKENS) dims.put(Param.SPLIT_K, SPLITS);
             else b.set(Param.SPLIT_K, 1).set(Param.SPLIT_MAX_TOKENS, 0);
             b.set(Param.BLOCK_N2, 0).set(Param.MWI2, 0).set(Param.NWI2, 0); // the first phase: GroupGEMM 2 as GroupGEMM 1
-            walk(new ArrayList<>(dims.entrySet()), 0, b, tokens, p -> {
-                seen[0]++;
-                if (ps.violations(p).isEmpty()) pts.add(p);
-            });
+            walk(new ArrayList<>(dims.entrySet()), 0, b, tokens, pts);
         }
-        return build(pts, seen[0]);
+        return build(pts.points, pts.seen);
     }
 
     /** The second phase: GroupGEMM 2's tile around {@code best} (a tiled point), everything else as in {@code best}. */
     public static GemmSpace gemm2(MoeLayerSpec spec, Target target, KernelParams best) {
         if (best.gemm() != Gemm.TILED) throw new IllegalArgumentException("GroupGEMM 2 has a tile of its own in the tiled loop only, not " + best.gemm().id());
-        ParameterSpace ps = ParameterSpace.of(spec, target);
-        List<KernelParams> pts = new ArrayList<>();
-        long[] seen = {0};
-        walk(new ArrayList<>(GEMM2_VALUES.entrySet()), 0, best.toBuilder(), 0, p -> {
-            seen[0]++;
-            if (ps.violations(p).isEmpty()) pts.add(p);
-        });
-        return build(pts, seen[0]);
+        Feasible pts = new Feasible(ParameterSpace.of(spec, target));
+        walk(new ArrayList<>(GEMM2_VALUES.entrySet()), 0, best.toBuilder(), 0, pts);
+        return build(pts.points, pts.seen);
+    }
+
+    /** Collects the enumerated points the constraints accept, counting every one. */
+    private static final class Feasible implements java.util.function.Consumer<KernelParams> {
+        final ParameterSpace space;
+        final List<KernelParams> points = new ArrayList<>();
+        long seen;
+
+        Feasible(ParameterSpace space) {
+            this.space = space;
+        }
+
+        @Override
+        public void accept(KernelParams p) {
+            seen++;
+            if (space.violations(p).isEmpty()) points.add(p);
+        }
     }
 
     private static GemmSpace build(List<KernelParams> pts, long enumerated) {
@@ -165,14 +172,8 @@ public final class GemmSpace {
     public GemmSpace shard(int i, int n) {
         if (n < 1 || i < 0 || i >= n) throw new IllegalArgumentException("--shard " + i + "/" + n + ": expected i/n with 0 <= i < n");
         List<KernelParams> mine = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<double[]> raw = new ArrayList<>();
-        for (int k = i; k < points.size(); k += n) {
-            mine.add(points.get(k));
-            keys.add(key(points.get(k)));
-            raw.add(features(points.get(k)));
-        }
-        return new GemmSpace(List.copyOf(mine), SearchSpace.of(keys, raw), enumerated);
+        for (int k = i; k < points.size(); k += n) mine.add(points.get(k));
+        return build(mine, enumerated);
     }
 
     private static Map<Param, List<Integer>> ordered(Object... kv) {
