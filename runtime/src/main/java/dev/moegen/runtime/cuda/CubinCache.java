@@ -2,6 +2,7 @@ package dev.moegen.runtime.cuda;
 
 import dev.moegen.codegen.cuda.Nvcc;
 import dev.moegen.codegen.emit.GeneratedSource;
+import dev.moegen.runtime.exec.Parallel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,10 +29,10 @@ final class CubinCache {
         this.arch = arch;
     }
 
-    /** The source's cubin, compiled now unless prepared; an nvcc failure is thrown with its log. */
+    /** The source's cubin, compiled now unless prepared (or being compiled by another thread: then waited for); an nvcc failure is thrown with its log. */
     byte[] get(GeneratedSource src) {
         try {
-            return cubins.computeIfAbsent(src.text(), t -> CompletableFuture.completedFuture(compile(src))).join();
+            return future(src).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
@@ -40,12 +40,19 @@ final class CubinCache {
 
     /** Compiles the sources not seen yet, in parallel; returns when all are done (failures are kept for {@link #get}). */
     void prepare(List<GeneratedSource> sources) {
-        List<GeneratedSource> todo = sources.stream().filter(s -> !cubins.containsKey(s.text())).distinct().toList();
-        if (todo.isEmpty()) return;
-        try (var pool = Executors.newFixedThreadPool(Math.min(todo.size(), Runtime.getRuntime().availableProcessors()))) {
-            for (GeneratedSource s : todo) cubins.computeIfAbsent(s.text(), t -> CompletableFuture.supplyAsync(() -> compile(s), pool));
-            for (GeneratedSource s : todo) cubins.get(s.text()).exceptionally(x -> null).join();
+        Parallel.each(sources.stream().filter(s -> !cubins.containsKey(s.text())).distinct().toList(), this::future);
+    }
+
+    /** The source's cubin: the first caller compiles it (outside the map's locks), later ones get the same result. */
+    private CompletableFuture<byte[]> future(GeneratedSource src) {
+        CompletableFuture<byte[]> mine = new CompletableFuture<>(), have = cubins.putIfAbsent(src.text(), mine);
+        if (have != null) return have;
+        try {
+            mine.complete(compile(src));
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
         }
+        return mine;
     }
 
     /** nvcc runs so far (what the cache saved is what it did not run). */

@@ -4,6 +4,7 @@ import dev.moegen.codegen.emit.GeneratedSource;
 import dev.moegen.codegen.plan.Launch;
 import dev.moegen.runtime.exec.DeviceInfo;
 import dev.moegen.runtime.exec.DeviceSession;
+import dev.moegen.runtime.exec.Parallel;
 import dev.moegen.runtime.exec.Pending;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -61,18 +62,14 @@ public final class OpenClSession implements DeviceSession {
     @Override
     public void prepare(List<GeneratedSource> sources) {
         List<GeneratedSource> todo = sources.stream().filter(s -> !ctx.isBuilt(s.text(), OPTIONS)).distinct().toList();
-        if (todo.size() < 2) return;
-        int threads = Math.min(todo.size(), Runtime.getRuntime().availableProcessors());
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
-            for (GeneratedSource s : todo)
-                pool.submit(() -> {
-                    try {
-                        ctx.buildCached(s.text(), OPTIONS);
-                    } catch (RuntimeException e) {
-                        // reported with its build log when the candidate is loaded
-                    }
-                });
-        }
+        if (todo.size() < 2) return; // one build gains nothing from running ahead
+        Parallel.each(todo, s -> {
+            try {
+                ctx.buildCached(s.text(), OPTIONS);
+            } catch (RuntimeException e) {
+                // reported with its build log when the candidate is loaded
+            }
+        });
     }
 
     @Override
