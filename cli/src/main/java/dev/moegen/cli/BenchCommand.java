@@ -60,16 +60,17 @@ final class BenchCommand implements Callable<Integer> {
             MemoryBudget.checkDevice(plan, maxT, dev.target().limits().globalMemBytes(), sc -> params.plan(s.scaled(sc), dev.target()));
             // the header first and each row as it is measured: an interrupted run keeps what it printed
             o.printf("layer %s  %s  device %s: %s%n", s.name(), s.dtype().id(), dev.backend(), dev.describe());
-            java.util.Map<dev.moegen.codegen.params.KernelParams, KernelPlan> plans = new java.util.HashMap<>();
-            for (int t : tokens) {
+            java.util.Map<Integer, KernelPlan> plans = new java.util.HashMap<>();
+            for (ParamsOption.PlanGroup g : params.groups(s, dev.target(), tokens, plan))
+                for (int t : g.tokens()) plans.put(t, g.plan());
+            for (int t : tokens) { // one header per token count, in the order asked
                 var rt = params.resolve(s, dev.target(), t);
-                o.printf("params (T=%d) %s%n%s%n", t, ParamsOption.describe(rt), ParamsOption.tunedLine(rt));
-                plans.computeIfAbsent(rt.params(), k -> k.equals(plan.params()) ? plan : Lowering.lower(s, dev.target(), k));
+                o.println(new ParamsOption.PlanGroup(rt, plans.get(t), List.of(t)).header());
             }
             o.flush();
             try (Progress bar = Progress.start("bench", tokens.size() + 1)) {
                 var opts = new LayerBench.Options(reps, floorMib * (1L << 20), flushMib * (1L << 20), 1, numpy, true);
-                r = LayerBench.run(dev, t -> plans.get(params.resolve(s, dev.target(), t).params()), tokens.stream().mapToInt(Integer::intValue).toArray(), opts,
+                r = LayerBench.run(dev, plans::get, tokens.stream().mapToInt(Integer::intValue).toArray(), opts,
                         f -> {
                             o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s, tensor cores (%s) %.1f GFLOP/s%n",
                                     f.bandwidthBytesPerSec() / 1e9, f.copyBytes() >> 20, f.fp32FlopsPerSec() / 1e9, f.tensorKind(), f.tensorFlopsPerSec() / 1e9);

@@ -1,6 +1,7 @@
 package dev.moegen.cli;
 
 import dev.moegen.codegen.params.Family;
+import dev.moegen.codegen.params.KernelParams;
 import dev.moegen.codegen.params.Param;
 import dev.moegen.codegen.params.ParamResolver;
 import dev.moegen.codegen.params.ParamSource;
@@ -36,16 +37,11 @@ final class ParamsOption {
 
     private TunedParams tuned = TunedParams.NONE;
 
-    /** The folders read: --db, else the per-user one. */
-    List<Path> folders() {
-        return List.of(db != null ? db : TuneDb.userDefault());
-    }
-
     /** Tuned parameters for {@code device} (null: none known, only same-architecture entries of {@code target} can serve). */
     void useDevice(DeviceInfo device, Target target, PrintWriter out) {
         if (db != null && !java.nio.file.Files.isDirectory(db))
             throw new IllegalArgumentException("--db " + db + ": no such folder (moegen tune --db DIR creates one)");
-        TuneDb d = TuneDb.open(folders(), db == null); // a folder named on the command line is the whole database
+        TuneDb d = TuneDb.open(List.of(db != null ? db : TuneDb.userDefault()), db == null); // a folder named on the command line is the whole database
         for (String w : d.warnings()) out.println("warning: tuned database: " + w);
         DeviceKey key = device != null ? DeviceKey.of(device) : new DeviceKey(target.backend().id(), "", "", target.arch());
         tuned = d.forDevice(key, Family.GROUP_GEMM.id());
@@ -75,10 +71,24 @@ final class ParamsOption {
         return r.tunedFrom().isEmpty() ? "tuned: none for this device and shape (heuristic and overrides)" : "tuned: " + r.tunedFrom();
     }
 
-    /** Token counts grouped by the parameters they resolve to (a tuned database may give each bucket its own). */
-    Map<ResolvedParams, List<Integer>> byParams(MoeLayerSpec s, Target target, List<Integer> tokens) {
-        Map<ResolvedParams, List<Integer>> m = new LinkedHashMap<>();
-        for (int t : tokens) m.computeIfAbsent(resolve(s, target, t), k -> new ArrayList<>()).add(t);
-        return m;
+    /** Token counts that resolve to the same parameters, with the parameters of the first of them and their plan. */
+    record PlanGroup(ResolvedParams params, KernelPlan plan, List<Integer> tokens) {
+        /** "params (T=1,7) gemm=tiled (tuned), ..." and the `tuned:` line. */
+        String header() {
+            return "params (T=" + String.join(",", tokens.stream().map(String::valueOf).toList()) + ") " + describe(params) + "\n" + tunedLine(params);
+        }
+    }
+
+    /**
+     * The token counts grouped by the parameters they resolve to (a tuned database may give each bucket its own), in
+     * first-seen order, each group lowered once; {@code known} is reused where its parameters match.
+     */
+    List<PlanGroup> groups(MoeLayerSpec s, Target target, List<Integer> tokens, KernelPlan known) {
+        Map<KernelParams, PlanGroup> m = new LinkedHashMap<>();
+        for (int t : tokens) {
+            ResolvedParams r = resolve(s, target, t);
+            m.computeIfAbsent(r.params(), k -> new PlanGroup(r, k.equals(known.params()) ? known : Lowering.lower(s, target, k), new ArrayList<>())).tokens().add(t);
+        }
+        return List.copyOf(m.values());
     }
 }

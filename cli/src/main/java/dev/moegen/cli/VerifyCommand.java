@@ -20,7 +20,6 @@ import dev.moegen.verify.reference.LayerInputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,22 +71,13 @@ final class VerifyCommand implements Callable<Integer> {
                 for (int t : tokens) cases.add(LayerInputs.random(s, t, sd + t).withWeightsOf(w));
             }
             // each token count with the parameters the tuned database gives its bucket; counts that share them share a plan
-            Map<dev.moegen.codegen.params.KernelParams, List<LayerInputs>> groups = new java.util.LinkedHashMap<>();
-            Map<dev.moegen.codegen.params.KernelParams, ResolvedParams> resolved = new java.util.LinkedHashMap<>();
-            for (LayerInputs c : cases) {
-                ResolvedParams rc = params.resolve(s, ctx.target(), c.tokens());
-                resolved.putIfAbsent(rc.params(), rc);
-                groups.computeIfAbsent(rc.params(), k -> new ArrayList<>()).add(c);
-            }
             ok = true;
             try (Progress bar = Progress.start("verify", cases.size())) {
-              for (var g : groups.entrySet()) {
-                ResolvedParams rg = resolved.get(g.getKey());
-                KernelPlan gp = g.getKey().equals(plan.params()) ? plan : Lowering.lower(s, ctx.target(), g.getKey());
-                o.printf("params (T=%s) %s%n%s%n", String.join(",", g.getValue().stream().map(c -> "" + c.tokens()).toList()), ParamsOption.describe(rg),
-                        ParamsOption.tunedLine(rg));
+              for (ParamsOption.PlanGroup g : params.groups(s, ctx.target(), cases.stream().map(LayerInputs::tokens).distinct().toList(), plan)) {
+                KernelPlan gp = g.plan();
+                o.println(g.header());
                 o.flush();
-                ok &= LayerChecks.run(ctx, gp, g.getValue(), out -> {
+                ok &= LayerChecks.run(ctx, gp, cases.stream().filter(c -> g.tokens().contains(c.tokens())).toList(), out -> {
                     // each token count's rows as soon as they are checked: an interrupted run keeps what it printed
                     LayerInputs in = out.inputs();
                     List<List<String>> mine = new ArrayList<>();
