@@ -36,40 +36,9 @@ final class Constraints {
                 p -> p.gemm() == Gemm.SIMT && simtLocalBytes(p, gated) > fixed
                         ? why("local memory " + simtLocalBytes(p, gated) + " B (4 × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 1)): must be ≤ "
                         + fixed) : none()));
-        c.add(new Constraint("tiled-tile", GROUP_GEMM, "tiled: block_m a multiple of mwi, block_n a multiple of nwi (whole register tiles)",
-                p -> p.gemm() == Gemm.TILED && (p.blockM() % p.mwi() != 0 || p.blockN() % p.nwi() != 0)
-                        ? why("block_m = " + p.blockM() + ", mwi = " + p.mwi() + ", block_n = " + p.blockN() + ", nwi = " + p.nwi()
-                        + ": block_m must be a multiple of mwi and block_n of nwi") : none()));
-        c.add(new Constraint("tiled-threads", GROUP_GEMM, "tiled: (block_m / mwi) × (block_n / nwi) ≤ max threads per block (" + maxThreads + ")",
-                p -> p.gemm() == Gemm.TILED && p.gemmThreads() > maxThreads
-                        ? why("(block_m / mwi) × (block_n / nwi) = " + p.gemmThreads() + ": must be ≤ " + maxThreads + " work-items") : none()));
         int regLimit = l.registersPerBlock() > 0 ? 255 : TILED_CPU_FLOATS;
-        c.add(new Constraint("tiled-registers", GROUP_GEMM, "tiled: vw × (mwi × nwi" + (gated ? " × 2" : "") + " accumulators + mwi + nwi" + (gated ? " × 2" : "")
-                + " operands) ≤ " + regLimit + " values per work-item" + (l.registersPerBlock() > 0 ? ", × threads ≤ registers per block (" + l.registersPerBlock() + ")" : " (beyond that every compiler spills)"),
-                p -> {
-                    if (p.gemm() != Gemm.TILED) return none();
-                    long v = tiledValues(p, gated), total = v * p.gemmThreads();
-                    return v > regLimit || (l.registersPerBlock() > 0 && total > l.registersPerBlock())
-                            ? why("about " + v + " values per work-item (vw × (mwi × nwi" + (gated ? " × 2" : "") + " + mwi + nwi" + (gated ? " × 2" : "") + "))"
-                            + (l.registersPerBlock() > 0 ? " × " + p.gemmThreads() + " threads = " + total : "") + ": must be ≤ " + regLimit
-                            + (l.registersPerBlock() > 0 ? " per thread and ≤ " + l.registersPerBlock() + " per block" : "") + "; lower vw, mwi or nwi") : none();
-                }));
-        // GroupGEMM 2's own register tile (ungated): the same three rules on its effective values
-        c.add(new Constraint("tiled2-tile", GROUP_GEMM, "tiled: block_m a multiple of GroupGEMM 2's mwi2, block_n2 a multiple of nwi2",
-                p -> p.gemm() == Gemm.TILED && (p.blockM() % p.mwi2() != 0 || p.blockN2() % p.nwi2() != 0)
-                        ? why("block_m = " + p.blockM() + ", mwi2 = " + p.mwi2() + ", block_n2 = " + p.blockN2() + ", nwi2 = " + p.nwi2()
-                        + ": block_m must be a multiple of mwi2 and block_n2 of nwi2 (0 takes GroupGEMM 1's value)") : none()));
-        c.add(new Constraint("tiled2-threads", GROUP_GEMM, "tiled: (block_m / mwi2) × (block_n2 / nwi2) ≤ max threads per block (" + maxThreads + ")",
-                p -> p.gemm() == Gemm.TILED && p.gemm2Threads() > maxThreads
-                        ? why("(block_m / mwi2) × (block_n2 / nwi2) = " + p.gemm2Threads() + ": must be ≤ " + maxThreads + " work-items") : none()));
-        c.add(new Constraint("tiled2-registers", GROUP_GEMM, "tiled: vw × (mwi2 × nwi2 + mwi2 + nwi2) ≤ " + regLimit + " values per work-item",
-                p -> {
-                    if (p.gemm() != Gemm.TILED) return none();
-                    long v = (long) p.vw() * (p.mwi2() * p.nwi2() + p.mwi2() + p.nwi2()), total = v * p.gemm2Threads();
-                    return v > regLimit || (l.registersPerBlock() > 0 && total > l.registersPerBlock())
-                            ? why("GroupGEMM 2: about " + v + " values per work-item (vw × (mwi2 × nwi2 + mwi2 + nwi2)): must be ≤ " + regLimit
-                            + (l.registersPerBlock() > 0 ? " per thread and × threads ≤ " + l.registersPerBlock() + " per block" : "") + "; lower vw, mwi2 or nwi2") : none();
-                }));
+        tiledRules(c, false, gated, maxThreads, regLimit, l.registersPerBlock());
+        tiledRules(c, true, false, maxThreads, regLimit, l.registersPerBlock()); // GroupGEMM 2's own tile, never gated
         c.add(new Constraint("tc-layer", GROUP_GEMM, "tensor cores: bf16/fp16 layer with hidden and intermediate multiples of 8",
                 p -> p.gemm().tensorCores() ? Heuristic.tensorCoreShape(s).map(w -> "gemm = " + p.gemm().id() + ": " + w) : none()));
         c.add(new Constraint("tc-stages", GROUP_GEMM, "tensor cores: stages ≥ 2 so loads overlap math",
@@ -120,10 +89,42 @@ final class Constraints {
         return List.copyOf(c);
     }
 
+    /**
+     * The tiled loop's rules for one GroupGEMM's register tile ({@link KernelParams#tile}): whole tiles, threads per
+     * block, and the values a work-item keeps live against the register limit. GroupGEMM 2's name their parameters
+     * block_n2, mwi2, nwi2.
+     */
+    private static void tiledRules(List<Constraint> c, boolean gemm2, boolean gated, int maxThreads, int regLimit, int regsPerBlock) {
+        String sfx = gemm2 ? "2" : "", bn = "block_n" + sfx, mwi = "mwi" + sfx, nwi = "nwi" + sfx, id = "tiled" + sfx, x2 = gated ? " × 2" : "";
+        c.add(new Constraint(id + "-tile", GROUP_GEMM, "tiled: block_m a multiple of " + mwi + ", " + bn + " a multiple of " + nwi + " (whole register tiles)",
+                p -> {
+                    if (p.gemm() != Gemm.TILED) return none();
+                    KernelParams.Tile t = p.tile(gemm2);
+                    return p.blockM() % t.mwi() != 0 || t.blockN() % t.nwi() != 0
+                            ? why("block_m = " + p.blockM() + ", " + mwi + " = " + t.mwi() + ", " + bn + " = " + t.blockN() + ", " + nwi + " = " + t.nwi()
+                            + ": block_m must be a multiple of " + mwi + " and " + bn + " of " + nwi + (gemm2 ? " (0 takes GroupGEMM 1's value)" : "")) : none();
+                }));
+        String threads = "(block_m / " + mwi + ") × (" + bn + " / " + nwi + ")";
+        c.add(new Constraint(id + "-threads", GROUP_GEMM, "tiled: " + threads + " ≤ max threads per block (" + maxThreads + ")",
+                p -> p.gemm() == Gemm.TILED && p.tile(gemm2).threads() > maxThreads
+                        ? why(threads + " = " + p.tile(gemm2).threads() + ": must be ≤ " + maxThreads + " work-items") : none()));
+        String values = "vw × (" + mwi + " × " + nwi + x2 + " + " + mwi + " + " + nwi + x2 + ")";
+        c.add(new Constraint(id + "-registers", GROUP_GEMM, "tiled: vw × (" + mwi + " × " + nwi + x2 + " accumulators + " + mwi + " + " + nwi + x2
+                + " operands) ≤ " + regLimit + " values per work-item" + (regsPerBlock > 0 ? ", × threads ≤ registers per block (" + regsPerBlock + ")" : " (beyond that every compiler spills)"),
+                p -> {
+                    if (p.gemm() != Gemm.TILED) return none();
+                    KernelParams.Tile t = p.tile(gemm2);
+                    long v = tiledValues(t, p.vw(), gated), total = v * t.threads();
+                    return v > regLimit || (regsPerBlock > 0 && total > regsPerBlock)
+                            ? why("about " + v + " values per work-item (" + values + ")" + (regsPerBlock > 0 ? " × " + t.threads() + " threads = " + total : "")
+                            + ": must be ≤ " + regLimit + (regsPerBlock > 0 ? " per thread and ≤ " + regsPerBlock + " per block" : "") + "; lower vw, " + mwi + " or " + nwi) : none();
+                }));
+    }
+
     /** fp32 values a tiled work-item keeps live: its accumulators and one k step's operand vectors. */
-    static long tiledValues(KernelParams p, boolean gated) {
-        long b = (long) p.nwi() * (gated ? 2 : 1);
-        return (long) p.vw() * (p.mwi() * b + p.mwi() + b);
+    static long tiledValues(KernelParams.Tile t, int vw, boolean gated) {
+        long b = (long) t.nwi() * (gated ? 2 : 1);
+        return (long) vw * (t.mwi() * b + t.mwi() + b);
     }
 
     static long simtLocalBytes(KernelParams p, boolean gated) {

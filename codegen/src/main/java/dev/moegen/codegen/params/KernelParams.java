@@ -112,18 +112,27 @@ public final class KernelParams {
         return b.build();
     }
 
+    /** The tiled loop's register tiling of one GroupGEMM: its block_n, rows (mwi) and columns (nwi) per work-item, and work-items per block. */
+    public record Tile(int blockN, int mwi, int nwi, int threads) {}
+
+    /** GroupGEMM 1's tiling, or GroupGEMM 2's ({@code gemm2}: block_n2, mwi2, nwi2, each GroupGEMM 1's where 0). */
+    public Tile tile(boolean gemm2) {
+        int bn = gemm2 ? blockN2() : blockN(), m = gemm2 ? mwi2() : mwi(), n = gemm2 ? nwi2() : nwi();
+        return new Tile(bn, m, n, (blockM() / Math.max(1, m)) * (bn / Math.max(1, n)));
+    }
+
     /** Threads per GroupGEMM block. */
     public int gemmThreads() {
         return switch (gemm) {
             case SIMT -> blockM() * blockN();
-            case TILED -> (blockM() / Math.max(1, mwi())) * (blockN() / Math.max(1, nwi()));
+            case TILED -> tile(false).threads();
             case MMA, WGMMA -> 32 * warpsM() * warpsN();
         };
     }
 
     /** Threads per GroupGEMM 2 block (differs from {@link #gemmThreads} only where the tiled loop's GEMM 2 tile does). */
     public int gemm2Threads() {
-        return gemm == Gemm.TILED ? (blockM() / Math.max(1, mwi2())) * (blockN2() / Math.max(1, nwi2())) : gemmThreads();
+        return gemm == Gemm.TILED ? tile(true).threads() : gemmThreads();
     }
 
     /** Rows of the staged B tile: gate and up rows together when the activation is gated. */

@@ -122,9 +122,9 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
     private Launch tiles(long n, long tokens, int splits, boolean gated, boolean gemm2) {
         long bn = params.blockN(), bm = params.blockM();
         if (params.gemm() == KernelParams.Gemm.TILED) { // GroupGEMM 2 has its own register tile
-            long bnt = gemm2 ? params.blockN2() : bn, mwi = gemm2 ? params.mwi2() : params.mwi(), nwi = gemm2 ? params.nwi2() : params.nwi();
-            long wn = bnt / nwi, wm = bm / mwi;
-            return new Launch(new long[] {(n + bnt - 1) / bnt * wn, maxPadded(tokens) / mwi, splits}, new long[] {wn, wm, 1});
+            KernelParams.Tile t = params.tile(gemm2);
+            long wn = t.blockN() / t.nwi(), wm = bm / t.mwi();
+            return new Launch(new long[] {(n + t.blockN() - 1) / t.blockN() * wn, maxPadded(tokens) / t.mwi(), splits}, new long[] {wn, wm, 1});
         }
         if (!params.gemm().tensorCores())
             return new Launch(new long[] {(n + bn - 1) / bn * bn, maxPadded(tokens), splits}, new long[] {bn, bm, 1});
