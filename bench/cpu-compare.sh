@@ -6,29 +6,22 @@
 # (report.json, report.md, PNG charts) under bench/results/<device>/; every run's table goes to a log beside it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-rounds=${ROUNDS:-2}
-tokens=${TOKENS:-1,16,128,512}
-reps=${REPS:-7}
+. bench/alternate.sh
+export ROUNDS=${ROUNDS:-2} TOKENS=${TOKENS:-1,16,128,512} REPS=${REPS:-7}
+reps=$REPS
 device=${DEVICE:-pocl-cpu-$(date -u +%Y-%m-%d)}
 dir=bench/results/$device
 mkdir -p "$dir"
 before="gemm=simt,block_n=16,gate_wg=128"
+# an empty tuned database: "default" is the heuristic's plan, not the shipped tuned one
+empty=$(mktemp -d)
+trap 'rmdir "$empty"' EXIT
 for layer in "qwen3-30b-a3b 8" "mixtral-8x7b 16"; do
   set -- $layer
-  log="$dir/$1-s$2.log"
-  : > "$log"
-  for r in $(seq 1 "$rounds"); do
-    echo "== round $r: before ($before)" >> "$log"
-    ./moegen bench --preset "$1" --scale "$2" --tokens "$tokens" --reps "$reps" --param "$before" 2>/dev/null >> "$log"
-    echo "== round $r: default" >> "$log"
-    extra=()
-    [ "$r" = "$rounds" ] && extra=(--report "$dir/$1-s$2" --force)
-    ./moegen bench --preset "$1" --scale "$2" --tokens "$tokens" --reps "$reps" "${extra[@]}" 2>/dev/null >> "$log"
-  done
-  echo "$1 /$2: $log"
+  alternate "$dir/$1-s$2.log" "$dir/$1-s$2" "$1" "$2" "before ($before)" "--param $before --db $empty" "default" "--db $empty"
 done
 # GroupGEMM 1's K is H: 256 at /16, so horizontal sums and the activation weigh as much as the FMAs there; at /4
 # (H = 1024) the loops run at their real-model proportions. Today's default only (the old plan needs minutes here).
-./moegen bench --preset mixtral-8x7b --scale 4 --tokens 128,512 --reps "$reps" --report "$dir/mixtral-8x7b-s4" --force 2>/dev/null \
+./moegen bench --preset mixtral-8x7b --scale 4 --tokens 128,512 --reps "$reps" --db "$empty" --report "$dir/mixtral-8x7b-s4" --force 2>/dev/null \
   > "$dir/mixtral-8x7b-s4.log"
 echo "mixtral-8x7b /4: $dir/mixtral-8x7b-s4.log"
