@@ -39,9 +39,7 @@ final class ParamsOption {
 
     /** Tuned parameters for {@code device} (null: none known, only same-architecture entries of {@code target} can serve). */
     void useDevice(DeviceInfo device, Target target, PrintWriter out) {
-        if (db != null && !java.nio.file.Files.isDirectory(db))
-            throw new IllegalArgumentException("--db " + db + ": no such folder (moegen tune --db DIR creates one)");
-        TuneDb d = TuneDb.open(List.of(db != null ? db : TuneDb.userDefault()), db == null); // a folder named on the command line is the whole database
+        TuneDb d = TuneDb.named(db);
         for (String w : d.warnings()) out.println("warning: tuned database: " + w);
         DeviceKey key = device != null ? DeviceKey.of(device) : new DeviceKey(target.backend().id(), "", "", target.arch());
         tuned = d.forDevice(key, Family.GROUP_GEMM.id());

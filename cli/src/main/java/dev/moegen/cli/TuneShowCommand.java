@@ -3,7 +3,6 @@ package dev.moegen.cli;
 import dev.moegen.dsl.io.TextTable;
 import dev.moegen.tune.db.DbFile;
 import dev.moegen.tune.db.TuneDb;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,7 @@ final class TuneShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (db != null && !Files.isDirectory(db)) throw new IllegalArgumentException("--db " + db + ": no such folder");
-        TuneDb d = TuneDb.open(List.of(db != null ? db : TuneDb.userDefault()), db == null);
+        TuneDb d = TuneDb.named(db);
         var o = cmd.commandLine().getOut();
         for (String w : d.warnings()) o.println("warning: " + w);
         List<List<String>> rows = new ArrayList<>();

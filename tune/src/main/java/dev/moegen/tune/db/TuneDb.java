@@ -63,6 +63,15 @@ public final class TuneDb {
         return open(dirs, shipped, TemplateHash.of(dev.moegen.codegen.params.Family.GROUP_GEMM));
     }
 
+    /**
+     * The database a {@code --db} option names: that folder alone (it must exist), or with none the per-user folder and
+     * then the shipped database.
+     */
+    public static TuneDb named(Path db) {
+        if (db != null && !Files.isDirectory(db)) throw new IllegalArgumentException("--db " + db + ": no such folder (moegen tune --db DIR creates one)");
+        return open(List.of(db != null ? db : userDefault()), db == null);
+    }
+
     static TuneDb open(List<Path> dirs, boolean shipped, String templateHash) {
         TuneDb db = new TuneDb(templateHash);
         for (Path d : dirs) db.readFolder(d);
