@@ -78,8 +78,8 @@ public final class LayerBench {
      */
     public static Report run(DeviceSession s, java.util.function.IntFunction<KernelPlan> planFor, int[] tokens, Options o,
                              java.util.function.Consumer<Floors> onFloors, java.util.function.Consumer<Row> onRow) throws IOException {
-        int maxT0 = Arrays.stream(tokens).max().orElseThrow();
-        KernelPlan basePlan = planFor.apply(maxT0);
+        int maxT = Arrays.stream(tokens).max().orElseThrow();
+        KernelPlan basePlan = planFor.apply(maxT);
         MoeLayerSpec spec = basePlan.spec();
         int reps = o.reps();
         Floors floors = Floors.measure(s, o.floorBytes(), reps);
@@ -88,21 +88,17 @@ public final class LayerBench {
             floors = floors.withIndependent("numpy", np[1], np[0]);
         }
         onFloors.accept(floors);
-        int maxT = maxT0;
         PlanLayer baseLayer = new PlanLayer(s, basePlan, maxT);
-        PlanLayer layer = baseLayer;
-        KernelPlan plan = basePlan;
         SplittableRandom rnd = new SplittableRandom(o.seed());
         LayerInputs hostWeights = o.numpy() ? LayerInputs.random(spec, 1, o.seed()) : null;
-        if (hostWeights != null) layer.setWeights(hostWeights.weights()); // the peer reads the same weights from a dump
-        else fillOnDevice(s, layer, plan, rnd, maxT);
+        if (hostWeights != null) baseLayer.setWeights(hostWeights.weights()); // the peer reads the same weights from a dump
+        else fillOnDevice(s, baseLayer, basePlan, rnd, maxT);
         Map<dev.moegen.codegen.params.KernelParams, PlanLayer> layers = new HashMap<>(Map.of(basePlan.params(), baseLayer));
         CacheFlush flush = new CacheFlush(s, o.flushBytes());
         List<Row> rows = new ArrayList<>();
         for (int t : tokens) {
-            KernelPlan pt = planFor.apply(t);
-            plan = pt;
-            layer = layers.computeIfAbsent(pt.params(), k -> new PlanLayer(baseLayer, pt));
+            KernelPlan plan = planFor.apply(t);
+            PlanLayer layer = layers.computeIfAbsent(plan.params(), k -> new PlanLayer(baseLayer, plan));
             LayerInputs in = hostWeights == null ? null : LayerInputs.random(spec, t, o.seed() + t).withWeightsOf(hostWeights);
             float[] x = in != null ? in.x() : random(rnd, Math.multiplyExact(t, spec.hidden()), 1.0);
             List<PeerRow> peers = new ArrayList<>();
