@@ -18,6 +18,13 @@ final class PresetsTable {
                 + (r.routedScalingFactor() != 1 ? " x" + r.routedScalingFactor() : "");
         return List.of(s.name(), "" + s.experts(), "" + s.topK(), "" + s.hidden(), "" + s.intermediate(), shared, scoring,
                 r.grouped() ? r.topkGroup() + "/" + r.nGroup() + (r.groupScore() == dev.moegen.dsl.layer.GroupScore.MAX ? " by max" : "") : "-", s.activation().id(),
-                s.dropless() ? "dropless" : "cf " + s.capacityFactor());
+                capacity(s));
+    }
+
+    /** "dropless", "cf 1.25", "64", with "/seq 512" when it holds per sequence. */
+    static String capacity(MoeLayerSpec s) {
+        if (s.dropless()) return "dropless";
+        String c = s.expertCapacity() != null ? "" + s.expertCapacity() : "cf " + s.capacityFactor();
+        return s.perSequence() ? c + " /seq " + s.sequenceLength() : c;
     }
 }

@@ -60,7 +60,12 @@ class SpecTest {
         assertEquals(257, v3.totalExperts());
         MoeLayerSpec q = Presets.get("qwen1.5-moe-a2.7b");
         assertEquals(4, q.sharedSlices(), "a 5632-wide shared expert is four 1408-wide slices");
-        assertEquals(1.25, Presets.get("switch-base-128").capacityFactor());
+        MoeLayerSpec sw = Presets.get("switch-base-128");
+        assertNull(sw.capacityFactor());
+        assertEquals(64, sw.expertCapacity(), "HF switch-base-128: expert_capacity 64 per sequence");
+        assertTrue(sw.perSequence());
+        assertEquals(64, sw.sequenceCapacity());
+        assertEquals(Long.MAX_VALUE, sw.capacity(4096), "no cap over all T when it holds per sequence");
         assertEquals(Activation.RELU, Presets.get("switch-base-128").activation());
         assertEquals(Activation.SWIGLU_CLAMPED, Presets.get("gpt-oss-120b").activation());
     }
@@ -97,6 +102,21 @@ class SpecTest {
         assertTrue(e.getMessage().contains("overflows 64 bits"), e.getMessage());
         e = assertThrows(SpecException.class, () -> valid().capacityFactor(-1).build());
         assertTrue(e.getMessage().contains("capacity_factor = -1.0"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().capacityFactor(1.25).expertCapacity(64).build());
+        assertTrue(e.getMessage().contains("capacity_factor = 1.25 and expert_capacity = 64: give one"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().expertCapacity(0).build());
+        assertTrue(e.getMessage().contains("expert_capacity = 0: must be >= 1"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().sequenceLength(512).build());
+        assertTrue(e.getMessage().contains("sequence_length = 512: applies only with capacity_factor or expert_capacity"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().expertCapacity(4).sequenceLength(0).build());
+        assertTrue(e.getMessage().contains("sequence_length = 0: must be >= 1"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().expertCapacity(4).sequenceLength(1 << 20).build());
+        assertTrue(e.getMessage().contains("sequence_length = 1048576: × 2 slots per token must be ≤ 1048576"), e.getMessage());
+        MoeLayerSpec gshard = valid().capacityFactor(2.0).sequenceLength(16).build();
+        assertEquals(Long.MAX_VALUE, gshard.capacity(64));
+        assertEquals((long) Math.ceil(2.0 * 16 * gshard.topK() / gshard.experts()), gshard.sequenceCapacity(), "GShard: the factor over one group");
+        assertEquals(Long.MAX_VALUE, valid().expertCapacity(3).build().sequenceCapacity());
+        assertEquals(3, valid().expertCapacity(3).build().capacity(1000), "a fixed count over all T");
         e = assertThrows(SpecException.class, () -> valid().shared(1, 48, false).build());
         assertTrue(e.getMessage().contains("shared.intermediate = 48: must be a multiple of intermediate = 32"), e.getMessage());
         e = assertThrows(SpecException.class, () -> valid().dtype(DType.INT32).build());

@@ -191,6 +191,33 @@ class OpenClLayerTest {
         }
     }
 
+    /**
+     * Capacity per sequence (HF Switch's expert_capacity; GShard's factor per group): each chunk of the permutation is
+     * one sequence, fused (T ≤ 32 sequences) and in three launches (more), a short last sequence, the exact
+     * permutation and the dropped slots as the reference's.
+     */
+    @ParameterizedTest(name = "per-sequence {0}")
+    @CsvSource({"'expert_capacity=3', 10", "'capacity_factor=1.0', 16"})
+    void capacityHoldsPerSequence(String rule, int sequence) {
+        var b = MoeLayerSpec.builder("perseq").dtype(DType.FP32).hidden(32).intermediate(16).experts(8, 2)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(false)).sequenceLength(sequence);
+        MoeLayerSpec s = (rule.startsWith("expert") ? b.expertCapacity(3) : b.capacityFactor(1.0)).build();
+        KernelPlan plan = Lowering.lower(s, ctx.target(), Heuristic.defaults(s, ctx.target()).toBuilder().set(Param.SCAN_WG, 32).build());
+        PlanLayer layer = new PlanLayer(ctx, plan, 700);
+        LayerInputs w = LayerInputs.random(s, 1, 8);
+        layer.setWeights(w.weights());
+        for (int t : new int[] {1, 37, 700}) {
+            var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 50 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), s + " T=" + t + " " + r.kernel() + ": " + r.detail());
+            boolean fused = (t + sequence - 1) / sequence <= 32;
+            assertEquals(fused, out.run().kernelNanos().containsKey(dev.moegen.codegen.plan.KernelRole.ALIGN_FUSED), "T=" + t);
+            if (t == 700) {
+                long dropped = java.util.Arrays.stream(out.run().i(dev.moegen.codegen.plan.BufferId.SLOT_POSITION)).filter(p -> p < 0).count();
+                assertTrue(dropped > 0, "a capacity of " + s.sequenceCapacity() + " per sequence of " + sequence + " must drop some of 1400 assignments");
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void thousandsOfExpertsAndCapacityWithTopKAboveOne() {
         // E = 2048 (no 1024-expert ceiling anywhere), grouped; and GShard-like top-2 with capacity over many chunks

@@ -219,6 +219,25 @@ class ReferenceTest {
         for (int c = 0; c < s.hidden(); c++) assertEquals(0.0, r.y()[3 * s.hidden() + c], "dropped token outputs nothing");
     }
 
+    /**
+     * HF SwitchTransformersTop1Router: token_priority = cumsum(one_hot(expert), dim=seq) per sequence, kept while
+     * ≤ expert_capacity; a dropped token's MoE output is 0. Two sequences of 4 tokens, capacity 2, top-1 of 2.
+     */
+    @Test
+    void expertCapacityHoldsPerSequenceAsHfSwitch() {
+        MoeLayerSpec s = small().experts(2, 1).routing(Routing.softmax(false)).expertCapacity(2).sequenceLength(4).build();
+        int[] ids = {0, 0, 0, 1, /* sequence 2 starts afresh */ 0, 1, 1, 1, /* a short third */ 1, 1, 1};
+        RoutingResult kept = Reference.applyCapacity(s, new RoutingResult(11, 1, ids, new double[11]));
+        assertArrayEquals(new int[] {0, 0, -1, 1, 0, 1, 1, -1, 1, 1, -1}, kept.ids());
+        // the same rule over all 11 tokens (no sequence_length) keeps only the first two of each expert
+        MoeLayerSpec global = small().experts(2, 1).routing(Routing.softmax(false)).expertCapacity(2).build();
+        assertArrayEquals(new int[] {0, 0, -1, 1, -1, 1, -1, -1, -1, -1, -1},
+                Reference.applyCapacity(global, new RoutingResult(11, 1, ids, new double[11])).ids());
+        LayerResult r = Reference.forward(LayerInputs.random(s, 11, 4), 4, Arrays.stream(ids).mapToObj(i -> new int[] {i}).toArray(int[][]::new));
+        for (int t : new int[] {2, 7, 10})
+            for (int c = 0; c < s.hidden(); c++) assertEquals(0.0, r.y()[t * s.hidden() + c], "dropped token " + t + " outputs nothing");
+    }
+
     @Test
     void sharedExpertSlicesEqualADenseFfnOfFullWidth() {
         // One gated shared expert of width 3·I, riding the GroupGEMMs as 3 slices, vs. a dense FFN of width 3·I.

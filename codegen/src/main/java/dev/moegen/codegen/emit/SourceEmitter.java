@@ -168,6 +168,7 @@ public final class SourceEmitter {
         d.put("N_GROUP", s.routing().nGroup());
         d.put("TOPK_GROUP", s.routing().topkGroup());
         d.put("PER_GROUP", s.experts() / s.routing().nGroup());
+        d.put("SEQ_CAPACITY", s.perSequence() ? Math.min(Integer.MAX_VALUE, s.sequenceCapacity()) : 0); // 0: the capacity argument holds over all T
         KernelParams p = plan.params();
         boolean gated = s.activation().gated();
         for (Param q : Param.values()) if (q.isDefine()) d.put(q.define(), p.effective(q));

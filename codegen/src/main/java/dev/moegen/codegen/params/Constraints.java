@@ -86,6 +86,12 @@ final class Constraints {
                         ? why("gating local memory " + (gatingBytes + 8L * p.gateWg()) + " B: must be ≤ " + fixed) : none()));
         c.add(new Constraint("scan-threads", PERMUTATION, "scan_wg ≤ max threads per block (" + maxThreads + ")",
                 p -> p.scanWg() > maxThreads ? why("scan_wg = " + p.scanWg() + ": must be ≤ " + maxThreads) : none()));
+        if (s.perSequence()) {
+            int chunk = Heuristic.alignChunk(s);
+            c.add(new Constraint("align-sequence", PERMUTATION, "align_chunk = sequence_length × slots (" + chunk + "): a work-item ranks one sequence",
+                    p -> p.alignChunk() != chunk ? why("align_chunk = " + p.alignChunk() + ": must be " + chunk + " = sequence_length " + s.sequenceLength()
+                            + " × " + s.slotsPerToken() + " slots, as the capacity holds per sequence") : none()));
+        }
         return List.copyOf(c);
     }
 

@@ -49,7 +49,7 @@ public final class Heuristic {
         KernelParams.Builder b = KernelParams.builder().gemm(g)
                 .set(Param.GATE_WG, shuffle > 0 ? shuffle : vectorDevice(t) ? 1 : clampPow2(s.experts(), 32, 256))
                 .set(Param.SCAN_WG, clampPow2(s.totalExperts(), 32, 256))
-                .set(Param.ALIGN_CHUNK, 64)
+                .set(Param.ALIGN_CHUNK, alignChunk(s))
                 .set(Param.MWI, 1).set(Param.NWI, 1).set(Param.VW, 1) // read by the tiled loop alone
                 .set(Param.BLOCK_N2, 0).set(Param.MWI2, 0).set(Param.NWI2, 0); // GroupGEMM 2 tiled as GroupGEMM 1
         if (g.tensorCores())
@@ -60,6 +60,14 @@ public final class Heuristic {
             return b.set(Param.BLOCK_M, TILED_BLOCK_M).set(Param.BLOCK_N, TILED_BLOCK_N).set(Param.BLOCK_K, 16)
                     .set(Param.MWI, TILED_MWI).set(Param.NWI, TILED_NWI).set(Param.VW, vectorWidth(t)).build();
         return b.set(Param.BLOCK_M, 16).set(Param.BLOCK_N, 16).set(Param.BLOCK_K, 16).build();
+    }
+
+    /**
+     * Assignments per permutation work-item: 64, or one sequence's when the capacity holds per sequence, so each
+     * work-item counts and ranks one sequence and the scan can cap every (sequence, expert) count.
+     */
+    public static int alignChunk(MoeLayerSpec s) {
+        return s.perSequence() ? s.sequenceLength() * s.slotsPerToken() : 64;
     }
 
     /**

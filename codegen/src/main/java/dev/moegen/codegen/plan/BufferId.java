@@ -21,7 +21,7 @@ public enum BufferId {
     LOGITS("logits", DType.FP32, Role.OUTPUT, "T*R"),
     TOPK_IDS("topk_ids", DType.INT32, Role.OUTPUT, "T*S"),
     TOPK_WEIGHTS("topk_weights", DType.FP32, Role.OUTPUT, "T*S"),
-    CHUNK_COUNTS("chunk_counts", DType.INT32, Role.SCRATCH, "ceil(T*S/ALIGN_CHUNK)*E'"),
+    CHUNK_COUNTS("chunk_counts", DType.INT32, Role.SCRATCH, "ceil(T*S/ALIGN_CHUNK)*E' (×2 when the capacity holds per sequence)"),
     EXPERT_START("expert_start", DType.INT32, Role.SCRATCH, "E'"),
     EXPERT_KEPT("expert_kept", DType.INT32, Role.SCRATCH, "E'"),
     SORTED_TOKEN_IDS("sorted_token_ids", DType.INT32, Role.OUTPUT, "maxPadded"),

@@ -82,7 +82,7 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case NUM_TOKENS_POST_PADDED -> 1;
             case INTER -> Math.multiplyExact(maxPadded(tokens), i);
             case EXPERT_OUT -> Math.multiplyExact(Math.multiplyExact(maxPadded(tokens), h), params.splits(tokens));
-            case CHUNK_COUNTS -> Math.multiplyExact(Math.max(1, chunks(tokens)), e2);
+            case CHUNK_COUNTS -> Math.multiplyExact(Math.max(1, chunks(tokens)), e2 * (spec.perSequence() ? 2 : 1)); // + each chunk's kept ends
             case EXPERT_START, EXPERT_KEPT -> e2;
         };
     }

@@ -67,7 +67,7 @@ public final class LayerGraph {
             w = "slot_weights";
         }
         if (!s.dropless()) {
-            g.op("capacity", new CapacityLimit(s.capacityFactor(), e, k), List.of(ids),
+            g.op("capacity", new CapacityLimit(s.capacityFactor(), s.expertCapacity(), s.sequenceLength(), e, k), List.of(ids),
                     List.of(t("kept_ids", DType.INT32, tokens(), dim(slots))));
             ids = "kept_ids";
         }

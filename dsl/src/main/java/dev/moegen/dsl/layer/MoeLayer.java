@@ -20,6 +20,8 @@ public final class MoeLayer {
         private Routing routing = Routing.softmax(true);
         private Activation activation = Activation.SWIGLU;
         private Double capacityFactor;
+        private Integer expertCapacity;
+        private Integer sequenceLength;
         private SharedExperts shared = SharedExperts.NONE;
         private boolean expertBias;
 
@@ -34,13 +36,17 @@ public final class MoeLayer {
         public Builder routing(Routing r) { this.routing = r; return this; }
         public Builder activation(Activation a) { this.activation = a; return this; }
         public Builder capacityFactor(double f) { this.capacityFactor = f; return this; }
-        public Builder dropless() { this.capacityFactor = null; return this; }
+        /** A fixed count per expert (HF Switch's expert_capacity), over all T or per sequence. */
+        public Builder expertCapacity(int c) { this.expertCapacity = c; return this; }
+        /** The capacity holds per sequence of this many tokens. */
+        public Builder sequenceLength(int l) { this.sequenceLength = l; return this; }
+        public Builder dropless() { this.capacityFactor = null; this.expertCapacity = null; this.sequenceLength = null; return this; }
         public Builder shared(int count, int intermediate, boolean gated) { this.shared = new SharedExperts(count, intermediate, gated); return this; }
         public Builder expertBias(boolean on) { this.expertBias = on; return this; }
 
         public MoeLayerSpec build() {
             return new MoeLayerSpec(name, dtype, hidden, intermediate, experts, topK, routing, activation,
-                    capacityFactor, shared, expertBias).validated();
+                    capacityFactor, expertCapacity, sequenceLength, shared, expertBias).validated();
         }
     }
 }

@@ -9,12 +9,19 @@ import dev.moegen.dsl.types.DType;
 /**
  * A whole MoE layer: what a spec file holds and what every other module starts from.
  *
- * @param capacityFactor null = dropless; otherwise each routed expert keeps at most
- *                       ceil(factor · T · K / E) assignments, earliest tokens first
+ * @param capacityFactor null = no factor; otherwise each routed expert keeps at most
+ *                       ceil(factor · T · K / E) assignments, earliest tokens first (GShard, Switch training)
+ * @param expertCapacity null = no fixed count; otherwise each routed expert keeps at most this many
+ *                       assignments (HF Switch Transformers' {@code expert_capacity})
+ * @param sequenceLength null = the capacity holds over all T tokens; otherwise T splits into sequences
+ *                       of this many tokens (the last may be shorter) and the capacity holds per
+ *                       sequence, with T = sequence_length in the factor's formula (HF Switch: per
+ *                       sequence; GShard: per group)
+ * @param shared         shared experts, riding the GroupGEMMs
  * @param expertBias     expert GEMMs add biases (gpt-oss)
  */
 @JsonPropertyOrder({"name", "dtype", "hidden", "intermediate", "experts", "top_k", "routing", "activation",
-        "capacity_factor", "shared", "expert_bias"})
+        "capacity_factor", "expert_capacity", "sequence_length", "shared", "expert_bias"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MoeLayerSpec(
         String name,
@@ -26,6 +33,8 @@ public record MoeLayerSpec(
         Routing routing,
         Activation activation,
         Double capacityFactor,
+        Integer expertCapacity,
+        Integer sequenceLength,
         SharedExperts shared,
         boolean expertBias) {
 
@@ -39,9 +48,16 @@ public record MoeLayerSpec(
         return this;
     }
 
+    /** No capacity limit: every assignment is computed. */
     @JsonIgnore
     public boolean dropless() {
-        return capacityFactor == null;
+        return capacityFactor == null && expertCapacity == null;
+    }
+
+    /** The capacity holds per sequence of {@code sequence_length} tokens rather than over all T. */
+    @JsonIgnore
+    public boolean perSequence() {
+        return !dropless() && sequenceLength != null;
     }
 
     /** Extra expert ids used by shared-expert slices. */
@@ -62,18 +78,31 @@ public record MoeLayerSpec(
         return topK + sharedSlices();
     }
 
-    /** Per-token expert capacity for {@code tokens} tokens; {@link Integer#MAX_VALUE} when dropless. */
+    /**
+     * Assignments each routed expert keeps over all {@code tokens} tokens; {@link Long#MAX_VALUE} when dropless or
+     * when the capacity holds per sequence ({@link #sequenceCapacity()}).
+     */
     public long capacity(long tokens) {
-        if (dropless()) return Long.MAX_VALUE;
-        return (long) Math.ceil(capacityFactor * tokens * topK / experts);
+        if (dropless() || perSequence()) return Long.MAX_VALUE;
+        return capacityOf(tokens);
+    }
+
+    /** Assignments each routed expert keeps per sequence; {@link Long#MAX_VALUE} unless {@link #perSequence()}. */
+    @JsonIgnore
+    public long sequenceCapacity() {
+        return perSequence() ? capacityOf(sequenceLength) : Long.MAX_VALUE;
+    }
+
+    private long capacityOf(long tokens) {
+        return expertCapacity != null ? expertCapacity : (long) Math.ceil(capacityFactor * tokens * topK / experts);
     }
 
     public MoeLayerSpec withDtype(DType d) {
-        return new MoeLayerSpec(name, d, hidden, intermediate, experts, topK, routing, activation, capacityFactor, shared, expertBias);
+        return new MoeLayerSpec(name, d, hidden, intermediate, experts, topK, routing, activation, capacityFactor, expertCapacity, sequenceLength, shared, expertBias);
     }
 
     public MoeLayerSpec withName(String n) {
-        return new MoeLayerSpec(n, dtype, hidden, intermediate, experts, topK, routing, activation, capacityFactor, shared, expertBias);
+        return new MoeLayerSpec(n, dtype, hidden, intermediate, experts, topK, routing, activation, capacityFactor, expertCapacity, sequenceLength, shared, expertBias);
     }
 
     /**
@@ -87,7 +116,7 @@ public record MoeLayerSpec(
         int i = scaleDim(intermediate, scale);
         SharedExperts s = shared;
         if (s != null && s.present()) s = new SharedExperts(s.count(), (s.intermediate() / intermediate) * i, s.gated());
-        return new MoeLayerSpec(name + "/s" + scale, dtype, h, i, experts, topK, routing, activation, capacityFactor, s, expertBias);
+        return new MoeLayerSpec(name + "/s" + scale, dtype, h, i, experts, topK, routing, activation, capacityFactor, expertCapacity, sequenceLength, s, expertBias);
     }
 
     private static int scaleDim(int size, int scale) {

@@ -41,9 +41,8 @@ public final class SpecValidator {
             p.add("top_k = " + s.topK() + ": must be in [1, experts = " + s.experts() + "]");
         if (s.activation() == null) p.add("activation is missing");
         routing(p, s);
-        if (s.capacityFactor() != null && !(s.capacityFactor() > 0 && Double.isFinite(s.capacityFactor())))
-            p.add("capacity_factor = " + s.capacityFactor() + ": must be a finite number > 0, or absent for dropless");
         shared(p, s);
+        capacity(p, s);
         if (p.isEmpty()) sizes(p, s);
         return p;
     }
@@ -74,6 +73,26 @@ public final class SpecValidator {
             p.add("routing.renormalize_p = " + r.renormalizeP() + ": applies only with renormalize: true");
         if (!(r.routedScalingFactor() > 0) || !Double.isFinite(r.routedScalingFactor()))
             p.add("routing.routed_scaling_factor = " + r.routedScalingFactor() + ": must be a finite number > 0");
+    }
+
+    /** Assignments one permutation work-item walks when the capacity holds per sequence (a sequence's slots). */
+    public static final int MAX_SEQUENCE_ASSIGNMENTS = 1 << 20;
+
+    private static void capacity(List<String> p, MoeLayerSpec s) {
+        Double f = s.capacityFactor();
+        Integer c = s.expertCapacity(), l = s.sequenceLength();
+        if (f != null && !(f > 0 && Double.isFinite(f)))
+            p.add("capacity_factor = " + f + ": must be a finite number > 0, or absent for dropless");
+        if (c != null && c < 1) p.add("expert_capacity = " + c + ": must be >= 1, or absent");
+        if (f != null && c != null)
+            p.add("capacity_factor = " + f + " and expert_capacity = " + c + ": give one (a factor of the tokens per expert, or a fixed count), not both");
+        if (l == null) return;
+        if (f == null && c == null)
+            p.add("sequence_length = " + l + ": applies only with capacity_factor or expert_capacity (a dropless layer has no capacity to split)");
+        else if (l < 1) p.add("sequence_length = " + l + ": must be >= 1");
+        else if (p.isEmpty() && (long) l * s.slotsPerToken() > MAX_SEQUENCE_ASSIGNMENTS)
+            p.add("sequence_length = " + l + ": × " + s.slotsPerToken() + " slots per token must be ≤ " + MAX_SEQUENCE_ASSIGNMENTS
+                    + " (one permutation work-item walks a sequence)");
     }
 
     private static void shared(List<String> p, MoeLayerSpec s) {

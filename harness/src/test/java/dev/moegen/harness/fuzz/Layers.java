@@ -22,7 +22,9 @@ final class Layers {
             });
         }));
         Arbitrary<Integer> hidden = Arbitraries.integers().between(8, 96), inter = Arbitraries.integers().between(8, 64);
-        Arbitrary<Double> capacity = Arbitraries.of(0.5, 1.0, 1.25, 2.0).injectNull(0.7);
+        // a factor (cf) or a fixed count (ec), over all T or per sequence of /s tokens (HF Switch, GShard groups)
+        Arbitrary<String> capacity = Arbitraries.of("cf0.5", "cf1.0", "cf1.25", "cf2.0", "ec1", "ec3", "cf1.0/s5", "cf2.0/s16", "ec2/s3", "ec1/s1", "ec4/s40")
+                .injectNull(0.6);
         return Combinators.combine(Arbitraries.of(DType.FP32, DType.FP16, DType.BF16), shape, hidden, inter, Arbitraries.of(Scoring.values()),
                 Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(Activation.values())).flatAs((d, s, h, i, sc, renorm, corr, act) ->
                 Combinators.combine(Arbitraries.of(1.0, 2.5), Arbitraries.of(true, false), capacity, Arbitraries.integers().between(0, 2),
@@ -34,8 +36,16 @@ final class Layers {
                     MoeLayer.Builder b = MoeLayerSpec.builder("fuzz").dtype(d).hidden(h).intermediate(i).experts(s[0], s[1])
                             .routing(r).activation(act).expertBias(eb);
                     if (shared > 0) b.shared(shared, i * mult, gated);
-                    if (cap != null) b.capacityFactor(cap);
+                    if (cap != null) capacity(b, cap);
                     return b.build();
                 }));
+    }
+
+    /** "cf1.25", "ec3", "ec2/s3": a capacity factor or a fixed count, and a sequence length. */
+    private static void capacity(MoeLayer.Builder b, String rule) {
+        String[] parts = rule.split("/s");
+        if (parts[0].startsWith("cf")) b.capacityFactor(Double.parseDouble(parts[0].substring(2)));
+        else b.expertCapacity(Integer.parseInt(parts[0].substring(2)));
+        if (parts.length > 1) b.sequenceLength(Integer.parseInt(parts[1]));
     }
 }

@@ -90,10 +90,13 @@ class SpecFuzzTest {
         Arbitrary<SharedExperts> shared = Combinators.combine(Arbitraries.integers().between(-1, 3), Arbitraries.of(0, 8, 16, 24, 100, -8),
                 Arbitraries.of(true, false)).as(SharedExperts::new).injectNull(0.1);
         Arbitrary<Double> capacity = Arbitraries.of(0.5, 1.0, 1.25, 2.0, 0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY).injectNull(0.6);
+        Arbitrary<Integer> count = Arbitraries.of(-1, 0, 1, 64).injectNull(0.7);
+        Arbitrary<Integer> sequence = Arbitraries.of(-1, 0, 1, 7, 512, 1 << 20).injectNull(0.7);
         Arbitrary<String> name = Arbitraries.of("fuzz", "a/b", "x y", "", "../up", "ok-1.2_3", "Ünïcode").injectNull(0.02);
         Arbitrary<DType> dtype = Arbitraries.of(DType.values()).injectNull(0.02);
         return Combinators.combine(name, dtype, size, size, Arbitraries.oneOf(small, Arbitraries.of(64, 128, 256, 4096, 5000)), small, routing,
                 Arbitraries.of(Activation.values()).injectNull(0.02)).flatAs((n, d, h, i, e, k, r, a) ->
-                Combinators.combine(capacity, shared, Arbitraries.of(true, false)).as((c, sh, eb) -> new MoeLayerSpec(n, d, h, i, e, k, r, a, c, sh, eb)));
+                Combinators.combine(capacity, count, sequence, shared, Arbitraries.of(true, false))
+                        .as((c, ec, sl, sh, eb) -> new MoeLayerSpec(n, d, h, i, e, k, r, a, c, ec, sl, sh, eb)));
     }
 }

@@ -130,20 +130,24 @@ public final class Reference {
     }
 
     /**
-     * Capacity limit: each routed expert keeps its first C assignments in flat (token, slot) order;
-     * later ones become −1. Shared slots are never dropped.
+     * Capacity limit: each routed expert keeps its first C assignments in flat (token, slot) order, over all T
+     * tokens or, when the spec splits T into sequences, afresh in each sequence; later ones become −1. Shared
+     * slots are never dropped.
      */
     public static RoutingResult applyCapacity(MoeLayerSpec s, RoutingResult routing) {
         if (s.dropless()) return routing;
-        long cap = s.capacity(routing.tokens());
+        int slots = routing.slots();
+        long cap = s.perSequence() ? s.sequenceCapacity() : s.capacity(routing.tokens());
+        int perSequence = s.perSequence() ? s.sequenceLength() * slots : Integer.MAX_VALUE;
         long[] used = new long[s.experts()];
         int[] ids = routing.ids().clone();
         for (int a = 0; a < ids.length; a++) {
+            if (a % perSequence == 0) Arrays.fill(used, 0);
             int id = ids[a];
             if (id < 0 || id >= s.experts()) continue;
             if (used[id]++ >= cap) ids[a] = -1;
         }
-        return new RoutingResult(routing.tokens(), routing.slots(), ids, routing.weights());
+        return new RoutingResult(routing.tokens(), slots, ids, routing.weights());
     }
 
     /** Stable counting sort of assignments by expert, each expert's run padded to {@code blockM}. */

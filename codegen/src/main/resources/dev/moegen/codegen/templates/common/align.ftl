@@ -11,6 +11,9 @@
  * moe_align_fused runs all three in one work-group when it has a work-item per chunk (decode: one
  * launch instead of three). Ranks follow flat (token, slot) order, so the result is deterministic and the
  * earliest tokens keep their place under a capacity limit.
+ * Per-sequence capacity (SEQ_CAPACITY > 0, HF Switch's expert_capacity, GShard's groups): a chunk is one
+ * sequence, the scan caps each (chunk, expert) count at SEQ_CAPACITY and records where each chunk's kept run
+ * ends (the second half of chunk_counts), and the scatter drops a chunk's assignments past that end.
  */
 DEVICE_FN void align_count_chunk(GLOBAL const int* topk_ids, GLOBAL int* chunk_counts, idx_t c, idx_t n) {
     GLOBAL int* row = chunk_counts + c * ALL_EXPERTS;
@@ -32,7 +35,16 @@ DEVICE_FN void align_scan_group(GLOBAL int* chunk_counts, GLOBAL int* expert_sta
     int mine = 0;
     for (int e = e0; e < e1; ++e) {
         int run = 0;
-        for (int c = 0; c < chunks; ++c) { GLOBAL int* p = chunk_counts + (idx_t)c * ALL_EXPERTS + e; int v = *p; *p = run; run += v; }
+        for (int c = 0; c < chunks; ++c) {
+            GLOBAL int* p = chunk_counts + (idx_t)c * ALL_EXPERTS + e;
+            int v = *p;
+            *p = run;
+#if SEQ_CAPACITY
+            if (e < EXPERTS && v > SEQ_CAPACITY) v = SEQ_CAPACITY;
+            p[(idx_t)chunks * ALL_EXPERTS] = run + v; /* where this chunk's kept run ends */
+#endif
+            run += v;
+        }
         int kept = (e < EXPERTS && run > capacity) ? capacity : run;
         expert_kept[e] = kept;
         mine += (kept + BLOCK_M - 1) / BLOCK_M * BLOCK_M;
@@ -59,11 +71,17 @@ DEVICE_FN void align_scan_group(GLOBAL int* chunk_counts, GLOBAL int* expert_sta
 DEVICE_FN void align_scatter_chunk(GLOBAL const int* topk_ids, GLOBAL int* chunk_counts, GLOBAL const int* expert_start, GLOBAL int* sorted_token_ids,
                                    GLOBAL int* slot_position, idx_t c, idx_t n, int capacity) {
     GLOBAL int* cursor = chunk_counts + c * ALL_EXPERTS;
+#if SEQ_CAPACITY
+    const idx_t chunks = (n + ALIGN_CHUNK - 1) / ALIGN_CHUNK;
+#endif
     const idx_t end = (c + 1) * ALIGN_CHUNK < n ? (c + 1) * ALIGN_CHUNK : n;
     for (idx_t a = c * ALIGN_CHUNK; a < end; ++a) {
         const int e = topk_ids[a];
         if ((uint)e >= (uint)ALL_EXPERTS) { slot_position[a] = -1; continue; }
         const int rank = cursor[e]++;
+#if SEQ_CAPACITY
+        if (rank >= cursor[(idx_t)chunks * ALL_EXPERTS + e]) { slot_position[a] = -1; continue; }
+#endif
         if (e < EXPERTS && rank >= capacity) { slot_position[a] = -1; continue; }
         const int pos = expert_start[e] + rank;
         sorted_token_ids[pos] = (int)a;
