@@ -109,4 +109,32 @@ class LayerBenchTest {
             assertTrue(again.getMessage().contains("--report"), again.getMessage());
         }
     }
+
+    /**
+     * The NumPy peer computes the same layer under every routing rule, so its time is a fair comparison: noisy gating and
+     * GShard's coin from moegen's Philox stream (the dump's noise seed), capacity per sequence, DeepSeek-V2's group max,
+     * DBRX's p-norm. Checked against the reference's y before it would be timed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gshard-noisy", "per-sequence", "deepseek-v2", "dbrx-p2"})
+    void numpyPeerComputesEveryRoutingRule(String kind, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Guards.numpy(dev.moegen.bench.peer.NumpyPeer.unavailableReason());
+        var b = dev.moegen.dsl.layer.MoeLayerSpec.builder(kind).dtype(dev.moegen.dsl.types.DType.FP32).hidden(32).intermediate(16);
+        var softmax = dev.moegen.dsl.layer.Routing.softmax(true);
+        var spec = switch (kind) {
+            case "gshard-noisy" -> b.experts(8, 2).routing(softmax.withNoisyGating(true).withSecondExpertPolicy(dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM))
+                    .capacityFactor(1.0).sequenceLength(16).build();
+            case "per-sequence" -> b.experts(8, 1).routing(dev.moegen.dsl.layer.Routing.softmax(false)).expertCapacity(2).sequenceLength(8).build();
+            case "deepseek-v2" -> Presets.get("deepseek-v2").scaled(128);
+            default -> b.experts(16, 4).routing(softmax.withRenormalizeP(2.0)).build();
+        };
+        var in = dev.moegen.verify.reference.LayerInputs.random(spec, 100, 7);
+        var ref = dev.moegen.verify.reference.Reference.forward(in, 16);
+        if (!kind.equals("deepseek-v2") && !kind.equals("dbrx-p2"))
+            assertTrue(java.util.Arrays.stream(ref.routing().ids()).anyMatch(id -> id < 0), "the case must drop assignments");
+        dev.moegen.harness.dump.Dumps.of(spec, in, ref, 7, 16).writeInto(dir);
+        try (var peer = dev.moegen.bench.peer.NumpyPeer.start(dir, false)) {
+            assertTrue(peer.relError() < 1e-5, kind + ": the peer's y against the reference's: " + peer.relError());
+        }
+    }
 }

@@ -90,6 +90,19 @@ class NvccTest {
         assertFalse(Files.readString(r.ptx().get(0)).contains("mma.sync"));
     }
 
+    /** Routing that draws from the gating's Philox stream (noisy gating, GShard's second expert) and per-sequence capacity compile for CUDA, without spills. */
+    @Test
+    void randomRoutingAndPerSequenceCapacityCompile(@TempDir Path dir) throws Exception {
+        var spec = dev.moegen.dsl.layer.MoeLayerSpec.builder("gshard-noisy").hidden(256).intermediate(128).experts(16, 2)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(true).withNoisyGating(true).withSecondExpertPolicy(dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM))
+                .capacityFactor(2.0).sequenceLength(64).build();
+        KernelPlan plan = Lowering.lower(spec, dev.moegen.codegen.cuda.CudaDialect.AHEAD_OF_TIME);
+        Nvcc.Result r = compile(plan, dir);
+        assertTrue(r.report().kernels().stream().noneMatch(ResourceUsage::spills), r.log());
+        String src = Files.readString(r.ptx().get(0));
+        assertTrue(src.contains("mul.hi.u32") || src.contains("mul.wide.u32"), "Philox's 32x32->64 products");
+    }
+
     /** The fp16 rendering picks the f16 instruction forms. */
     @Test
     void fp16UsesHalfTensorCoreInstructions(@TempDir Path dir) throws Exception {

@@ -112,7 +112,9 @@ class SpecTest {
         assertTrue(e.getMessage().contains("sequence_length = 0: must be >= 1"), e.getMessage());
         e = assertThrows(SpecException.class, () -> valid().expertCapacity(4).sequenceLength(1 << 20).build());
         assertTrue(e.getMessage().contains("sequence_length = 1048576: × 2 slots per token must be ≤ 1048576"), e.getMessage());
-        MoeLayerSpec gshard = valid().capacityFactor(2.0).sequenceLength(16).build();
+        e = assertThrows(SpecException.class, () -> valid().experts(8, 3).routing(Routing.softmax(true).withSecondExpertPolicy(SecondExpertPolicy.RANDOM)).build());
+        assertTrue(e.getMessage().contains("routing.second_expert_policy = random: GShard's rule for a second expert needs top_k = 2, got top_k = 3"), e.getMessage());
+        MoeLayerSpec gshard = valid().capacityFactor(2.0).sequenceLength(16).routing(Routing.softmax(true).withSecondExpertPolicy(SecondExpertPolicy.RANDOM)).build();
         assertEquals(Long.MAX_VALUE, gshard.capacity(64));
         assertEquals((long) Math.ceil(2.0 * 16 * gshard.topK() / gshard.experts()), gshard.sequenceCapacity(), "GShard: the factor over one group");
         assertEquals(Long.MAX_VALUE, valid().expertCapacity(3).build().sequenceCapacity());
@@ -128,6 +130,14 @@ class SpecTest {
         String yaml = SpecFiles.format(Presets.get("mixtral-8x7b"), SpecFormat.YAML);
         var e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("dtype: bf16", "dtype: fp64"), SpecFormat.YAML, "x.yaml"));
         assertTrue(e.getMessage().contains("dtype: unknown dtype 'fp64'; allowed: fp32, fp16, bf16"), e.getMessage());
+        assertTrue(yaml.contains("second_expert_policy: all") && yaml.contains("noisy_gating: false") && yaml.contains("expert_capacity: null"), yaml);
+        e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("second_expert_policy: all", "second_expert_policy: sometimes"), SpecFormat.YAML, "x.yaml"));
+        assertTrue(e.getMessage().contains("unknown second_expert_policy 'sometimes'; allowed: all, random"), e.getMessage());
+        MoeLayerSpec gshard = SpecFiles.parse(yaml.replace("second_expert_policy: all", "second_expert_policy: random").replace("noisy_gating: false", "noisy_gating: true")
+                .replace("capacity_factor: null", "capacity_factor: 2.0").replace("sequence_length: null", "sequence_length: 1024"), SpecFormat.YAML, "x.yaml");
+        assertEquals(SecondExpertPolicy.RANDOM, gshard.routing().secondExpertPolicy());
+        assertTrue(gshard.routing().noisyGating());
+        assertEquals(Math.ceil(2.0 * 1024 * 2 / 8), gshard.sequenceCapacity());
         e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("activation: swiglu", "activation: tanh"), SpecFormat.YAML, "x.yaml"));
         assertTrue(e.getMessage().contains("activation: unknown activation 'tanh'"), e.getMessage());
         e = assertThrows(SpecException.class, () -> SpecFiles.parse(yaml.replace("top_k: 2", "topk: 2"), SpecFormat.YAML, "x.yaml"));

@@ -64,6 +64,45 @@ class OpenClLayerTest {
                 .routing(d.routing().withRenormalizeP(p)).activation(d.activation()).build(), tokens);
     }
 
+    /**
+     * Routing that draws from the gating's Philox stream: noisy top-k gating (Shazeer et al. 2017; softmax and grouped
+     * sigmoid) and GShard's top-2 (second expert by coin, capacity per group of 32 tokens). The kernel's draws are the
+     * reference's: ids exact, weights close, every kernel and the layer checked.
+     */
+    @ParameterizedTest(name = "{0} {1} T={2}")
+    @CsvSource({"noisy, fp32, '1,40'", "noisy, bf16, '64'", "noisy-grouped-sigmoid, fp16, '9'", "gshard, bf16, '16,300'", "gshard, fp32, '64'"})
+    void randomRoutingMatchesReference(String kind, String dtype, String tokens) {
+        var b = MoeLayerSpec.builder(kind).dtype(DType.parse(dtype)).hidden(64).intermediate(32);
+        MoeLayerSpec s = switch (kind) {
+            case "noisy" -> b.experts(16, 4).routing(dev.moegen.dsl.layer.Routing.softmax(true).withNoisyGating(true)).build();
+            case "noisy-grouped-sigmoid" -> b.experts(32, 4).routing(new dev.moegen.dsl.layer.Routing(dev.moegen.dsl.layer.Scoring.SIGMOID, true, 4, 2, true, 2.5, false)
+                    .withNoisyGating(true)).shared(1, 32, true).build();
+            default -> b.experts(16, 2).routing(dev.moegen.dsl.layer.Routing.softmax(true).withSecondExpertPolicy(dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM))
+                    .capacityFactor(2.0).sequenceLength(32).build();
+        };
+        matchesReference(s, tokens);
+    }
+
+    /** The seed keys the stream: two seeds route differently, one seed twice routes the same; GShard drops some second picks. */
+    @org.junit.jupiter.api.Test
+    void theSeedKeysTheGatingStream() {
+        MoeLayerSpec s = MoeLayerSpec.builder("gshard-noisy").dtype(DType.FP32).hidden(32).intermediate(16).experts(8, 2)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(true).withNoisyGating(true).withSecondExpertPolicy(dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM)).build();
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target()), 256);
+        LayerInputs in = LayerInputs.random(s, 256, 5);
+        layer.setWeights(in.weights());
+        int[] a = layer.seed(1).run(in.x(), 256).i(dev.moegen.codegen.plan.BufferId.TOPK_IDS);
+        int[] again = layer.seed(1).run(in.x(), 256).i(dev.moegen.codegen.plan.BufferId.TOPK_IDS);
+        int[] other = layer.seed(2).run(in.x(), 256).i(dev.moegen.codegen.plan.BufferId.TOPK_IDS);
+        assertArrayEquals(a, again);
+        assertFalse(java.util.Arrays.equals(a, other), "another seed must route differently");
+        long notDispatched = java.util.stream.IntStream.range(0, 256).filter(t -> a[2 * t + 1] < 0).count();
+        assertTrue(notDispatched > 0 && notDispatched < 256, "GShard keeps a second pick with probability min(1, 2 g2): " + notDispatched + " of 256 not dispatched");
+        for (int t = 0; t < 256; t++) if (a[2 * t + 1] < 0) assertNotEquals(a[2 * t], -1 - a[2 * t + 1], "an undispatched pick still names a second, distinct expert");
+        var out = LayerVerifier.verify(layer, in.withNoiseSeed(1));
+        for (CheckRow r : out.rows()) assertTrue(r.pass(), r.kernel() + ": " + r.detail());
+    }
+
     private static void matchesReference(MoeLayerSpec s, String tokens) {
         String preset = s.name();
         KernelPlan plan = Lowering.lower(s, ctx.target());

@@ -238,6 +238,54 @@ class ReferenceTest {
             for (int c = 0; c < s.hidden(); c++) assertEquals(0.0, r.y()[t * s.hidden() + c], "dropped token " + t + " outputs nothing");
     }
 
+    /**
+     * GShard's second expert: dispatched with probability min(1, 2·g₂). Every token routes the same way (g₂ = e^1.5 /
+     * (e^2 + e^1.5) = 0.3775 after renormalisation), so over 20 000 tokens the share dispatched must be 2·g₂ = 0.755;
+     * an undispatched pick reads −1 − e and keeps its weight; with g₂ ≥ 0.5 every pick is dispatched.
+     */
+    @Test
+    void gshardDispatchesTheSecondExpertWithProbabilityTwiceItsGate() {
+        MoeLayerSpec s = small().experts(4, 2).routing(Routing.softmax(true).withSecondExpertPolicy(dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM)).build();
+        int n = 20_000;
+        double[] logits = new double[n * 4];
+        for (int t = 0; t < n; t++) { logits[t * 4] = 2.0; logits[t * 4 + 1] = 1.5; }
+        RoutingResult r = Reference.route(new LayerInputs(s, n, null, null, null, null, null, null, null, null, 11), logits, null);
+        long kept = 0;
+        for (int t = 0; t < n; t++) {
+            assertEquals(0, r.id(t, 0));
+            assertTrue(r.id(t, 1) == 1 || r.id(t, 1) == Reference.notDispatched(1), "id " + r.id(t, 1));
+            if (r.id(t, 1) == 1) kept++;
+            assertEquals(Math.exp(1.5) / (Math.exp(2) + Math.exp(1.5)), r.weights()[t * 2 + 1], 1e-12);
+        }
+        assertEquals(2 * Math.exp(1.5) / (Math.exp(2) + Math.exp(1.5)), (double) kept / n, 0.01);
+        for (int t = 0; t < n; t++) logits[t * 4 + 1] = 2.0; // g2 = 0.5: always dispatched
+        RoutingResult even = Reference.route(new LayerInputs(s, n, null, null, null, null, null, null, null, null, 11), logits, null);
+        for (int t = 0; t < n; t++) assertTrue(even.id(t, 1) >= 0);
+        // the capacity limit and the permutation treat an undispatched pick as dropped
+        Alignment al = Reference.align(Reference.applyCapacity(s, r).ids(), 4, 4);
+        assertEquals(n + (int) kept, java.util.Arrays.stream(al.slotPosition()).filter(p -> p >= 0).count());
+    }
+
+    /** Noisy top-k gating: H = logits + ε·softplus(noise logit), ε ~ N(0, 1): mean 0 and variance softplus² over tokens. */
+    @Test
+    void noisyGatingAddsGaussianNoiseScaledBySoftplus() {
+        MoeLayerSpec s = small().experts(4, 2).routing(Routing.softmax(true).withNoisyGating(true)).build();
+        assertEquals(8, dev.moegen.dsl.graph.LayerGraph.routerRows(s), "W_noise adds E router rows");
+        int n = 20_000;
+        double[] logits = new double[n * 8];
+        for (int t = 0; t < n; t++) { logits[t * 8] = 0.25; logits[t * 8 + 4] = 1.0; logits[t * 8 + 5] = -30; }
+        double[] h = Reference.gateLogits(new LayerInputs(s, n, null, null, null, null, null, null, null, null, 3), logits);
+        double sp = Math.log1p(Math.E), mean = 0, var = 0;
+        for (int t = 0; t < n; t++) mean += (h[t * 4] - 0.25) / n;
+        for (int t = 0; t < n; t++) var += Math.pow(h[t * 4] - 0.25 - mean, 2) / n;
+        assertEquals(0, mean, 0.02 * sp);
+        assertEquals(sp * sp, var, 0.03 * sp * sp);
+        for (int t = 0; t < n; t++) assertEquals(0, h[t * 4 + 1], 1e-12, "softplus(-30) ~ 1e-13: no noise");
+        MoeLayerSpec plain = small().experts(4, 2).build();
+        double[] l4 = {0.1, 0.2, 0.3, 0.4};
+        assertArrayEquals(l4, Reference.gateLogits(new LayerInputs(plain, 1, null, null, null, null, null, null, null, null, 3), l4), "no noise unless asked");
+    }
+
     @Test
     void sharedExpertSlicesEqualADenseFfnOfFullWidth() {
         // One gated shared expert of width 3·I, riding the GroupGEMMs as 3 slices, vs. a dense FFN of width 3·I.

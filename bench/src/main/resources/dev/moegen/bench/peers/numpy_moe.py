@@ -30,7 +30,37 @@ def load(dump):
         if t["dtype"] == "bf16":  # stored as the uint16 bit patterns
             a = (a.astype(np.uint32) << 16).view(np.float32)
         arrays[name] = np.ascontiguousarray(a, dtype=np.float32) if a.dtype != np.int32 else a
-    return meta["spec"], arrays
+    spec = dict(meta["spec"], noise_seed=meta.get("noise_seed", 0))
+    return spec, arrays
+
+
+U64 = np.uint64
+MASK = U64(0xFFFFFFFF)
+
+
+def philox_word(seed, c0, c1, c2):
+    """Philox4x32-10's first word for counters (c0, c1, c2, 0) and key (seed, "moeg"): moegen's gating stream."""
+    c0, c1, c2 = (np.asarray(c, np.uint64) & MASK for c in (c0, c1, c2))
+    c3 = np.zeros_like(c0)
+    k0, k1 = U64(seed & 0xFFFFFFFF), U64(0x6D6F6567)
+    for r in range(10):
+        if r:
+            k0, k1 = (k0 + U64(0x9E3779B9)) & MASK, (k1 + U64(0xBB67AE85)) & MASK
+        p0, p1 = U64(0xD2511F53) * c0, U64(0xCD9E8D57) * c2
+        c0, c1, c2, c3 = (p1 >> U64(32)) ^ c1 ^ k0, p1 & MASK, (p0 >> U64(32)) ^ c3 ^ k1, p0 & MASK
+    return c0
+
+
+def erfinv(x):
+    """Giles' single-precision erfinv polynomial (what moegen's kernels use), in float64."""
+    w = -np.log((1 - x) * (1 + x))
+    lo, hi = w - 2.5, np.sqrt(w) - 3
+    p_lo, p_hi = np.full_like(x, 2.81022636e-08), np.full_like(x, -0.000200214257)
+    for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+        p_lo = c + p_lo * lo
+    for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+        p_hi = c + p_hi * hi
+    return np.where(w < 5, p_lo, p_hi) * x
 
 
 def activation(kind, h, inter):
@@ -62,6 +92,13 @@ class Layer:
         if r["router_bias"]:
             logits[:, :E] += self.a["b_router"]
         z = logits[:, :E]
+        T = x.shape[0]
+        if r.get("noisy_gating"):  # Shazeer et al.: + eps * softplus(x W_noise), eps from moegen's Philox stream
+            row = E + (1 if self.shared_gated and self.slices else 0)
+            n = logits[:, row:row + E].astype(np.float64)
+            m = philox_word(s["noise_seed"], np.arange(T)[:, None], np.arange(E)[None, :], 0) >> U64(8)
+            eps = np.sqrt(2) * erfinv((2.0 * m + 1 - (1 << 24)) / (1 << 24))
+            z = (z + eps * np.where(n > 20, n, np.log1p(np.exp(np.minimum(n, 20))))).astype(np.float32)
         if r["scoring"] == "softmax":
             e = np.exp(z - z.max(axis=1, keepdims=True))
             scores = e / e.sum(axis=1, keepdims=True)
@@ -71,15 +108,23 @@ class Layer:
         if r["n_group"] > 1:
             T, G = x.shape[0], r["n_group"]
             grouped = sel.reshape(T, G, E // G)
-            top2 = np.sort(grouped, axis=2)[:, :, -2:].sum(axis=2)
-            keep = np.argsort(-top2, axis=1, kind="stable")[:, : r["topk_group"]]
+            if r.get("group_score", "top2_sum") == "max":  # DeepSeek-V2's group_limited_greedy
+                gscore = grouped.max(axis=2)
+            else:
+                gscore = np.sort(grouped, axis=2)[:, :, -2:].sum(axis=2)
+            keep = np.argsort(-gscore, axis=1, kind="stable")[:, : r["topk_group"]]
             mask = np.zeros((T, G), bool)
             np.put_along_axis(mask, keep, True, axis=1)
             sel = np.where(np.repeat(mask, E // G, axis=1), sel, -np.inf)
         ids = np.argsort(-sel, axis=1, kind="stable")[:, :K]  # ties to the lower expert
         w = np.take_along_axis(scores, ids, axis=1)
         if r["renormalize"]:
-            w = w / w.sum(axis=1, keepdims=True)
+            p = r.get("renormalize_p", 1.0)
+            w = w / (w.sum(axis=1, keepdims=True) if p == 1 else (w ** p).sum(axis=1, keepdims=True) ** (1 / p))
+        if r.get("second_expert_policy") == "random":  # GShard: the second pick only if 2 g2 > u
+            u = (philox_word(s["noise_seed"], np.arange(T), 0, 1) >> U64(8)).astype(np.float64) / (1 << 24)
+            ids = ids.copy()
+            ids[:, 1] = np.where(2 * w[:, 1] > u, ids[:, 1], -1 - ids[:, 1])
         w = w * r["routed_scaling_factor"]
         if self.slices:
             sw = 1 / (1 + np.exp(-logits[:, E])) if self.shared_gated else np.ones(x.shape[0], np.float32)
@@ -92,14 +137,19 @@ class Layer:
         ids, w = self.route(x)
         T, slots = ids.shape
         flat = ids.reshape(-1)
-        if s["capacity_factor"] is not None:  # each routed expert keeps its first C assignments in (token, slot) order
-            cap = math.ceil(s["capacity_factor"] * T * self.K / self.E)
-            order = np.argsort(flat, kind="stable")
-            sorted_ids = flat[order]
-            first = np.searchsorted(sorted_ids, sorted_ids, side="left")
+        flat = np.where(flat < 0, -1, flat)  # GShard's undispatched second picks
+        if s["capacity_factor"] is not None or s.get("expert_capacity") is not None:
+            # each routed expert keeps its first C assignments in (token, slot) order, over all T or per sequence
+            seq = s.get("sequence_length")
+            n = seq if seq else T
+            cap = s["expert_capacity"] if s.get("expert_capacity") is not None else math.ceil(s["capacity_factor"] * n * self.K / self.E)
+            key = (np.arange(flat.size) // (n * slots)) * (self.E + self.slices + 1) + flat + 1  # (sequence, expert)
+            order = np.argsort(key, kind="stable")
+            sorted_keys = key[order]
+            first = np.searchsorted(sorted_keys, sorted_keys, side="left")
             rank = np.empty_like(flat)
             rank[order] = np.arange(flat.size) - first
-            flat = np.where((flat < self.E) & (rank >= cap), -1, flat)
+            flat = np.where((flat >= 0) & (flat < self.E) & (rank >= cap), -1, flat)
         y = np.zeros_like(x)
         order = np.argsort(flat, kind="stable")
         bounds = np.searchsorted(flat[order], np.arange(self.E + self.slices + 1))

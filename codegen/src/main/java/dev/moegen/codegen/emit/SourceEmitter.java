@@ -91,6 +91,9 @@ public final class SourceEmitter {
         m.put("renormalize", s.routing().renormalize());
         m.put("groupMax", s.routing().groupScore() == dev.moegen.dsl.layer.GroupScore.MAX);
         m.put("renormP", floatLiteral(s.routing().renormalizeP()));
+        m.put("noisy", s.routing().noisyGating());
+        m.put("randomSecond", s.routing().secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM);
+        m.put("randomGating", s.routing().random());
         m.put("routedScaling", floatLiteral(s.routing().routedScalingFactor()));
         m.put("sharedSlices", s.sharedSlices());
         m.put("sharedGated", s.shared() != null && s.shared().gated());
@@ -168,6 +171,7 @@ public final class SourceEmitter {
         d.put("N_GROUP", s.routing().nGroup());
         d.put("TOPK_GROUP", s.routing().topkGroup());
         d.put("PER_GROUP", s.experts() / s.routing().nGroup());
+        if (s.routing().noisyGating()) d.put("NOISE_ROW", dev.moegen.dsl.graph.LayerGraph.noiseRow(s));
         d.put("SEQ_CAPACITY", s.perSequence() ? Math.min(Integer.MAX_VALUE, s.sequenceCapacity()) : 0); // 0: the capacity argument holds over all T
         KernelParams p = plan.params();
         boolean gated = s.activation().gated();

@@ -35,7 +35,9 @@ public sealed interface KernelArg {
         /** the per-expert capacity ("unlimited" when dropless) */
         CAPACITY("capacity"),
         /** GroupGEMM 2's K slices for this T */
-        SPLITS("splits");
+        SPLITS("splits"),
+        /** the key of the gating's random stream (noisy gating, GShard's second expert): the caller's, per forward */
+        SEED("seed");
 
         private final String id;
 

@@ -61,7 +61,9 @@ public enum KernelRole {
         Sig g = new Sig(s);
         return switch (this) {
             case ROUTER_GEMM -> g.in(X, W_ROUTER, B_ROUTER).out(LOGITS).scalars(TOKENS).args;
-            case GATING -> g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS).args;
+            case GATING -> s.routing().random() // noisy gating and GShard's coin draw from the stream the seed keys
+                    ? g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS, SEED).args
+                    : g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS).args;
             case ALIGN_COUNT -> g.in(TOPK_IDS).out(CHUNK_COUNTS).scalars(TOKENS).args;
             case ALIGN_SCAN -> g.out(CHUNK_COUNTS, EXPERT_START, EXPERT_KEPT, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED)
                     .scalars(TOKENS, CAPACITY).args;

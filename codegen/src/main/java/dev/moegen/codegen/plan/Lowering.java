@@ -17,8 +17,9 @@ import java.util.List;
  * Op graph → fused kernels. Fusion rules:
  * <ul>
  *   <li>the router GEMM is its own kernel (a GEMM over all tokens);
- *   <li>every per-token routing op after it (scoring, correction bias, (grouped) top-k, renormalise,
- *       routed scaling, shared-expert slots) fuses into one gating kernel, one work-group per token;
+ *   <li>every per-token routing op after it (noise, scoring, correction bias, (grouped) top-k, renormalise,
+ *       GShard's second-expert coin, routed scaling, shared-expert slots) fuses into one gating kernel, one
+ *       work-group per token;
  *   <li>capacity limit + permutation become the three permutation kernels (count, scan, scatter);
  *   <li>each GroupGEMM is one kernel with its epilogue (activation, or bias × routing weight);
  *   <li>combine is one kernel.
@@ -53,6 +54,8 @@ public final class Lowering {
                 case Renormalize x -> gating.add(n.name());
                 case RoutedScaling x -> gating.add(n.name());
                 case SharedExpertSlots x -> gating.add(n.name());
+                case NoisyLogits x -> gating.add(n.name());
+                case RandomSecondExpert x -> gating.add(n.name());
                 case CapacityLimit x -> align.add(n.name());
                 case Permutation x -> {
                     kernels.add(kernel(spec, KernelRole.GATING, gating));

@@ -38,8 +38,13 @@ public final class LayerGraph {
         if (r.routerBias()) routerIn.add("b_router");
         g.op("router_gemm", new RouterGemm(h, routerRows(s), r.routerBias()), routerIn,
                 List.of(t("logits", DType.FP32, tokens(), dim(routerRows(s)))));
+        String gate = "logits";
+        if (r.noisyGating()) {
+            g.op("noise", new NoisyLogits(e, noiseRow(s)), List.of("logits"), List.of(t("noisy_logits", DType.FP32, tokens(), dim(e))));
+            gate = "noisy_logits";
+        }
         Op scoring = r.scoring() == Scoring.SOFTMAX ? new Softmax(e) : new Sigmoid(e);
-        g.op("scoring", scoring, List.of("logits"), List.of(t("scores", DType.FP32, tokens(), dim(e))));
+        g.op("scoring", scoring, List.of(gate), List.of(t("scores", DType.FP32, tokens(), dim(e))));
         String selection = "scores";
         if (r.correctionBias()) {
             g.op("correction_bias", new CorrectionBias(e), List.of("scores", "e_score_correction_bias"),
@@ -54,12 +59,16 @@ public final class LayerGraph {
             g.op("renormalize", new Renormalize(k, r.renormalizeP()), List.of(w), List.of(t("topk_weights_norm", DType.FP32, tokens(), dim(k))));
             w = "topk_weights_norm";
         }
+        String ids = "topk_ids";
+        if (r.secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM) {
+            g.op("second_expert", new RandomSecondExpert(), List.of(ids, w), List.of(t("dispatched_ids", DType.INT32, tokens(), dim(k))));
+            ids = "dispatched_ids";
+        }
         if (r.routedScalingFactor() != 1.0) {
             g.op("routed_scaling", new RoutedScaling(r.routedScalingFactor()), List.of(w),
                     List.of(t("topk_weights_scaled", DType.FP32, tokens(), dim(k))));
             w = "topk_weights_scaled";
         }
-        String ids = "topk_ids";
         if (s.sharedSlices() > 0) {
             g.op("shared_slots", new SharedExpertSlots(e, s.sharedSlices(), s.shared().gated()), List.of(ids, w, "logits"),
                     List.of(t("slot_ids", DType.INT32, tokens(), dim(slots)), t("slot_weights", DType.FP32, tokens(), dim(slots))));
@@ -90,7 +99,13 @@ public final class LayerGraph {
     }
 
     /** Router rows: E, plus one for the shared-expert gate when the shared experts are gated. */
+    /** Router GEMM rows: E expert logits, a gated shared expert's gate, then E noise logits with noisy gating. */
     public static int routerRows(MoeLayerSpec s) {
+        return noiseRow(s) + (s.routing() != null && s.routing().noisyGating() ? s.experts() : 0);
+    }
+
+    /** The first noise row of the router (W_noise follows W_g and the shared gate's row). */
+    public static int noiseRow(MoeLayerSpec s) {
         return s.experts() + (s.shared() != null && s.shared().present() && s.shared().gated() ? 1 : 0);
     }
 

@@ -15,6 +15,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param groupScore          how a group is scored: top2_sum (DeepSeek-V3, the default) or max (DeepSeek-V2)
  * @param renormalizeP        with renormalize, divide the picked weights by their p-norm (DBRX's
  *                            moe_normalize_expert_weights); 1 (the default) divides by their sum
+ * @param noisyGating         Shazeer et al. 2017: select on H = logits + ε·softplus(x·W_noise) (W_noise: E more router
+ *                            rows), ε ~ N(0, 1) from the counter-based stream keyed by (seed, token, expert); off
+ *                            (the default) for inference
+ * @param secondExpertPolicy  all (the default), or random: GShard's top-2, the second pick dispatched only if 2·g₂ > u
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Routing(
@@ -26,16 +30,20 @@ public record Routing(
         double routedScalingFactor,
         boolean routerBias,
         GroupScore groupScore,
-        Double renormalizeP) {
+        Double renormalizeP,
+        Boolean noisyGating,
+        SecondExpertPolicy secondExpertPolicy) {
 
-    /** Spec files written before these fields read as the defaults: top-2 sum, p = 1. */
+    /** Spec files written before these fields read as the defaults: top-2 sum, p = 1, no noise, every pick dispatched. */
     public Routing {
         if (groupScore == null) groupScore = GroupScore.TOP2_SUM;
         if (renormalizeP == null) renormalizeP = 1.0;
+        if (noisyGating == null) noisyGating = false;
+        if (secondExpertPolicy == null) secondExpertPolicy = SecondExpertPolicy.ALL;
     }
 
     public Routing(Scoring scoring, boolean renormalize, int nGroup, int topkGroup, boolean correctionBias, double routedScalingFactor, boolean routerBias) {
-        this(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, GroupScore.TOP2_SUM, 1.0);
+        this(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, GroupScore.TOP2_SUM, 1.0, false, SecondExpertPolicy.ALL);
     }
 
     public static Routing softmax(boolean renormalize) {
@@ -43,31 +51,45 @@ public record Routing(
     }
 
     public Routing withGroupScore(GroupScore g) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, g, renormalizeP);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, g, renormalizeP, noisyGating, secondExpertPolicy);
     }
 
     public Routing withRenormalizeP(double p) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, p);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, p, noisyGating, secondExpertPolicy);
     }
 
     public Routing withGroups(int nGroup, int topkGroup) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
     }
 
     public Routing withCorrectionBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias, groupScore, renormalizeP);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
     }
 
     public Routing withScaling(double factor) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias, groupScore, renormalizeP);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
     }
 
     public Routing withRouterBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on, groupScore, renormalizeP);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
     }
 
     public Routing withScoring(Scoring s) {
-        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP);
+        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
+    }
+
+    public Routing withNoisyGating(boolean on) {
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, on, secondExpertPolicy);
+    }
+
+    public Routing withSecondExpertPolicy(SecondExpertPolicy p) {
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, p);
+    }
+
+    /** The gating draws from the layer's random stream (noise, or GShard's second-expert coin): its kernels take a seed. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean random() {
+        return noisyGating || secondExpertPolicy == SecondExpertPolicy.RANDOM;
     }
 
     public boolean grouped() {

@@ -71,6 +71,8 @@ public final class SpecValidator {
             p.add("routing.renormalize_p = " + r.renormalizeP() + ": must be a number in (0, 16] (1: divide by the sum)");
         else if (r.renormalizeP() != 1 && !r.renormalize())
             p.add("routing.renormalize_p = " + r.renormalizeP() + ": applies only with renormalize: true");
+        if (r.secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM && s.topK() != 2)
+            p.add("routing.second_expert_policy = random: GShard's rule for a second expert needs top_k = 2, got top_k = " + s.topK());
         if (!(r.routedScalingFactor() > 0) || !Double.isFinite(r.routedScalingFactor()))
             p.add("routing.routed_scaling_factor = " + r.routedScalingFactor() + ": must be a finite number > 0");
     }

@@ -35,7 +35,7 @@ public final class LayerVerifier {
         MoeLayerSpec s = plan.spec();
         int t = in.tokens(), h = s.hidden(), i = s.intermediate(), slots = s.slotsPerToken(), bm = plan.params().blockM();
         DType d = s.dtype();
-        LayerRun run = layer.run(in.x(), t);
+        LayerRun run = layer.seed(in.noiseSeed()).run(in.x(), t);
         List<CheckRow> rows = new ArrayList<>();
         Tolerance storage = Tolerance.forDtype(d);
 

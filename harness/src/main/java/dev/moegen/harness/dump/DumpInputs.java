@@ -66,7 +66,8 @@ public final class DumpInputs {
             else weights.put(name, round(dtype, a.floats()));
         }
         if (!p.isEmpty()) throw problems(option, dir, p);
-        return LayerInputs.of(s, t, x, weights, option + " %s.npy");
+        var noise = b.meta().get("noise_seed"); // the gating's random stream of the dumped run (0 for dumps of other tools)
+        return LayerInputs.of(s, t, x, weights, option + " %s.npy").withNoiseSeed(noise != null && noise.canConvertToInt() ? noise.intValue() : 0);
     }
 
     private static IllegalArgumentException problems(String option, Path dir, List<String> p) {

@@ -37,7 +37,7 @@ public final class Dumps {
                     .put(BufferId.NUM_TOKENS_POST_PADDED.id(), NpyArray.ofInts(new int[] {r.alignment().numTokensPostPadded()}, 1))
                     .put(BufferId.Y.id(), NpyArray.of(DType.FP32, toFloat(r.y()), t, h));
         }
-        b.meta().put("seed", seed).put("tokens", t).put("block_m", blockM);
+        b.meta().put("seed", seed).put("noise_seed", in.noiseSeed()).put("tokens", t).put("block_m", blockM);
         b.meta().set("spec", SpecFiles.mapper(SpecFormat.JSON).valueToTree(s));
         return b;
     }

@@ -29,6 +29,8 @@ public final class PlanLayer {
     private final Map<KernelRole, DeviceSession.Kernel> kernels;
     /** Host memory x is encoded into before its copy to the device; freed with this layer by the GC. */
     private final MemorySegment xStaging;
+    /** The key of the gating's random stream for the next forwards (noisy gating, GShard's second expert). */
+    private volatile int seed;
 
     public PlanLayer(DeviceSession dev, KernelPlan plan, int maxTokens) {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens = " + maxTokens + ": must be >= 1");
@@ -72,6 +74,16 @@ public final class PlanLayer {
 
     public KernelPlan plan() {
         return plan;
+    }
+
+    /**
+     * Keys the gating's random stream (Philox4x32-10: ε of noisy gating, GShard's second-expert coin) for the next
+     * forwards: the same seed and tokens draw the same numbers; a training loop passes a new seed each step. Layers
+     * whose routing draws nothing ignore it.
+     */
+    public PlanLayer seed(int seed) {
+        this.seed = seed;
+        return this;
     }
 
     public DeviceSession session() {
@@ -142,6 +154,7 @@ public final class PlanLayer {
                         case TOKENS -> tokens;
                         case CAPACITY -> plan.capacity(tokens);
                         case SPLITS -> plan.params().splits(tokens);
+                        case SEED -> seed;
                     };
                 });
             }

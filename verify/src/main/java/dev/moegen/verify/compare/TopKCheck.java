@@ -61,7 +61,7 @@ public final class TopKCheck {
         boolean[] seen = new boolean[experts];
         double prev = Double.POSITIVE_INFINITY;
         for (int id : act) {
-            if (id < 0 || id >= experts) return "id " + id + " out of range";
+            if (id < 0 || id >= experts) return "id " + id + " out of range" + (id < -1 && -1 - id < experts ? " (not dispatched)" : "");
             if (seen[id]) return "id " + id + " picked twice";
             seen[id] = true;
             double v = sel[from + id];
@@ -78,11 +78,35 @@ public final class TopKCheck {
      */
     public static Result check(LayerInputs in, double[] logits, int[] ids) {
         var s = in.spec();
-        double[] sel = Reference.selectionScores(in, Reference.scores(s, logits, in.tokens()));
-        int[] ref = Reference.route(in, logits, null).ids();
-        return compare(sel, s.experts(), s.topK(), s.slotsPerToken(), ref, ids, in.tokens(),
+        double[] sel = Reference.selectionScores(in, Reference.scores(in, logits));
+        var route = Reference.route(in, logits, null);
+        int[] ref = route.ids(), seen = ids;
+        int[][] coinForced = null;
+        int slots = s.slotsPerToken(), coinTies = 0;
+        if (s.routing().secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM) {
+            // GShard's coin: 2·g₂ against u. Where the two differ by less than fp32 noise the device's decision stands.
+            seen = ids.clone();
+            for (int t = 0; t < in.tokens(); t++) {
+                int a = t * slots + 1;
+                if (ids[a] == ref[a] || ids[t * slots] != ref[t * slots] || Reference.expertOf(ids[a]) != Reference.expertOf(ref[a])) continue;
+                double g2 = route.weights()[a] / s.routing().routedScalingFactor();
+                if (Math.abs(2 * g2 - Reference.secondExpertCoin(in, t)) > COIN_SLACK) continue;
+                if (coinForced == null) coinForced = new int[in.tokens()][];
+                coinForced[t] = java.util.Arrays.copyOfRange(ids, t * slots, t * slots + s.topK());
+                seen[a] = ref[a];
+                coinTies++;
+            }
+        }
+        Result r = compare(sel, s.experts(), s.topK(), slots, ref, seen, in.tokens(),
                 epsilon(Tolerance.forDtype(dev.moegen.dsl.types.DType.FP32).forReduction(s.hidden()), sel));
+        if (coinForced == null) return r;
+        int[][] forced = r.forced() == null ? coinForced : r.forced();
+        for (int t = 0; t < in.tokens(); t++) if (coinForced[t] != null && forced[t] == null) forced[t] = coinForced[t];
+        return new Result(r.tokens(), r.exactTokens() - coinTies, r.nearTies() + coinTies, r.failures(), forced);
     }
+
+    /** How close 2·g₂ and u may be for the device's and the reference's coin tosses to differ: fp32 weights. */
+    static final double COIN_SLACK = 1e-5;
 
     /** Score slack for a near tie: relative to the k-th score's size at the dtype's precision. */
     public static double epsilon(Tolerance tol, double[] selection) {

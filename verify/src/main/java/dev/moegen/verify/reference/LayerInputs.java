@@ -11,11 +11,17 @@ import java.util.SplittableRandom;
 /**
  * Activations and weights of one layer run, every value already rounded to the layer's dtype
  * (biases stay fp32). Layouts: x[T,H], wRouter[R,H] (R = E, +1 row for a gated shared expert),
- * w13[E',N1,H] with rows [gate; up], w2[E',H,I], where E' counts shared-expert slices.
+ * w13[E',N1,H] with rows [gate; up], w2[E',H,I], where E' counts shared-expert slices. {@code noiseSeed} keys the
+ * gating's random stream (noisy gating, GShard's second expert): the seed a device run passes its gating kernel.
  */
 public record LayerInputs(
         MoeLayerSpec spec, int tokens, float[] x, float[] wRouter, float[] w13, float[] w2,
-        float[] bRouter, float[] correctionBias, float[] b13, float[] b2) {
+        float[] bRouter, float[] correctionBias, float[] b13, float[] b2, int noiseSeed) {
+
+    public LayerInputs(MoeLayerSpec spec, int tokens, float[] x, float[] wRouter, float[] w13, float[] w2,
+                       float[] bRouter, float[] correctionBias, float[] b13, float[] b2) {
+        this(spec, tokens, x, wRouter, w13, w2, bRouter, correctionBias, b13, b2, 0);
+    }
 
     public static final String X = "x", W_ROUTER = "w_router", W13 = "w13", W2 = "w2", B_ROUTER = "b_router",
             CORRECTION_BIAS = "e_score_correction_bias", B13 = "b13", B2 = "b2";
@@ -40,7 +46,7 @@ public record LayerInputs(
         float[] cb = spec.routing().correctionBias() ? uniform(rnd, size(g, CORRECTION_BIAS, tokens), 0.05, DType.FP32) : null;
         float[] b13 = spec.expertBias() ? uniform(rnd, size(g, B13, tokens), 0.1, DType.FP32) : null;
         float[] b2 = spec.expertBias() ? uniform(rnd, size(g, B2, tokens), 0.1, DType.FP32) : null;
-        return new LayerInputs(spec, tokens, x, wr, w13, w2, br, cb, b13, b2);
+        return new LayerInputs(spec, tokens, x, wr, w13, w2, br, cb, b13, b2, (int) (seed ^ (seed >>> 32)));
     }
 
     private static int size(OpGraph g, String tensor, int tokens) {
@@ -49,7 +55,12 @@ public record LayerInputs(
 
     /** These activations with {@code other}'s weights (one weight upload serves many token counts). */
     public LayerInputs withWeightsOf(LayerInputs other) {
-        return new LayerInputs(spec, tokens, x, other.wRouter, other.w13, other.w2, other.bRouter, other.correctionBias, other.b13, other.b2);
+        return new LayerInputs(spec, tokens, x, other.wRouter, other.w13, other.w2, other.bRouter, other.correctionBias, other.b13, other.b2, noiseSeed);
+    }
+
+    /** These inputs with the gating's random stream keyed by {@code seed}. */
+    public LayerInputs withNoiseSeed(int seed) {
+        return new LayerInputs(spec, tokens, x, wRouter, w13, w2, bRouter, correctionBias, b13, b2, seed);
     }
 
     /** The weights this layer has, under the tensor names of its op graph (and of kernel plans). */

@@ -7,6 +7,7 @@ import dev.moegen.dsl.types.DType;
 import dev.moegen.dsl.layer.GroupScore;
 import dev.moegen.dsl.layer.Routing;
 import dev.moegen.dsl.layer.Scoring;
+import dev.moegen.dsl.layer.SecondExpertPolicy;
 import java.util.Arrays;
 
 /**
@@ -30,19 +31,43 @@ public final class Reference {
         return out;
     }
 
-    /** scores[T, E] from logits[T, R] (the gate row of a gated shared expert is not a score). */
-    public static double[] scores(MoeLayerSpec s, double[] logits, int tokens) {
-        int e = s.experts(), r = LayerGraph.routerRows(s);
+    /**
+     * Gate logits [T, E]: the router's expert rows, plus, with noisy gating, ε · softplus(noise row) with ε ~ N(0, 1)
+     * drawn for (seed, token, expert) from {@link Philox} (Shazeer et al. 2017).
+     */
+    public static double[] gateLogits(LayerInputs in, double[] logits) {
+        MoeLayerSpec s = in.spec();
+        int tokens = in.tokens(), e = s.experts(), r = LayerGraph.routerRows(s), noise = LayerGraph.noiseRow(s);
+        double[] out = new double[tokens * e];
+        for (int t = 0; t < tokens; t++)
+            for (int j = 0; j < e; j++) {
+                double v = logits[t * r + j];
+                if (s.routing().noisyGating()) v += Philox.normal(in.noiseSeed(), t, j, Philox.NOISE_STREAM) * softplus(logits[t * r + noise + j]);
+                out[t * e + j] = v;
+            }
+        return out;
+    }
+
+    /** log(1 + e^x), as the kernels compute it: x itself past 20, where the two agree in float. */
+    static double softplus(double x) {
+        return x > 20 ? x : Math.log1p(Math.exp(x));
+    }
+
+    /** scores[T, E] from logits[T, R] (the gate row of a gated shared expert is not a score; noise rows perturb them first). */
+    public static double[] scores(LayerInputs in, double[] logits) {
+        MoeLayerSpec s = in.spec();
+        int tokens = in.tokens(), e = s.experts();
+        double[] h = gateLogits(in, logits);
         double[] out = new double[tokens * e];
         for (int t = 0; t < tokens; t++) {
             if (s.routing().scoring() == Scoring.SOFTMAX) {
                 double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < e; j++) max = Math.max(max, logits[t * r + j]);
+                for (int j = 0; j < e; j++) max = Math.max(max, h[t * e + j]);
                 double sum = 0;
-                for (int j = 0; j < e; j++) sum += out[t * e + j] = Math.exp(logits[t * r + j] - max);
+                for (int j = 0; j < e; j++) sum += out[t * e + j] = Math.exp(h[t * e + j] - max);
                 for (int j = 0; j < e; j++) out[t * e + j] /= sum;
             } else {
-                for (int j = 0; j < e; j++) out[t * e + j] = sigmoid(logits[t * r + j]);
+                for (int j = 0; j < e; j++) out[t * e + j] = sigmoid(h[t * e + j]);
             }
         }
         return out;
@@ -105,20 +130,23 @@ public final class Reference {
         MoeLayerSpec s = in.spec();
         Routing r = s.routing();
         int tokens = in.tokens(), e = s.experts(), k = s.topK(), slots = s.slotsPerToken(), rows = LayerGraph.routerRows(s);
-        double[] scores = scores(s, logits, tokens);
+        double[] scores = scores(in, logits);
         double[] sel = selectionScores(in, scores);
         int[] ids = new int[tokens * slots];
         double[] w = new double[tokens * slots];
         for (int t = 0; t < tokens; t++) {
-            int[] pick = forced != null && forced[t] != null ? forced[t] : topK(sel, t * e, e, k, allowedExperts(r, sel, t * e, e));
+            boolean chosen = forced != null && forced[t] != null; // a forced pick carries its dispatch decision too
+            int[] pick = chosen ? forced[t] : topK(sel, t * e, e, k, allowedExperts(r, sel, t * e, e));
             double sum = 0; // the picked weights' p-norm: their sum for p = 1
-            for (int j = 0; j < k; j++) sum += Math.pow(scores[t * e + pick[j]], r.renormalizeP());
+            for (int j = 0; j < k; j++) sum += Math.pow(scores[t * e + expertOf(pick[j])], r.renormalizeP());
             sum = Math.pow(sum, 1 / r.renormalizeP());
             for (int j = 0; j < k; j++) {
-                double v = scores[t * e + pick[j]];
+                double v = scores[t * e + expertOf(pick[j])];
                 if (r.renormalize()) v /= sum;
                 ids[t * slots + j] = pick[j];
                 w[t * slots + j] = v * r.routedScalingFactor();
+                if (j == 1 && !chosen && r.secondExpertPolicy() == SecondExpertPolicy.RANDOM && !(2 * v > secondExpertCoin(in, t)))
+                    ids[t * slots + j] = notDispatched(pick[j]);
             }
             double sharedWeight = s.shared() != null && s.shared().gated() ? sigmoid(logits[t * rows + e]) : 1.0;
             for (int j = k; j < slots; j++) {
@@ -127,6 +155,24 @@ public final class Reference {
             }
         }
         return new RoutingResult(tokens, slots, ids, w);
+    }
+
+    /** GShard's u for token t: the second pick is dispatched when 2·g₂ > u. */
+    public static double secondExpertCoin(LayerInputs in, int token) {
+        return Philox.uniform(in.noiseSeed(), token, 0, Philox.SECOND_EXPERT_STREAM);
+    }
+
+    /**
+     * The id of a pick the router chose but does not dispatch (GShard's second expert lost its coin toss): −1 − e, so
+     * it reads as dropped everywhere (any negative id is) and still names its expert.
+     */
+    public static int notDispatched(int expert) {
+        return -1 - expert;
+    }
+
+    /** The expert a routed id names, dispatched or not. */
+    public static int expertOf(int id) {
+        return id < 0 ? -1 - id : id;
     }
 
     /**
@@ -247,7 +293,7 @@ public final class Reference {
     /** The whole layer with every intermediate, for kernel-by-kernel comparison. */
     public static LayerResult forward(LayerInputs in, int blockM, int[][] forced) {
         double[] logits = routerLogits(in);
-        double[] scores = scores(in.spec(), logits, in.tokens());
+        double[] scores = scores(in, logits);
         double[] sel = selectionScores(in, scores);
         RoutingResult routing = applyCapacity(in.spec(), route(in, logits, forced));
         Alignment al = align(routing.ids(), in.spec().totalExperts(), blockM);

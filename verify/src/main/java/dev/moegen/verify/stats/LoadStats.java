@@ -22,7 +22,7 @@ public record LoadStats(long[] tokensPerExpert, double[] f, double[] p, double a
         for (int tok = 0; tok < t; tok++)
             for (int j = 0; j < topK; j++) {
                 routed++;
-                counts[routing.id(tok, j)]++;
+                counts[dev.moegen.verify.reference.Reference.expertOf(routing.id(tok, j))]++;
                 if (kept.id(tok, j) < 0) dropped++;
             }
         double[] rowSum = new double[t];

@@ -2,8 +2,13 @@
  * Fused gating, one work-group per token (one warp on CUDA, with shuffle reductions): scores (softmax |
  * sigmoid), selection scores (+ correction bias), grouped top-k (group score = sum of the group's top-2, or its best),
  * top-k by repeated arg-max (ties to the lower expert), weights from the unbiased scores, renormalise,
- * routed scaling, shared-expert slots.
+ * routed scaling, shared-expert slots; noisy gating (Shazeer et al. 2017) and GShard's second-expert coin draw from
+ * the Philox stream keyed by the seed argument.
  */
+<#if randomGating>
+<#include "random.ftl">
+
+</#if>
 #if WARP_REDUCE
 /* One warp per token: butterfly shuffles leave every lane with the same (bitwise) result, no shared memory. */
 DEVICE_FN void group_argmax(float* v, int* i, LOCAL_PTR float* rv, LOCAL_PTR int* ri, int lid) {
@@ -64,6 +69,11 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
     for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] = lg[e];
 </#if>
     BARRIER();
+<#if noisy>
+    /* noisy top-k gating: H = logits + eps * softplus(noise logits), eps ~ N(0, 1) for (seed, token, expert) */
+    for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] += philox_normal(seed, t, e, 0) * softplusf_(lg[NOISE_ROW + e]);
+    BARRIER();
+</#if>
 <#if scoring == "softmax">
     float m = -INFINITY;
     int m_at = 0;
@@ -146,6 +156,10 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
             w /= wsum;
 </#if>
             topk_ids[o + k] = s_pick[k];
+<#if randomSecond>
+            /* GShard: the second pick is dispatched only if 2 g2 > u; otherwise its id reads -1 - e (dropped, expert kept) */
+            if (k == 1 && !(2.0f * w > philox_uniform(seed, t, 0, 1))) topk_ids[o + k] = -1 - s_pick[k];
+</#if>
             topk_weights[o + k] = w * ${routedScaling}f;
         }
 <#if sharedSlices gt 0>
