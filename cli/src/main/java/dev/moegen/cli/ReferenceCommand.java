@@ -41,11 +41,8 @@ final class ReferenceCommand implements Callable<Integer> {
         out.printf("layer %s  dtype %s  T=%d  seed %d%n", s.name(), s.dtype().id(), tokens, sd);
         LayerInputs in = LayerInputs.random(s, tokens, sd);
         LayerResult r = Reference.forward(in, blockM);
-        LoadStats st = LoadStats.of(Reference.route(in, r.logits(), null), r.routing(), r.scores(), s.experts(), s.topK());
-        int used = 0;
-        for (long c : st.tokensPerExpert()) if (c > 0) used++;
-        out.printf("experts used %d/%d  aux loss (E*sum f*P) %.4f  dropped %d  padded rows %d%n",
-                used, s.experts(), st.auxLoss(), st.dropped(), r.alignment().numTokensPostPadded());
+        LoadStats st = LoadStats.of(in, r.logits(), Reference.route(in, r.logits(), null), r.routing());
+        out.println(LoadLine.of(st, s.experts()) + "  padded rows " + r.alignment().numTokensPostPadded());
         double norm = 0;
         for (double v : r.y()) norm += v * v;
         out.printf("||y|| = %.6e%n", Math.sqrt(norm));

@@ -86,6 +86,7 @@ final class VerifyCommand implements Callable<Integer> {
                                 r.tolerance(), r.pass() ? "PASS" : "FAIL", String.format("%.3f", r.millis()), r.detail()));
                     rows.addAll(mine);
                     o.println(TextTable.render(List.of("T", "kernel", "shape", "max|err|", "rel err", "tolerance", "result", "ms", "detail"), mine));
+                    o.println("T=" + in.tokens() + " load (device): " + LoadLine.ofDevice(out.run(), s));
                     o.flush();
                     bar.step();
                     if (dump != null) dumps.put("T" + in.tokens(), dumpOf(s, in, out, sd, gp));

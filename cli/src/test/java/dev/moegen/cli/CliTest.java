@@ -71,13 +71,13 @@ class CliTest {
         dev.moegen.testkit.Guards.openCl(dev.moegen.runtime.opencl.OpenCl.unavailableReason());
         Run r = run("verify", "--preset", "deepseek-v2-lite", "--scale", "64", "--tokens", "3,20", "--seed", "5", "--dump", dir.resolve("d").toString());
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("14 checks, 14 passed, 0 failed"), r.out());
+        assertTrue(r.out().contains("16 checks, 16 passed, 0 failed"), r.out());
         assertTrue(r.out().contains("moe_group_gemm_1") && r.out().contains("PASS"));
         NpyBundle dump = NpyBundle.read(dir.resolve("d/T20"));
         assertArrayEquals(new long[] {20, 8}, dump.get("kernel_topk_ids").shape(), "6 routed + 2 shared slots");
         Run again = run("verify", "--preset", "deepseek-v2-lite", "--scale", "64", "--inputs", dir.resolve("d/T20").toString());
         assertEquals(0, again.code(), again.out() + again.err());
-        assertTrue(again.out().contains("7 checks, 7 passed"), again.out());
+        assertTrue(again.out().contains("8 checks, 8 passed"), again.out());
         Run wrong = run("verify", "--preset", "qwen3-30b-a3b", "--scale", "64", "--inputs", dir.resolve("d/T20").toString());
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("x.npy has shape [20, 32], want [T, 32]") || wrong.err().contains("w_router.npy has"), wrong.err());
@@ -258,7 +258,7 @@ class CliTest {
         Run r = run("verify", "--preset", "olmoe-1b-7b", "--scale", "64", "--tokens", "2,9", "--seed", "11");
         assertEquals(0, r.code(), r.err());
         String out = r.out();
-        int seed = out.indexOf("seed 11"), first = out.indexOf("\n2  "), second = out.indexOf("\n9  "), summary = out.indexOf("14 checks, 14 passed");
+        int seed = out.indexOf("seed 11"), first = out.indexOf("\n2  "), second = out.indexOf("\n9  "), summary = out.indexOf("16 checks, 16 passed");
         assertTrue(seed >= 0 && seed < first && first < second && second < summary, out);
         assertEquals(2, out.split("\n-+  -+", -1).length - 1, "one table per token count, printed as each completes: " + out);
     }

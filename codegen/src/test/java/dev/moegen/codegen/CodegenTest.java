@@ -24,13 +24,16 @@ class CodegenTest {
     void deepseekV3RoutingFusesIntoOneGatingKernel() {
         KernelPlan p = Lowering.lower(Presets.get("deepseek-v3"), OpenClDialect.TARGET);
         assertEquals(List.of("moe_router_gemm", "moe_gating", "moe_align_count", "moe_align_scan", "moe_align_scatter", "moe_align_fused",
-                "moe_group_gemm_1", "moe_group_gemm_2", "moe_combine"), p.kernels().stream().map(PlannedKernel::name).toList());
+                "moe_load_stats", "moe_group_gemm_1", "moe_group_gemm_2", "moe_combine"), p.kernels().stream().map(PlannedKernel::name).toList());
         // a forward launches the fused permutation while the scan group (here 256 work-items) covers the chunks of 64
         int scanWg = p.params().scanWg();
         assertEquals(List.of("moe_router_gemm", "moe_gating", "moe_align_fused", "moe_group_gemm_1", "moe_group_gemm_2", "moe_combine"),
                 p.kernelsFor(scanWg * 64L / 9).stream().map(PlannedKernel::name).toList(), "9 slots per token");
         assertEquals(List.of("moe_router_gemm", "moe_gating", "moe_align_count", "moe_align_scan", "moe_align_scatter", "moe_group_gemm_1",
                 "moe_group_gemm_2", "moe_combine"), p.kernelsFor(scanWg * 64L / 9 + 1).stream().map(PlannedKernel::name).toList());
+        assertEquals("moe_load_stats", p.kernelsFor(1, true).getLast().name(), "the load statistics run last, on request");
+        assertEquals(List.of("logits", "topk_ids", "expert_kept", "e_score_correction_bias", "token_lse", "expert_load", "load_stats", "updated_bias", "T"),
+                p.kernel(KernelRole.LOAD_STATS).argNames());
         PlannedKernel gating = p.kernel(KernelRole.GATING);
         assertEquals(List.of("scoring", "correction_bias", "select", "renormalize", "routed_scaling", "shared_slots"), gating.fuses());
         assertTrue(gating.argNames().contains("e_score_correction_bias"));

@@ -83,6 +83,30 @@ class OpenClLayerTest {
         matchesReference(s, tokens);
     }
 
+    /** After a plain forward, loadStats() launches the statistics kernel alone and returns what a checked run computes. */
+    @org.junit.jupiter.api.Test
+    void loadStatsAfterAForwardMatchTheCheckedRun() {
+        MoeLayerSpec s = Presets.get("deepseek-v3").scaled(64);
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target()), 50);
+        LayerInputs in = LayerInputs.random(s, 50, 3);
+        layer.setWeights(in.weights());
+        var checked = layer.run(in.x(), 50);
+        layer.forward(in.x(), 50);
+        float[][] st = layer.loadStats(50);
+        int[] load = checked.i(dev.moegen.codegen.plan.BufferId.EXPERT_LOAD);
+        long sum = 0;
+        for (int e = 0; e < s.experts(); e++) {
+            assertEquals(load[e], st[0][e]);
+            sum += load[e];
+        }
+        assertEquals(50L * s.topK(), sum, "every routed assignment counted once");
+        assertArrayEquals(checked.f(dev.moegen.codegen.plan.BufferId.LOAD_STATS), st[1]);
+        assertArrayEquals(checked.f(dev.moegen.codegen.plan.BufferId.UPDATED_BIAS), st[2]);
+        assertEquals(s.experts(), st[2].length, "deepseek-v3 has a correction bias to update");
+        assertTrue(checked.kernelNanos().containsKey(dev.moegen.codegen.plan.KernelRole.LOAD_STATS), "a checked run launches the statistics");
+        assertFalse(layer.plan().kernelsFor(50).stream().anyMatch(k -> k.role() == dev.moegen.codegen.plan.KernelRole.LOAD_STATS), "a forward does not");
+    }
+
     /** The seed keys the stream: two seeds route differently, one seed twice routes the same; GShard drops some second picks. */
     @org.junit.jupiter.api.Test
     void theSeedKeysTheGatingStream() {
@@ -114,7 +138,7 @@ class OpenClLayerTest {
             LayerInputs in = LayerInputs.random(s, t, 1000 + t).withWeightsOf(w);
             var out = LayerVerifier.verify(layer, in);
             for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
-            assertEquals(7, out.rows().size());
+            assertEquals(8, out.rows().size());
         }
     }
 
@@ -185,7 +209,7 @@ class OpenClLayerTest {
         for (int t : ts) {
             var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 700 + t).withWeightsOf(w));
             for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
-            assertEquals(7, out.rows().size());
+            assertEquals(8, out.rows().size());
         }
     }
 

@@ -355,14 +355,21 @@ class ReferenceTest {
     void loadStatsFollowSwitch() {
         // 4 tokens, 2 experts, perfectly balanced top-1 with uniform probabilities -> aux loss 1
         RoutingResult r = new RoutingResult(4, 1, new int[] {0, 1, 0, 1}, new double[4]);
-        LoadStats st = LoadStats.of(r, r, new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, 2, 1);
+        LoadStats st = LoadStats.of(r, r, new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, new double[8], 2, 1, new float[] {0.25f, -0.5f}, 0.001);
         assertEquals(1.0, st.auxLoss(), 1e-12);
         assertArrayEquals(new long[] {2, 2}, st.tokensPerExpert());
+        assertEquals(Math.log(2) * Math.log(2), st.zLoss(), 1e-12, "z-loss: logsumexp of two zero logits, squared");
+        assertArrayEquals(new double[] {0.25f, -0.5f}, st.updatedBias(), 1e-12, "balanced: the bias stays");
         RoutingResult skewed = new RoutingResult(4, 1, new int[] {0, 0, 0, 0}, new double[4]);
         RoutingResult kept = new RoutingResult(4, 1, new int[] {0, 0, -1, -1}, new double[4]);
-        LoadStats s2 = LoadStats.of(skewed, kept, new double[] {1, 0, 1, 0, 1, 0, 1, 0}, 2, 1);
+        LoadStats s2 = LoadStats.of(skewed, kept, new double[] {1, 0, 1, 0, 1, 0, 1, 0}, new double[] {3, 1, 3, 1, 3, 1, 3, 1}, 2, 1, new float[] {0, 0}, 0.01);
         assertEquals(2.0, s2.auxLoss(), 1e-12, "all load on one expert = E");
         assertEquals(2, s2.dropped());
+        double lse = 3 + Math.log1p(Math.exp(-2));
+        assertEquals(lse * lse, s2.zLoss(), 1e-12);
+        assertArrayEquals(new double[] {-0.01, 0.01}, s2.updatedBias(), 1e-12, "DeepSeek-V3: the overloaded expert's bias falls by γ, the idle one's rises");
+        assertEquals(2.0, s2.maxOverMean(), 1e-12);
+        assertEquals(1, s2.expertsUsed());
     }
 
     @Test

@@ -172,6 +172,7 @@ public final class SourceEmitter {
         d.put("TOPK_GROUP", s.routing().topkGroup());
         d.put("PER_GROUP", s.experts() / s.routing().nGroup());
         if (s.routing().noisyGating()) d.put("NOISE_ROW", dev.moegen.dsl.graph.LayerGraph.noiseRow(s));
+        if (s.routing().correctionBias()) d.put("BIAS_UPDATE_SPEED", floatLiteral(s.routing().biasUpdateSpeed()) + "f");
         d.put("SEQ_CAPACITY", s.perSequence() ? Math.min(Integer.MAX_VALUE, s.sequenceCapacity()) : 0); // 0: the capacity argument holds over all T
         KernelParams p = plan.params();
         boolean gated = s.activation().gated();

@@ -80,6 +80,10 @@ public final class LauncherGenerator {
                 .addJavadoc("y[tokens][HIDDEN] for x[tokens][HIDDEN], values in the layer's dtype.\n")
                 .addParameter(float[].class, "x").addParameter(int.class, "tokens")
                 .addStatement("return layer.forward(x, tokens)").build());
+        t.addMethod(MethodSpec.methodBuilder("loadStats").addModifiers(Modifier.PUBLIC).returns(float[][].class).addParameter(int.class, "tokens")
+                .addJavadoc("The last forward's expert load: {counts[EXPERTS], dropped}, {P[EXPERTS], Switch aux loss, z-loss},\n"
+                        + "and the correction bias after DeepSeek-V3's update (empty without one).\n")
+                .addStatement("return layer.loadStats(tokens)").build());
         if (s.routing().random())
             t.addMethod(MethodSpec.methodBuilder("seed").addModifiers(Modifier.PUBLIC).addParameter(int.class, "seed")
                     .addJavadoc("Keys the gating's random stream (Philox4x32-10) for the next forwards: the same seed draws the same\n"

@@ -30,7 +30,11 @@ public enum BufferId {
     SLOT_POSITION("slot_position", DType.INT32, Role.OUTPUT, "T*S"),
     INTER("inter", null, Role.OUTPUT, "maxPadded*I"),
     EXPERT_OUT("expert_out", DType.FP32, Role.OUTPUT, "splits*maxPadded*H"),
-    Y("y", null, Role.OUTPUT, "T*H");
+    Y("y", null, Role.OUTPUT, "T*H"),
+    TOKEN_LSE("token_lse", DType.FP32, Role.SCRATCH, "T"),
+    EXPERT_LOAD("expert_load", DType.INT32, Role.OUTPUT, "E+1"),
+    LOAD_STATS("load_stats", DType.FP32, Role.OUTPUT, "E+2"),
+    UPDATED_BIAS("updated_bias", DType.FP32, Role.OUTPUT, "E", s -> s.routing().correctionBias());
 
     /** What a buffer is for: inputs and weights are uploaded; outputs are poisoned before a checked run and read back; scratch is neither. */
     public enum Role { INPUT, WEIGHT, OUTPUT, SCRATCH }

@@ -26,12 +26,20 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
      * else the count / scan / scatter kernels, which spread the chunks over the device.
      */
     public List<PlannedKernel> kernelsFor(long tokens) {
+        return kernelsFor(tokens, false);
+    }
+
+    /** As {@link #kernelsFor(long)}, with the load-statistics kernel last when {@code stats}. */
+    public List<PlannedKernel> kernelsFor(long tokens, boolean stats) {
         boolean fused = chunks(tokens) <= params.scanWg();
-        return kernels.stream().filter(k -> switch (k.role()) {
+        List<PlannedKernel> ks = new java.util.ArrayList<>(kernels.stream().filter(k -> switch (k.role()) {
             case ALIGN_COUNT, ALIGN_SCAN, ALIGN_SCATTER -> !fused;
             case ALIGN_FUSED -> fused;
+            case LOAD_STATS -> false;
             default -> true;
-        }).toList();
+        }).toList());
+        if (stats) kernels.stream().filter(k -> k.role() == KernelRole.LOAD_STATS).forEach(ks::add);
+        return List.copyOf(ks);
     }
 
     public PlannedKernel kernel(KernelRole role) {
@@ -84,6 +92,10 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case EXPERT_OUT -> Math.multiplyExact(Math.multiplyExact(maxPadded(tokens), h), params.splits(tokens));
             case CHUNK_COUNTS -> Math.multiplyExact(Math.max(1, chunks(tokens)), e2 * (spec.perSequence() ? 2 : 1)); // + each chunk's kept ends
             case EXPERT_START, EXPERT_KEPT -> e2;
+            case TOKEN_LSE -> Math.max(1, tokens);
+            case EXPERT_LOAD -> s.experts() + 1;
+            case LOAD_STATS -> s.experts() + 2;
+            case UPDATED_BIAS -> s.experts();
         };
     }
 

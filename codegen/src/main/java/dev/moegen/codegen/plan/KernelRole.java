@@ -22,7 +22,9 @@ public enum KernelRole {
     ALIGN_FUSED("moe_align_fused", Geometry.SINGLE_GROUP, "SCAN_WG"),
     GROUP_GEMM_1("moe_group_gemm_1", Geometry.GEMM1_TILES, "GEMM_THREADS"),
     GROUP_GEMM_2("moe_group_gemm_2", Geometry.GEMM2_TILES, "GEMM2_THREADS"),
-    COMBINE("moe_combine", Geometry.TOKEN_HIDDEN, null);
+    COMBINE("moe_combine", Geometry.TOKEN_HIDDEN, null),
+    /** Expert load, balance losses and the bias update from a forward's routing: launched by checked runs and on request, not by forward(). */
+    LOAD_STATS("moe_load_stats", Geometry.SINGLE_GROUP, "SCAN_WG");
 
     private final String entry;
     private final Geometry geometry;
@@ -74,6 +76,9 @@ public enum KernelRole {
             case GROUP_GEMM_2 -> g.in(INTER, W2, B2, TOPK_WEIGHTS, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(EXPERT_OUT, "out")
                     .scalars(TOKENS).args;
             case COMBINE -> g.in(EXPERT_OUT, SLOT_POSITION).out(Y).scalars(TOKENS, SPLITS).args;
+            case LOAD_STATS -> s.routing().noisyGating() // the gate logits' noise is drawn again, from the forward's seed
+                    ? g.in(LOGITS, TOPK_IDS, EXPERT_KEPT, E_SCORE_CORRECTION_BIAS).out(TOKEN_LSE, EXPERT_LOAD, BufferId.LOAD_STATS, UPDATED_BIAS).scalars(TOKENS, SEED).args
+                    : g.in(LOGITS, TOPK_IDS, EXPERT_KEPT, E_SCORE_CORRECTION_BIAS).out(TOKEN_LSE, EXPERT_LOAD, BufferId.LOAD_STATS, UPDATED_BIAS).scalars(TOKENS).args;
         };
     }
 

@@ -67,6 +67,7 @@ public final class Lowering {
                 case GroupGemm gg when gg.gatherTokens() -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_1, List.of(n.name())));
                 case GroupGemm gg -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_2, List.of(n.name())));
                 case Combine c -> kernels.add(kernel(spec, KernelRole.COMBINE, List.of(n.name())));
+                case LoadStatistics x -> kernels.add(kernel(spec, KernelRole.LOAD_STATS, List.of(n.name())));
             }
         }
         List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec)).map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();

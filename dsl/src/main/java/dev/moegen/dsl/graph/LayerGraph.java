@@ -64,6 +64,7 @@ public final class LayerGraph {
             g.op("second_expert", new RandomSecondExpert(), List.of(ids, w), List.of(t("dispatched_ids", DType.INT32, tokens(), dim(k))));
             ids = "dispatched_ids";
         }
+        String routed = ids; // what the router asked for, before shared slots and the capacity limit
         if (r.routedScalingFactor() != 1.0) {
             g.op("routed_scaling", new RoutedScaling(r.routedScalingFactor()), List.of(w),
                     List.of(t("topk_weights_scaled", DType.FP32, tokens(), dim(k))));
@@ -84,7 +85,15 @@ public final class LayerGraph {
                 t("sorted_token_ids", DType.INT32, tokens(slots)),
                 t("expert_ids", DType.INT32, tokens(slots)),
                 t("num_tokens_post_padded", DType.INT32, dim(1)),
-                t("slot_position", DType.INT32, tokens(slots))));
+                t("slot_position", DType.INT32, tokens(slots)),
+                t("expert_kept", DType.INT32, dim(allExperts))));
+        List<String> statsIn = new ArrayList<>(List.of("logits", routed, "expert_kept"));
+        List<TensorSpec> statsOut = new ArrayList<>(List.of(t("expert_load", DType.INT32, dim(e + 1)), t("load_stats", DType.FP32, dim(e + 2))));
+        if (r.correctionBias()) {
+            statsIn.add("e_score_correction_bias");
+            statsOut.add(t("updated_bias", DType.FP32, dim(e)));
+        }
+        g.op("load_stats", new LoadStatistics(e, k, r.correctionBias(), r.biasUpdateSpeed()), statsIn, statsOut);
         List<String> g1In = new ArrayList<>(List.of("x", "w13", "sorted_token_ids", "expert_ids"));
         if (s.expertBias()) g1In.add("b13");
         g.op("group_gemm_1", new GroupGemm("gate_up", allExperts, s.activation().gemm1Width(i), h, true, s.expertBias(),

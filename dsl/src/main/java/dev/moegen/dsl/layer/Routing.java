@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                            rows), ε ~ N(0, 1) from the counter-based stream keyed by (seed, token, expert); off
  *                            (the default) for inference
  * @param secondExpertPolicy  all (the default), or random: GShard's top-2, the second pick dispatched only if 2·g₂ > u
+ * @param biasUpdateSpeed     γ of DeepSeek-V3's auxiliary-loss-free balancing, b ← b + γ·sign(mean load − load), which
+ *                            the load-statistics kernel applies to e_score_correction_bias (default 0.001, the paper's)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Routing(
@@ -32,7 +34,11 @@ public record Routing(
         GroupScore groupScore,
         Double renormalizeP,
         Boolean noisyGating,
-        SecondExpertPolicy secondExpertPolicy) {
+        SecondExpertPolicy secondExpertPolicy,
+        Double biasUpdateSpeed) {
+
+    /** DeepSeek-V3's γ for the first 14.3T training tokens. */
+    public static final double DEFAULT_BIAS_UPDATE_SPEED = 0.001;
 
     /** Spec files written before these fields read as the defaults: top-2 sum, p = 1, no noise, every pick dispatched. */
     public Routing {
@@ -40,10 +46,11 @@ public record Routing(
         if (renormalizeP == null) renormalizeP = 1.0;
         if (noisyGating == null) noisyGating = false;
         if (secondExpertPolicy == null) secondExpertPolicy = SecondExpertPolicy.ALL;
+        if (biasUpdateSpeed == null) biasUpdateSpeed = DEFAULT_BIAS_UPDATE_SPEED;
     }
 
     public Routing(Scoring scoring, boolean renormalize, int nGroup, int topkGroup, boolean correctionBias, double routedScalingFactor, boolean routerBias) {
-        this(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, GroupScore.TOP2_SUM, 1.0, false, SecondExpertPolicy.ALL);
+        this(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, GroupScore.TOP2_SUM, 1.0, false, SecondExpertPolicy.ALL, DEFAULT_BIAS_UPDATE_SPEED);
     }
 
     public static Routing softmax(boolean renormalize) {
@@ -51,39 +58,44 @@ public record Routing(
     }
 
     public Routing withGroupScore(GroupScore g) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, g, renormalizeP, noisyGating, secondExpertPolicy);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, g, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withRenormalizeP(double p) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, p, noisyGating, secondExpertPolicy);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, p, noisyGating, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withGroups(int nGroup, int topkGroup) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withCorrectionBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withScaling(double factor) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withRouterBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withScoring(Scoring s) {
-        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy);
+        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withNoisyGating(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, on, secondExpertPolicy);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, on, secondExpertPolicy, biasUpdateSpeed);
     }
 
     public Routing withSecondExpertPolicy(SecondExpertPolicy p) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, p);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, p, biasUpdateSpeed);
+    }
+
+    public Routing withBiasUpdateSpeed(double gamma) {
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating,
+                secondExpertPolicy, gamma);
     }
 
     /** The gating draws from the layer's random stream (noise, or GShard's second-expert coin): its kernels take a seed. */

@@ -73,6 +73,8 @@ public final class SpecValidator {
             p.add("routing.renormalize_p = " + r.renormalizeP() + ": applies only with renormalize: true");
         if (r.secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM && s.topK() != 2)
             p.add("routing.second_expert_policy = random: GShard's rule for a second expert needs top_k = 2, got top_k = " + s.topK());
+        if (!(r.biasUpdateSpeed() >= 0) || !Double.isFinite(r.biasUpdateSpeed()))
+            p.add("routing.bias_update_speed = " + r.biasUpdateSpeed() + ": must be a finite number >= 0");
         if (!(r.routedScalingFactor() > 0) || !Double.isFinite(r.routedScalingFactor()))
             p.add("routing.routed_scaling_factor = " + r.routedScalingFactor() + ": must be a finite number > 0");
     }

@@ -87,10 +87,37 @@ public final class LayerVerifier {
         double[] refY = Reference.combine(s, t, al, toDouble(run.f(EXPERT_OUT)));
         rows.add(row(KernelRole.COMBINE.entry(), "[" + t + "," + h + "]", Compare.close(Y.id(), run.f(Y), refY, storage.max(Tolerance.forDtype(DType.FP32).forReduction(slots))), run.millis(KernelRole.COMBINE)));
 
+        // load statistics on the device's logits and routing
+        rows.add(loadStats(run, in, devLogits, new RoutingResult(t, slots, devIds, route.weights()), kept));
+
         // whole layer against the reference from the inputs (near-tie picks forced)
         LayerResult full = Reference.forward(in, bm, forced);
         rows.add(row("layer (all kernels)", "[" + t + "," + h + "]", Compare.close(Y.id(), run.f(Y), full.y(), Tolerance.forLayer(s)), run.totalNanos() / 1e6));
         return new Outcome(in, rows, run, full);
+    }
+
+    /** Counts and dropped exact; probabilities, losses and the bias update close (fp32 sums over T tokens). */
+    private static CheckRow loadStats(LayerRun run, LayerInputs in, double[] logits, RoutingResult routing, RoutingResult kept) {
+        MoeLayerSpec s = in.spec();
+        int e = s.experts();
+        dev.moegen.verify.stats.LoadStats ref = dev.moegen.verify.stats.LoadStats.of(in, logits, routing, kept);
+        int[] wantCounts = new int[e + 1];
+        for (int i = 0; i < e; i++) wantCounts[i] = Math.toIntExact(ref.tokensPerExpert()[i]);
+        wantCounts[e] = Math.toIntExact(ref.dropped());
+        double[] want = java.util.Arrays.copyOf(ref.p(), e + 2);
+        want[e] = ref.auxLoss();
+        want[e + 1] = ref.zLoss();
+        for (int i = 0; i < want.length; i++) want[i] = (float) want[i]; // stored as fp32: past its range, ±∞
+        Tolerance tol = Tolerance.forDtype(DType.FP32).forReduction(Math.max(in.tokens(), e));
+        CompareResult counts = Compare.exact(EXPERT_LOAD.id(), run.i(EXPERT_LOAD), wantCounts, e + 1);
+        CompareResult stats = Compare.close(LOAD_STATS.id(), run.f(LOAD_STATS), want, tol);
+        List<CompareResult> all = new ArrayList<>(List.of(counts, stats));
+        if (ref.updatedBias() != null) all.add(Compare.close(UPDATED_BIAS.id(), run.f(UPDATED_BIAS), ref.updatedBias(), tol));
+        boolean pass = all.stream().allMatch(CompareResult::pass);
+        String detail = String.format("aux %.4f, z %.3f, dropped %d", ref.auxLoss(), ref.zLoss(), ref.dropped());
+        for (CompareResult c : all) if (!c.pass()) detail += "; " + c.summary();
+        return new CheckRow(KernelRole.LOAD_STATS.entry(), "[" + e + "] from [" + in.tokens() + "," + s.topK() + "]", stats.maxAbsError(), stats.relError(),
+                tolText(stats) + ", counts exact", pass, run.millis(KernelRole.LOAD_STATS), detail);
     }
 
     private static CheckRow row(String kernel, String shape, CompareResult c, double millis) {

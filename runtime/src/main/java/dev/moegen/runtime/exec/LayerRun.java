@@ -23,7 +23,8 @@ public record LayerRun(int tokens, Map<BufferId, float[]> floats, Map<BufferId, 
         return kernelNanos.getOrDefault(r, 0L) / 1e6;
     }
 
+    /** Device time of the forward's kernels (the auxiliary load statistics left out). */
     public long totalNanos() {
-        return kernelNanos.values().stream().mapToLong(Long::longValue).sum();
+        return kernelNanos.entrySet().stream().filter(e -> e.getKey() != KernelRole.LOAD_STATS).mapToLong(Map.Entry::getValue).sum();
     }
 }

@@ -111,13 +111,13 @@ public final class PlanLayer {
         upload(plan.buffer(id), v, plan.elements(id, maxTokens));
     }
 
-    /** Poisons every output, launches and reads every output back: what verification needs. */
+    /** Poisons every output, launches (the load statistics too) and reads every output back: what verification needs. */
     public LayerRun run(float[] x, int tokens) {
         checkTokens(tokens);
         for (PlannedBuffer b : plan.buffers())
             if (b.role() == BufferId.Role.OUTPUT || b.role() == BufferId.Role.SCRATCH)
                 dev.fill(buffers.get(b.id()), (byte) 0xFF, plan.capacityElements(b.id(), maxTokens) * b.dtype().bytes());
-        Map<KernelRole, Long> nanos = launch(x, tokens);
+        Map<KernelRole, Long> nanos = launch(x, tokens, true);
         return readBack(tokens, nanos);
     }
 
@@ -136,6 +136,37 @@ public final class PlanLayer {
      * synchronisation between kernels. Returns device ns per kernel; reads nothing back.
      */
     public Map<KernelRole, Long> launch(float[] x, int tokens) {
+        return launch(x, tokens, false);
+    }
+
+    /**
+     * The load statistics of the last forward of {@code tokens} tokens (expert counts, mean probabilities, Switch
+     * auxiliary loss, z-loss, dropped assignments, and the correction-bias update): one more launch on the buffers the
+     * forward left, for training loops and monitoring. Returns [expert_load as floats (E counts, dropped), load_stats (E
+     * probabilities, aux loss, z-loss), updated_bias (E, or empty)].
+     */
+    public float[][] loadStats(int tokens) {
+        checkTokens(tokens);
+        PlannedKernel k = plan.kernel(KernelRole.LOAD_STATS);
+        dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens));
+        dev.finish();
+        try (Arena a = Arena.ofConfined()) {
+            float[] counts = new float[plan.spec().experts() + 1];
+            int[] raw = HostCodec.decodeInts(read(a, plan.buffer(BufferId.EXPERT_LOAD), counts.length), counts.length);
+            for (int i = 0; i < raw.length; i++) counts[i] = raw[i];
+            PlannedBuffer st = plan.buffer(BufferId.LOAD_STATS);
+            int n = plan.spec().experts() + 2;
+            float[] stats = HostCodec.decode(read(a, st, n), st.dtype(), n);
+            float[] bias = new float[0];
+            if (plan.spec().routing().correctionBias()) {
+                PlannedBuffer b = plan.buffer(BufferId.UPDATED_BIAS);
+                bias = HostCodec.decode(read(a, b, plan.spec().experts()), b.dtype(), plan.spec().experts());
+            }
+            return new float[][] {counts, stats, bias};
+        }
+    }
+
+    private Map<KernelRole, Long> launch(float[] x, int tokens, boolean stats) {
         checkTokens(tokens);
         PlannedBuffer xb = plan.buffer(BufferId.X);
         long n = plan.elements(BufferId.X, tokens);
@@ -145,25 +176,28 @@ public final class PlanLayer {
         HostCodec.encodeInto(staged, xb.dtype(), x);
         dev.enqueueWrite(buffers.get(BufferId.X), staged);
         Map<KernelRole, Pending> pending = new LinkedHashMap<>();
-        for (PlannedKernel k : plan.kernelsFor(tokens)) {
-            List<Object> args = new ArrayList<>();
-            for (KernelArg a : k.args()) {
-                args.add(switch (a) {
-                    case KernelArg.Buffer b -> buffers.get(b.buffer());
-                    case KernelArg.Scalar sc -> switch (sc.scalar()) {
-                        case TOKENS -> tokens;
-                        case CAPACITY -> plan.capacity(tokens);
-                        case SPLITS -> plan.params().splits(tokens);
-                        case SEED -> seed;
-                    };
-                });
-            }
-            pending.put(k.role(), dev.enqueue(kernels.get(k.role()), k.name(), args, plan.launch(k, tokens)));
-        }
+        for (PlannedKernel k : plan.kernelsFor(tokens, stats))
+            pending.put(k.role(), dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens)));
         dev.finish();
         Map<KernelRole, Long> nanos = new LinkedHashMap<>();
         pending.forEach((role, p) -> nanos.put(role, p.nanos()));
         return nanos;
+    }
+
+    private List<Object> args(PlannedKernel k, int tokens) {
+        List<Object> args = new ArrayList<>();
+        for (KernelArg a : k.args()) {
+            args.add(switch (a) {
+                case KernelArg.Buffer b -> buffers.get(b.buffer());
+                case KernelArg.Scalar sc -> switch (sc.scalar()) {
+                    case TOKENS -> tokens;
+                    case CAPACITY -> plan.capacity(tokens);
+                    case SPLITS -> plan.params().splits(tokens);
+                    case SEED -> seed;
+                };
+            });
+        }
+        return args;
     }
 
     /** The outputs of the last {@link #launch} for {@code tokens} tokens. */

@@ -1,28 +1,43 @@
 package dev.moegen.verify.stats;
 
+import dev.moegen.dsl.layer.MoeLayerSpec;
+import dev.moegen.verify.reference.LayerInputs;
+import dev.moegen.verify.reference.Reference;
 import dev.moegen.verify.reference.RoutingResult;
 
 /**
- * Expert load from routing, as in Switch Transformer: f_i = share of routed assignments sent to
- * expert i, P_i = mean router probability of expert i, and the auxiliary load-balancing loss
- * E · Σ f_i · P_i (1 when perfectly balanced; multiply by the training coefficient α). Sigmoid
- * scores are first normalised to sum 1 per token, as DeepSeek-V3's balance loss does.
+ * Expert load from routing, as in Switch Transformer: f_i = share of routed assignments the router asked of expert i,
+ * P_i = mean router probability of expert i, and the auxiliary load-balancing loss E · Σ f_i · P_i (1 when perfectly
+ * balanced; multiply by the training coefficient α). Sigmoid scores are first normalised to sum 1 per token, as
+ * DeepSeek-V3's balance loss does. The router z-loss (ST-MoE) is mean over tokens of logsumexp(gate logits)²; with a
+ * correction bias, DeepSeek-V3's auxiliary-loss-free update is b_i + γ · sign(T·K/E − count_i). What the load-statistics
+ * kernel computes, in double precision.
+ *
+ * @param updatedBias null without a correction bias
  */
-public record LoadStats(long[] tokensPerExpert, double[] f, double[] p, double auxLoss, long dropped) {
+public record LoadStats(long[] tokensPerExpert, double[] f, double[] p, double auxLoss, double zLoss, long dropped, double[] updatedBias) {
 
     /**
-     * @param routing routing before the capacity limit (f counts what the router asked for)
-     * @param kept    routing after it (−1 = dropped); the same object when dropless
-     * @param scores  router probabilities [T, E]; the first {@code topK} slots of each token are routed
+     * @param logits router logits [T, R] (the device's, or the reference's)
+     * @param routing routing before the capacity limit (f counts what the router asked for; an undispatched pick counts)
+     * @param kept    routing after it (negative = not computed); the same object when dropless
      */
-    public static LoadStats of(RoutingResult routing, RoutingResult kept, double[] scores, int experts, int topK) {
+    public static LoadStats of(LayerInputs in, double[] logits, RoutingResult routing, RoutingResult kept) {
+        MoeLayerSpec s = in.spec();
+        return of(routing, kept, Reference.scores(in, logits), Reference.gateLogits(in, logits), s.experts(), s.topK(),
+                in.correctionBias(), s.routing().biasUpdateSpeed());
+    }
+
+    /** From routed ids, probabilities [T, E] and gate logits [T, E] (null: no z-loss), with an optional correction bias. */
+    public static LoadStats of(RoutingResult routing, RoutingResult kept, double[] scores, double[] gateLogits, int experts, int topK,
+                               float[] bias, double gamma) {
         int t = routing.tokens();
         long[] counts = new long[experts];
         long dropped = 0, routed = 0;
         for (int tok = 0; tok < t; tok++)
             for (int j = 0; j < topK; j++) {
                 routed++;
-                counts[dev.moegen.verify.reference.Reference.expertOf(routing.id(tok, j))]++;
+                counts[Reference.expertOf(routing.id(tok, j))]++;
                 if (kept.id(tok, j) < 0) dropped++;
             }
         double[] rowSum = new double[t];
@@ -36,6 +51,37 @@ public record LoadStats(long[] tokensPerExpert, double[] f, double[] p, double a
             p[e] = t == 0 ? 0 : sum / t;
             aux += f[e] * p[e];
         }
-        return new LoadStats(counts, f, p, experts * aux, dropped);
+        double z = 0;
+        if (gateLogits != null && t > 0) {
+            for (int tok = 0; tok < t; tok++) {
+                double m = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int e = 0; e < experts; e++) m = Math.max(m, gateLogits[tok * experts + e]);
+                for (int e = 0; e < experts; e++) sum += Math.exp(gateLogits[tok * experts + e] - m);
+                double lse = m + Math.log(sum);
+                z += lse * lse;
+            }
+            z /= t;
+        }
+        double[] updated = null;
+        if (bias != null) {
+            double mean = (double) routed / experts;
+            updated = new double[experts];
+            for (int e = 0; e < experts; e++) updated[e] = bias[e] + gamma * Math.signum(mean - counts[e]);
+        }
+        return new LoadStats(counts, f, p, experts * aux, z, dropped, updated);
+    }
+
+    /** Experts the router sent at least one assignment. */
+    public int expertsUsed() {
+        int used = 0;
+        for (long c : tokensPerExpert) if (c > 0) used++;
+        return used;
+    }
+
+    /** The busiest expert's load over the mean load (1 = balanced). */
+    public double maxOverMean() {
+        long max = 0, sum = 0;
+        for (long c : tokensPerExpert) { max = Math.max(max, c); sum += c; }
+        return sum == 0 ? 0 : (double) max * tokensPerExpert.length / sum;
     }
 }

@@ -116,3 +116,6 @@ ${kq.moe_align_fused} void moe_align_fused(${sig.moe_align_fused}) {
     BARRIER();
     if (mine) align_scatter_chunk(topk_ids, chunk_counts, expert_start, sorted_token_ids, slot_position, c, n, capacity);
 }
+
+<#-- the load statistics read the permutation's expert_kept; included here so the GroupGEMM templates' hash (the tuned database's key) stays apart -->
+<#include "load_stats.ftl">
