@@ -116,7 +116,7 @@ class LayerBenchTest {
      * DBRX's p-norm. Checked against the reference's y before it would be timed.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"gshard-noisy", "per-sequence", "deepseek-v2", "dbrx-p2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gshard-noisy", "per-sequence", "deepseek-v2", "dbrx-p2", "expert-choice"})
     void numpyPeerComputesEveryRoutingRule(String kind, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         Guards.numpy(dev.moegen.bench.peer.NumpyPeer.unavailableReason());
         var b = dev.moegen.dsl.layer.MoeLayerSpec.builder(kind).dtype(dev.moegen.dsl.types.DType.FP32).hidden(32).intermediate(16);
@@ -126,6 +126,8 @@ class LayerBenchTest {
                     .capacityFactor(1.0).sequenceLength(16).build();
             case "per-sequence" -> b.experts(8, 1).routing(dev.moegen.dsl.layer.Routing.softmax(false)).expertCapacity(2).sequenceLength(8).build();
             case "deepseek-v2" -> Presets.get("deepseek-v2").scaled(128);
+            case "expert-choice" -> b.experts(8, 2).routing(dev.moegen.dsl.layer.Routing.softmax(false).withStrategy(dev.moegen.dsl.layer.RoutingStrategy.EXPERT_CHOICE))
+                    .capacityFactor(1.0).shared(1, 32, true).build();
             default -> b.experts(16, 4).routing(softmax.withRenormalizeP(2.0)).build();
         };
         var in = dev.moegen.verify.reference.LayerInputs.random(spec, 100, 7);

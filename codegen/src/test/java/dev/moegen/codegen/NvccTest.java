@@ -90,7 +90,7 @@ class NvccTest {
         assertFalse(Files.readString(r.ptx().get(0)).contains("mma.sync"));
     }
 
-    /** Routing that draws from the gating's Philox stream (noisy gating, GShard's second expert) and per-sequence capacity compile for CUDA, without spills. */
+    /** Routing that draws from the gating's Philox stream (noisy gating, GShard's second expert), per-sequence capacity and expert choice compile for CUDA, without spills. */
     @Test
     void randomRoutingAndPerSequenceCapacityCompile(@TempDir Path dir) throws Exception {
         var spec = dev.moegen.dsl.layer.MoeLayerSpec.builder("gshard-noisy").hidden(256).intermediate(128).experts(16, 2)
@@ -101,6 +101,13 @@ class NvccTest {
         assertTrue(r.report().kernels().stream().noneMatch(ResourceUsage::spills), r.log());
         String src = Files.readString(r.ptx().get(0));
         assertTrue(src.contains("mul.hi.u32") || src.contains("mul.wide.u32"), "Philox's 32x32->64 products");
+        var choice = dev.moegen.dsl.layer.MoeLayerSpec.builder("expert-choice").hidden(256).intermediate(128).experts(16, 2)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(false).withStrategy(dev.moegen.dsl.layer.RoutingStrategy.EXPERT_CHOICE)).capacityFactor(1.0).build();
+        KernelPlan ec = Lowering.lower(choice, dev.moegen.codegen.cuda.CudaDialect.AHEAD_OF_TIME);
+        java.nio.file.Files.createDirectories(dir.resolve("ec"));
+        Nvcc.Result rc = compile(ec, dir.resolve("ec"));
+        assertTrue(rc.report().kernels().stream().noneMatch(ResourceUsage::spills), rc.log());
+        assertTrue(rc.report().kernels().stream().anyMatch(k -> k.kernel().equals("moe_expert_choice")), rc.log());
     }
 
     /** The fp16 rendering picks the f16 instruction forms. */

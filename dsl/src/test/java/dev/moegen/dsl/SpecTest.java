@@ -114,6 +114,18 @@ class SpecTest {
         assertTrue(e.getMessage().contains("sequence_length = 1048576: × 2 slots per token must be ≤ 1048576"), e.getMessage());
         e = assertThrows(SpecException.class, () -> valid().experts(8, 3).routing(Routing.softmax(true).withSecondExpertPolicy(SecondExpertPolicy.RANDOM)).build());
         assertTrue(e.getMessage().contains("routing.second_expert_policy = random: GShard's rule for a second expert needs top_k = 2, got top_k = 3"), e.getMessage());
+        Routing ec = Routing.softmax(false).withStrategy(RoutingStrategy.EXPERT_CHOICE);
+        e = assertThrows(SpecException.class, () -> valid().routing(ec).build());
+        assertTrue(e.getMessage().contains("routing.strategy = expert_choice: needs capacity_factor"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> valid().routing(Routing.softmax(true).withStrategy(RoutingStrategy.EXPERT_CHOICE).withGroups(2, 1)).capacityFactor(1.0).sequenceLength(4).build());
+        assertEquals(3, e.problems().size(), e.problems().toString());
+        assertTrue(e.getMessage().contains("routing.strategy = expert_choice: renormalize must be false"), e.getMessage());
+        assertTrue(e.getMessage().contains("n_group = 2 is for token choice"), e.getMessage());
+        assertTrue(e.getMessage().contains("sequence_length = 4 is for token choice"), e.getMessage());
+        MoeLayerSpec choice = valid().routing(ec).capacityFactor(2.0).build();
+        assertEquals(8, choice.slotsPerToken(), "a routed slot per expert");
+        assertEquals(8, choice.expertChoiceTokens(16), "ceil(2.0 * 16 * 2 / 8)");
+        assertEquals(64, choice.computedAssignments(16), "E·C, not T·E = 128");
         MoeLayerSpec gshard = valid().capacityFactor(2.0).sequenceLength(16).routing(Routing.softmax(true).withSecondExpertPolicy(SecondExpertPolicy.RANDOM)).build();
         assertEquals(Long.MAX_VALUE, gshard.capacity(64));
         assertEquals((long) Math.ceil(2.0 * 16 * gshard.topK() / gshard.experts()), gshard.sequenceCapacity(), "GShard: the factor over one group");

@@ -107,6 +107,39 @@ class OpenClLayerTest {
         assertFalse(layer.plan().kernelsFor(50).stream().anyMatch(k -> k.role() == dev.moegen.codegen.plan.KernelRole.LOAD_STATS), "a forward does not");
     }
 
+    /**
+     * Expert choice: each expert's top-C tokens by a radix-style threshold search, ties to the lower token, over T from 1
+     * to 700 (more tokens than the group has work-items, so the tie prefix spans work-items); softmax with a capacity
+     * factor and fp32, sigmoid with a fixed C, routed scaling and a gated shared expert in bf16.
+     */
+    @ParameterizedTest(name = "expert choice {0} {1} T={2}")
+    @CsvSource({"softmax, fp32, '1,7,64,700'", "sigmoid-shared, bf16, '5,300'"})
+    void expertChoiceMatchesReference(String kind, String dtype, String tokens) {
+        var b = MoeLayerSpec.builder("ec-" + kind).dtype(DType.parse(dtype)).hidden(64).intermediate(32).experts(16, 2);
+        MoeLayerSpec s = kind.equals("softmax")
+                ? b.routing(dev.moegen.dsl.layer.Routing.softmax(false).withStrategy(dev.moegen.dsl.layer.RoutingStrategy.EXPERT_CHOICE)).capacityFactor(1.0).build()
+                : b.routing(new dev.moegen.dsl.layer.Routing(dev.moegen.dsl.layer.Scoring.SIGMOID, false, 1, 1, false, 2.5, false)
+                        .withStrategy(dev.moegen.dsl.layer.RoutingStrategy.EXPERT_CHOICE)).expertCapacity(20).shared(1, 64, true).build();
+        matchesReference(s, tokens);
+    }
+
+    /** Every score equal: every expert takes the first C tokens, exactly (the tie rule on the device, not a near tie). */
+    @org.junit.jupiter.api.Test
+    void expertChoiceBreaksTiesTowardTheLowerToken() {
+        MoeLayerSpec s = MoeLayerSpec.builder("ec-ties").dtype(DType.FP32).hidden(32).intermediate(16).experts(8, 2)
+                .routing(dev.moegen.dsl.layer.Routing.softmax(false).withStrategy(dev.moegen.dsl.layer.RoutingStrategy.EXPERT_CHOICE)).capacityFactor(1.5).build();
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target()), 100);
+        LayerInputs in = LayerInputs.random(s, 100, 4);
+        java.util.Map<String, float[]> w = new java.util.LinkedHashMap<>(in.weights());
+        w.put(LayerInputs.W_ROUTER, new float[w.get(LayerInputs.W_ROUTER).length]); // zero router: every score 1/8
+        layer.setWeights(w);
+        int[] ids = layer.run(in.x(), 100).i(dev.moegen.codegen.plan.BufferId.TOPK_IDS);
+        int c = (int) s.expertChoiceTokens(100);
+        assertEquals(38, c, "ceil(1.5 * 100 * 2 / 8)");
+        for (int t = 0; t < 100; t++)
+            for (int e = 0; e < 8; e++) assertEquals(t < c ? e : -1 - e, ids[t * 8 + e], "token " + t + " expert " + e);
+    }
+
     /** The seed keys the stream: two seeds route differently, one seed twice routes the same; GShard drops some second picks. */
     @org.junit.jupiter.api.Test
     void theSeedKeysTheGatingStream() {

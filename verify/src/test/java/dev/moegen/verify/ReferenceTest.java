@@ -266,6 +266,39 @@ class ReferenceTest {
         assertEquals(n + (int) kept, java.util.Arrays.stream(al.slotPosition()).filter(p -> p >= 0).count());
     }
 
+    /**
+     * Expert choice (Zhou et al. 2022): each expert takes its C best tokens by score, ties to the lower token; a token
+     * may go to no expert (output 0) or to all. Four tokens, three experts, expert_capacity 2, scores set by hand.
+     */
+    @Test
+    void expertChoiceTakesEachExpertsBestTokens() {
+        MoeLayerSpec s = small().experts(3, 1).routing(Routing.softmax(false).withStrategy(RoutingStrategy.EXPERT_CHOICE)).expertCapacity(2).build();
+        assertEquals(3, s.slotsPerToken(), "a slot per expert");
+        // softmax columns: expert 0: t1 0.787 > t2 = t3 0.576 > t0 0.333; experts 1 and 2: t0 0.333 > t2 = t3 0.212 > t1 0.106
+        double[] logits = {0, 0, 0, /* t1 */ 2, 0, 0, /* t2 */ 1, 0, 0, /* t3 */ 1, 0, 0};
+        LayerInputs in = new LayerInputs(s, 4, null, null, null, null, null, null, null, null);
+        RoutingResult r = Reference.route(in, logits, null);
+        int n0 = Reference.notDispatched(0), n1 = Reference.notDispatched(1), n2 = Reference.notDispatched(2);
+        double[] sc = Reference.scores(in, logits);
+        assertEquals(sc[2 * 3], sc[3 * 3], 0.0, "t2 and t3 tie for every expert");
+        int[][] want = {{n0, 1, 2}, {0, n1, n2}, {0, 1, 2}, {n0, n1, n2}};
+        assertArrayEquals(Arrays.stream(want).flatMapToInt(Arrays::stream).toArray(), r.ids(),
+                "expert 0 takes t1 and t2, experts 1 and 2 take t0 and t2: ties go to the lower token; t3 goes to no expert");
+        assertEquals(1.0 / 3, r.weights()[1], 1e-15, "a chosen slot's weight is the score");
+        assertEquals(Long.MAX_VALUE, s.capacity(4), "no capacity drops after expert choice");
+        assertEquals(2, s.expertChoiceTokens(4));
+        assertEquals(1, s.expertChoiceTokens(1), "C is at most T");
+        LayerResult full = Reference.forward(LayerInputs.random(s, 4, 1), 4, want);
+        assertEquals(6, Arrays.stream(full.routing().ids()).filter(id -> id >= 0).count(), "E·C assignments");
+        for (int c = 0; c < s.hidden(); c++) assertEquals(0.0, full.y()[3 * s.hidden() + c], "a token no expert chose outputs nothing");
+        double[] y2 = new double[s.hidden()];
+        for (int e = 0; e < 3; e++) {
+            double[] f = ffn(LayerInputs.random(s, 4, 1), e, 2);
+            for (int c = 0; c < s.hidden(); c++) y2[c] += full.routing().weights()[2 * 3 + e] * f[c];
+        }
+        for (int c = 0; c < s.hidden(); c++) assertEquals(y2[c], full.y()[2 * s.hidden() + c], 1e-5 * (1 + Math.abs(y2[c])), "t2: all three experts, weighted by their scores");
+    }
+
     /** Noisy top-k gating: H = logits + ε·softplus(noise logit), ε ~ N(0, 1): mean 0 and variance softplus² over tokens. */
     @Test
     void noisyGatingAddsGaussianNoiseScaledBySoftplus() {

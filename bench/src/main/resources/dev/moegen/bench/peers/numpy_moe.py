@@ -104,6 +104,13 @@ class Layer:
             scores = e / e.sum(axis=1, keepdims=True)
         else:
             scores = 1 / (1 + np.exp(-z))
+        if r.get("strategy") == "expert_choice":  # each expert its C best tokens, ties to the lower token
+            C = min(T, s["expert_capacity"] if s.get("expert_capacity") is not None else math.ceil(s["capacity_factor"] * T * K / E))
+            key = np.where(np.isnan(scores), -np.inf, scores)
+            top = np.argsort(-key, axis=0, kind="stable")[:C]
+            ids = np.tile(-1 - np.arange(E), (T, 1))
+            ids[top, np.arange(E)[None, :]] = np.arange(E)[None, :]
+            return self.shared_slots(logits, ids, scores * r["routed_scaling_factor"])
         sel = scores + self.a["e_score_correction_bias"] if r["correction_bias"] else scores.copy()
         if r["n_group"] > 1:
             T, G = x.shape[0], r["n_group"]
@@ -125,10 +132,13 @@ class Layer:
             u = (philox_word(s["noise_seed"], np.arange(T), 0, 1) >> U64(8)).astype(np.float64) / (1 << 24)
             ids = ids.copy()
             ids[:, 1] = np.where(2 * w[:, 1] > u, ids[:, 1], -1 - ids[:, 1])
-        w = w * r["routed_scaling_factor"]
+        return self.shared_slots(logits, ids, w * r["routed_scaling_factor"])
+
+    def shared_slots(self, logits, ids, w):
+        E, T = self.E, logits.shape[0]
         if self.slices:
-            sw = 1 / (1 + np.exp(-logits[:, E])) if self.shared_gated else np.ones(x.shape[0], np.float32)
-            ids = np.concatenate([ids, np.tile(np.arange(E, E + self.slices), (x.shape[0], 1))], axis=1)
+            sw = 1 / (1 + np.exp(-logits[:, E])) if self.shared_gated else np.ones(T, np.float32)
+            ids = np.concatenate([ids, np.tile(np.arange(E, E + self.slices), (T, 1))], axis=1)
             w = np.concatenate([w, np.repeat(sw[:, None], self.slices, axis=1)], axis=1)
         return ids, w.astype(np.float32)
 
@@ -138,7 +148,8 @@ class Layer:
         T, slots = ids.shape
         flat = ids.reshape(-1)
         flat = np.where(flat < 0, -1, flat)  # GShard's undispatched second picks
-        if s["capacity_factor"] is not None or s.get("expert_capacity") is not None:
+        expert_choice = s["routing"].get("strategy") == "expert_choice"  # each expert already holds exactly C
+        if not expert_choice and (s["capacity_factor"] is not None or s.get("expert_capacity") is not None):
             # each routed expert keeps its first C assignments in (token, slot) order, over all T or per sequence
             seq = s.get("sequence_length")
             n = seq if seq else T

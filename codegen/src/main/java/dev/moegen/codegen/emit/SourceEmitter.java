@@ -94,6 +94,7 @@ public final class SourceEmitter {
         m.put("noisy", s.routing().noisyGating());
         m.put("randomSecond", s.routing().secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM);
         m.put("randomGating", s.routing().random());
+        m.put("expertChoice", s.routing().expertChoice());
         m.put("routedScaling", floatLiteral(s.routing().routedScalingFactor()));
         m.put("sharedSlices", s.sharedSlices());
         m.put("sharedGated", s.shared() != null && s.shared().gated());
@@ -164,6 +165,7 @@ public final class SourceEmitter {
         d.put("ALL_EXPERTS", s.totalExperts());
         d.put("TOP_K", s.topK());
         d.put("SLOTS", s.slotsPerToken());
+        d.put("ROUTED_SLOTS", s.routedSlots());
         d.put("ROUTER_ROWS", plan.routerRows());
         d.put("HIDDEN", s.hidden());
         d.put("INTER", s.intermediate());

@@ -10,6 +10,8 @@ public enum Geometry {
     ALIGN_CHUNKS,
     /** a single work-group of SCAN_WG */
     SINGLE_GROUP,
+    /** one work-group of SCAN_WG per routed expert */
+    EXPERT_GROUPS,
     /**
      * SIMT: (N / BLOCK_N) x (max padded rows / BLOCK_M) groups of BLOCK_N x BLOCK_M; tensor cores: one block
      * of 32·warps threads per (row tile, column tile), in GROUP_M order along one grid axis. N = GEMM 1 width.

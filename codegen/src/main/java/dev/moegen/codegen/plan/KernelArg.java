@@ -36,6 +36,8 @@ public sealed interface KernelArg {
         CAPACITY("capacity"),
         /** GroupGEMM 2's K slices for this T */
         SPLITS("splits"),
+        /** the tokens each expert takes under expert choice, C = min(T, capacity rule) */
+        CHOSEN("chosen"),
         /** the key of the gating's random stream (noisy gating, GShard's second expert): the caller's, per forward */
         SEED("seed");
 

@@ -58,12 +58,17 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
     /** Rows of the sorted arrays for any routing: every expert may end with a partial block. */
     public long maxPadded(long tokens) {
         int bm = params.blockM();
-        long n = Math.addExact(assignments(tokens), (long) spec.totalExperts() * (bm - 1));
+        long n = Math.addExact(spec.computedAssignments(tokens), (long) spec.totalExperts() * (bm - 1));
         return (n + bm - 1) / bm * bm;
     }
 
     public long chunks(long tokens) {
         return (assignments(tokens) + params.alignChunk() - 1) / params.alignChunk();
+    }
+
+    /** Tokens each expert takes under expert choice (the expert-choice kernel's {@code chosen}). */
+    public int chosen(long tokens) {
+        return (int) Math.min(Integer.MAX_VALUE, spec.expertChoiceTokens(tokens));
     }
 
     /** Capacity passed to the permutation kernels (int; "unlimited" when dropless). */
@@ -125,6 +130,7 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case TOKEN_GROUPS -> new Launch(new long[] {Math.multiplyExact(tokens, p.gateWg())}, new long[] {p.gateWg()});
             case ALIGN_CHUNKS -> linear(chunks(tokens));
             case SINGLE_GROUP -> new Launch(new long[] {p.scanWg()}, new long[] {p.scanWg()});
+            case EXPERT_GROUPS -> new Launch(new long[] {(long) spec.experts() * p.scanWg()}, new long[] {p.scanWg()});
             case GEMM1_TILES -> tiles(spec.intermediate(), tokens, 1, spec.activation().gated(), false);
             case GEMM2_TILES -> tiles(spec.hidden(), tokens, params.splits(tokens), false, true);
             case TOKEN_HIDDEN -> linear(Math.multiplyExact(tokens, spec.hidden() / combineVector()));

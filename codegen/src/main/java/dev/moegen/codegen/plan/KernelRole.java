@@ -15,6 +15,8 @@ import java.util.List;
 public enum KernelRole {
     ROUTER_GEMM("moe_router_gemm", Geometry.TOKEN_ROUTER_ROWS, null),
     GATING("moe_gating", Geometry.TOKEN_GROUPS, "GATE_WG"),
+    /** Expert choice: each expert's top-C tokens, one work-group per expert. */
+    EXPERT_CHOICE("moe_expert_choice", Geometry.EXPERT_GROUPS, "SCAN_WG"),
     ALIGN_COUNT("moe_align_count", Geometry.ALIGN_CHUNKS, null),
     ALIGN_SCAN("moe_align_scan", Geometry.SINGLE_GROUP, "SCAN_WG"),
     ALIGN_SCATTER("moe_align_scatter", Geometry.ALIGN_CHUNKS, null),
@@ -66,6 +68,7 @@ public enum KernelRole {
             case GATING -> s.routing().random() // noisy gating and GShard's coin draw from the stream the seed keys
                     ? g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS, SEED).args
                     : g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS).args;
+            case EXPERT_CHOICE -> g.in(TOPK_WEIGHTS).out(TOPK_IDS).scalars(TOKENS, CHOSEN).args;
             case ALIGN_COUNT -> g.in(TOPK_IDS).out(CHUNK_COUNTS).scalars(TOKENS).args;
             case ALIGN_SCAN -> g.out(CHUNK_COUNTS, EXPERT_START, EXPERT_KEPT, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED)
                     .scalars(TOKENS, CAPACITY).args;

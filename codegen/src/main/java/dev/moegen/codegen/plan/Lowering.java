@@ -43,6 +43,7 @@ public final class Lowering {
         List<PlannedKernel> kernels = new ArrayList<>();
         List<String> gating = new ArrayList<>();
         List<String> align = new ArrayList<>();
+        List<String> choice = new ArrayList<>();
         for (OpNode n : g.nodes()) {
             switch (n.op()) {
                 case RouterGemm r -> kernels.add(kernel(spec, KernelRole.ROUTER_GEMM, List.of(n.name())));
@@ -60,6 +61,7 @@ public final class Lowering {
                 case Permutation x -> {
                     kernels.add(kernel(spec, KernelRole.GATING, gating));
                     gating.clear();
+                    if (!choice.isEmpty()) kernels.add(kernel(spec, KernelRole.EXPERT_CHOICE, choice));
                     align.add(n.name());
                     for (KernelRole r : List.of(KernelRole.ALIGN_COUNT, KernelRole.ALIGN_SCAN, KernelRole.ALIGN_SCATTER, KernelRole.ALIGN_FUSED))
                         kernels.add(kernel(spec, r, align));
@@ -68,6 +70,7 @@ public final class Lowering {
                 case GroupGemm gg -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_2, List.of(n.name())));
                 case Combine c -> kernels.add(kernel(spec, KernelRole.COMBINE, List.of(n.name())));
                 case LoadStatistics x -> kernels.add(kernel(spec, KernelRole.LOAD_STATS, List.of(n.name())));
+                case ExpertChoice x -> choice.add(n.name()); // its own kernel after the gating: a selection over all tokens
             }
         }
         List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec)).map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();

@@ -51,9 +51,11 @@ public final class LayerGraph {
                     List.of(t("selection_scores", DType.FP32, tokens(), dim(e))));
             selection = "selection_scores";
         }
-        Op select = r.grouped() ? new GroupedTopK(k, e, r.nGroup(), r.topkGroup(), r.groupScore()) : new TopK(k, e);
+        int routedSlots = s.routedSlots();
+        Op select = r.expertChoice() ? new ExpertChoice(e, k, s.capacityFactor(), s.expertCapacity())
+                : r.grouped() ? new GroupedTopK(k, e, r.nGroup(), r.topkGroup(), r.groupScore()) : new TopK(k, e);
         g.op("select", select, List.of(selection, "scores"),
-                List.of(t("topk_ids", DType.INT32, tokens(), dim(k)), t("topk_weights_raw", DType.FP32, tokens(), dim(k))));
+                List.of(t("topk_ids", DType.INT32, tokens(), dim(routedSlots)), t("topk_weights_raw", DType.FP32, tokens(), dim(routedSlots))));
         String w = "topk_weights_raw";
         if (r.renormalize()) {
             g.op("renormalize", new Renormalize(k, r.renormalizeP()), List.of(w), List.of(t("topk_weights_norm", DType.FP32, tokens(), dim(k))));
@@ -67,7 +69,7 @@ public final class LayerGraph {
         String routed = ids; // what the router asked for, before shared slots and the capacity limit
         if (r.routedScalingFactor() != 1.0) {
             g.op("routed_scaling", new RoutedScaling(r.routedScalingFactor()), List.of(w),
-                    List.of(t("topk_weights_scaled", DType.FP32, tokens(), dim(k))));
+                    List.of(t("topk_weights_scaled", DType.FP32, tokens(), dim(routedSlots))));
             w = "topk_weights_scaled";
         }
         if (s.sharedSlices() > 0) {
@@ -76,7 +78,7 @@ public final class LayerGraph {
             ids = "slot_ids";
             w = "slot_weights";
         }
-        if (!s.dropless()) {
+        if (!s.dropless() && !r.expertChoice()) { // expert choice takes exactly C tokens per expert itself
             g.op("capacity", new CapacityLimit(s.capacityFactor(), s.expertCapacity(), s.sequenceLength(), e, k), List.of(ids),
                     List.of(t("kept_ids", DType.INT32, tokens(), dim(slots))));
             ids = "kept_ids";

@@ -72,10 +72,28 @@ public record MoeLayerSpec(
         return experts + sharedSlices();
     }
 
-    /** Slots per token in the GroupGEMMs: routed top-k then one per shared slice. */
+    /** Routed slots per token: top-k; under expert choice one per expert (slot e: expert e, chosen or not). */
+    @JsonIgnore
+    public int routedSlots() {
+        return routing != null && routing.expertChoice() ? experts : topK;
+    }
+
+    /** Slots per token in the GroupGEMMs: routed slots then one per shared slice. */
     @JsonIgnore
     public int slotsPerToken() {
-        return topK + sharedSlices();
+        return routedSlots() + sharedSlices();
+    }
+
+    /** Under expert choice, the tokens each expert takes from {@code tokens}: the capacity rule's C, at most T. */
+    public long expertChoiceTokens(long tokens) {
+        return Math.min(tokens, capacityOf(tokens));
+    }
+
+    /** Assignments a forward of {@code tokens} tokens can compute at most: every slot, or under expert choice E·C + shared. */
+    public long computedAssignments(long tokens) {
+        long all = Math.multiplyExact(tokens, slotsPerToken());
+        if (routing == null || !routing.expertChoice()) return all;
+        return Math.min(all, Math.addExact(Math.multiplyExact((long) experts, expertChoiceTokens(tokens)), Math.multiplyExact(tokens, sharedSlices())));
     }
 
     /**
@@ -83,7 +101,7 @@ public record MoeLayerSpec(
      * when the capacity holds per sequence ({@link #sequenceCapacity()}).
      */
     public long capacity(long tokens) {
-        if (dropless() || perSequence()) return Long.MAX_VALUE;
+        if (dropless() || perSequence() || (routing != null && routing.expertChoice())) return Long.MAX_VALUE; // expert choice fills each expert exactly
         return capacityOf(tokens);
     }
 

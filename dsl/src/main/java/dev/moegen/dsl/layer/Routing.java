@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                            rows), ε ~ N(0, 1) from the counter-based stream keyed by (seed, token, expert); off
  *                            (the default) for inference
  * @param secondExpertPolicy  all (the default), or random: GShard's top-2, the second pick dispatched only if 2·g₂ > u
+ * @param strategy            token_choice (the default: each token its top-k) or expert_choice (each expert its top-C
+ *                            tokens by score, C from the capacity rule; Zhou et al. 2022)
  * @param biasUpdateSpeed     γ of DeepSeek-V3's auxiliary-loss-free balancing, b ← b + γ·sign(mean load − load), which
  *                            the load-statistics kernel applies to e_score_correction_bias (default 0.001, the paper's)
  */
@@ -35,7 +37,8 @@ public record Routing(
         Double renormalizeP,
         Boolean noisyGating,
         SecondExpertPolicy secondExpertPolicy,
-        Double biasUpdateSpeed) {
+        Double biasUpdateSpeed,
+        RoutingStrategy strategy) {
 
     /** DeepSeek-V3's γ for the first 14.3T training tokens. */
     public static final double DEFAULT_BIAS_UPDATE_SPEED = 0.001;
@@ -47,10 +50,11 @@ public record Routing(
         if (noisyGating == null) noisyGating = false;
         if (secondExpertPolicy == null) secondExpertPolicy = SecondExpertPolicy.ALL;
         if (biasUpdateSpeed == null) biasUpdateSpeed = DEFAULT_BIAS_UPDATE_SPEED;
+        if (strategy == null) strategy = RoutingStrategy.TOKEN_CHOICE;
     }
 
     public Routing(Scoring scoring, boolean renormalize, int nGroup, int topkGroup, boolean correctionBias, double routedScalingFactor, boolean routerBias) {
-        this(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, GroupScore.TOP2_SUM, 1.0, false, SecondExpertPolicy.ALL, DEFAULT_BIAS_UPDATE_SPEED);
+        this(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, GroupScore.TOP2_SUM, 1.0, false, SecondExpertPolicy.ALL, DEFAULT_BIAS_UPDATE_SPEED, RoutingStrategy.TOKEN_CHOICE);
     }
 
     public static Routing softmax(boolean renormalize) {
@@ -58,44 +62,55 @@ public record Routing(
     }
 
     public Routing withGroupScore(GroupScore g) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, g, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, g, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withRenormalizeP(double p) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, p, noisyGating, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, p, noisyGating, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withGroups(int nGroup, int topkGroup) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withCorrectionBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, on, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withScaling(double factor) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, factor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withRouterBias(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, on, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withScoring(Scoring s) {
-        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(s, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withNoisyGating(boolean on) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, on, secondExpertPolicy, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, on, secondExpertPolicy, biasUpdateSpeed, strategy);
     }
 
     public Routing withSecondExpertPolicy(SecondExpertPolicy p) {
-        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, p, biasUpdateSpeed);
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating, p, biasUpdateSpeed, strategy);
     }
 
     public Routing withBiasUpdateSpeed(double gamma) {
         return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating,
-                secondExpertPolicy, gamma);
+                secondExpertPolicy, gamma, strategy);
+    }
+
+    public Routing withStrategy(RoutingStrategy st) {
+        return new Routing(scoring, renormalize, nGroup, topkGroup, correctionBias, routedScalingFactor, routerBias, groupScore, renormalizeP, noisyGating,
+                secondExpertPolicy, biasUpdateSpeed, st);
+    }
+
+    /** Each expert picks its tokens (Zhou et al. 2022). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean expertChoice() {
+        return strategy == RoutingStrategy.EXPERT_CHOICE;
     }
 
     /** The gating draws from the layer's random stream (noise, or GShard's second-expert coin): its kernels take a seed. */

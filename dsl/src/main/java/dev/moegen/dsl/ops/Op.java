@@ -6,7 +6,7 @@ package dev.moegen.dsl.ops;
  */
 public sealed interface Op
         permits RouterGemm, Softmax, Sigmoid, CorrectionBias, TopK, GroupedTopK, Renormalize, RoutedScaling,
-        SharedExpertSlots, CapacityLimit, NoisyLogits, RandomSecondExpert, LoadStatistics, Permutation, GroupGemm, Combine {
+        SharedExpertSlots, CapacityLimit, NoisyLogits, RandomSecondExpert, LoadStatistics, ExpertChoice, Permutation, GroupGemm, Combine {
 
     /** Short op kind, for plans and reports. */
     default String kind() {

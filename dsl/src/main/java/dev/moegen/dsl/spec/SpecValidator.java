@@ -71,6 +71,16 @@ public final class SpecValidator {
             p.add("routing.renormalize_p = " + r.renormalizeP() + ": must be a number in (0, 16] (1: divide by the sum)");
         else if (r.renormalizeP() != 1 && !r.renormalize())
             p.add("routing.renormalize_p = " + r.renormalizeP() + ": applies only with renormalize: true");
+        if (r.expertChoice()) {
+            String ec = "routing.strategy = expert_choice";
+            if (s.capacityFactor() == null && s.expertCapacity() == null)
+                p.add(ec + ": needs capacity_factor (C = ceil(f·T·top_k/E) tokens per expert) or expert_capacity (C itself)");
+            if (s.sequenceLength() != null) p.add(ec + ": experts choose among all T tokens; sequence_length = " + s.sequenceLength() + " is for token choice");
+            if (r.nGroup() != 1) p.add(ec + ": n_group = " + r.nGroup() + " is for token choice (must be 1)");
+            if (r.correctionBias()) p.add(ec + ": correction_bias is for token choice (must be false)");
+            if (r.renormalize()) p.add(ec + ": renormalize must be false (a token's weights are the scores of the experts that chose it)");
+            if (r.noisyGating()) p.add(ec + ": noisy_gating is for token choice (must be false)");
+        }
         if (r.secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM && s.topK() != 2)
             p.add("routing.second_expert_policy = random: GShard's rule for a second expert needs top_k = 2, got top_k = " + s.topK());
         if (!(r.biasUpdateSpeed() >= 0) || !Double.isFinite(r.biasUpdateSpeed()))

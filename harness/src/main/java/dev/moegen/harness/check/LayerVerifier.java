@@ -52,8 +52,9 @@ public final class LayerVerifier {
         RoutingResult route = Reference.route(in, devLogits, forced);
         CompareResult ids = Compare.exact(TOPK_IDS.id(), devIds, route.ids(), t * slots);
         CompareResult wts = Compare.close(TOPK_WEIGHTS.id(), run.f(TOPK_WEIGHTS), route.weights(), Tolerance.forDtype(DType.FP32).forReduction(s.experts()));
-        rows.add(new CheckRow(KernelRole.GATING.entry(), "[" + t + "," + slots + "]", wts.maxAbsError(), wts.relError(),
-                tolText(wts) + ", ids exact", tk.pass() && ids.pass() && wts.pass(), run.millis(KernelRole.GATING),
+        boolean choice = s.routing().expertChoice(); // the expert-choice kernel completes the gating's ids
+        rows.add(new CheckRow(KernelRole.GATING.entry() + (choice ? " + " + KernelRole.EXPERT_CHOICE.entry() : ""), "[" + t + "," + slots + "]", wts.maxAbsError(), wts.relError(),
+                tolText(wts) + ", ids exact", tk.pass() && ids.pass() && wts.pass(), run.millis(KernelRole.GATING) + run.millis(KernelRole.EXPERT_CHOICE),
                 tk.nearTies() + " near ties" + (tk.pass() ? "" : "; " + tk.summary()) + (ids.pass() ? "" : "; " + ids.summary()) + (wts.pass() ? "" : "; " + wts.summary())));
 
         // permutation: exact against the reference alignment of the device's ids, plus structure

@@ -71,6 +71,11 @@ class LayerFuzzTest {
             Set<Integer> seen = new HashSet<>();
             for (int k = 0; k < s.slotsPerToken(); k++) {
                 int id = ids[t * s.slotsPerToken() + k];
+                if (id < 0 && s.routing().expertChoice() && k < s.routedSlots()) {
+                    Assertions.assertEquals(-1 - k, id, "token " + t + " slot " + k + ": not chosen reads -1 - e");
+                    continue;
+                }
+                if (s.routing().expertChoice() && k < s.routedSlots()) Assertions.assertEquals(k, id, "token " + t + " slot " + k + ": chosen reads e");
                 if (k == 1 && id < 0 && s.routing().secondExpertPolicy() == dev.moegen.dsl.layer.SecondExpertPolicy.RANDOM)
                     id = dev.moegen.verify.reference.Reference.expertOf(id); // GShard's undispatched second pick still names its expert
                 Assertions.assertTrue(id >= 0 && id < s.totalExperts() && seen.add(id), "token " + t + " slot " + k + " id " + id);

@@ -28,17 +28,20 @@ final class Layers {
         return Combinators.combine(Arbitraries.of(DType.FP32, DType.FP16, DType.BF16), shape, hidden, inter, Arbitraries.of(Scoring.values()),
                 Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(Activation.values())).flatAs((d, s, h, i, sc, renorm, corr, act) ->
                 Combinators.combine(Arbitraries.of(1.0, 2.5), Arbitraries.of(true, false), capacity, Arbitraries.integers().between(0, 2),
-                        Arbitraries.integers().between(1, 2), Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(0, 1, 2, 3))
+                        Arbitraries.integers().between(1, 2), Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(0, 1, 2, 3, 4))
                         .as((scale, rbias, cap, shared, mult, gated, eb, variant) -> {
                     Routing r = new Routing(sc, renorm, s[2], s[3], corr, scale, rbias);
                     if (variant == 1) r = r.withGroupScore(dev.moegen.dsl.layer.GroupScore.MAX); // DeepSeek-V2's group rule
                     if (variant == 2 && renorm) r = r.withRenormalizeP(2.0); // DBRX's p-norm
                     if (variant == 3) r = r.withNoisyGating(true); // Shazeer's noisy top-k, and GShard's coin for a second expert
                     if (variant == 3 && s[1] == 2) r = r.withSecondExpertPolicy(SecondExpertPolicy.RANDOM);
+                    if (variant == 4) // expert choice: each expert its C best tokens, a capacity rule required, plain scores
+                        r = new Routing(sc, false, 1, 1, false, scale, rbias).withStrategy(RoutingStrategy.EXPERT_CHOICE);
                     MoeLayer.Builder b = MoeLayerSpec.builder("fuzz").dtype(d).hidden(h).intermediate(i).experts(s[0], s[1])
                             .routing(r).activation(act).expertBias(eb);
                     if (shared > 0) b.shared(shared, i * mult, gated);
-                    if (cap != null) capacity(b, cap);
+                    if (variant == 4) capacity(b, cap == null || cap.contains("/s") ? "cf1.0" : cap);
+                    else if (cap != null) capacity(b, cap);
                     return b.build();
                 }));
     }

@@ -194,6 +194,7 @@ public final class PlanLayer {
                     case CAPACITY -> plan.capacity(tokens);
                     case SPLITS -> plan.params().splits(tokens);
                     case SEED -> seed;
+                    case CHOSEN -> plan.chosen(tokens);
                 };
             });
         }

@@ -78,6 +78,7 @@ public final class TopKCheck {
      */
     public static Result check(LayerInputs in, double[] logits, int[] ids) {
         var s = in.spec();
+        if (s.routing().expertChoice()) return expertChoice(in, logits, ids);
         double[] sel = Reference.selectionScores(in, Reference.scores(in, logits));
         var route = Reference.route(in, logits, null);
         int[] ref = route.ids(), seen = ids;
@@ -103,6 +104,47 @@ public final class TopKCheck {
         int[][] forced = r.forced() == null ? coinForced : r.forced();
         for (int t = 0; t < in.tokens(); t++) if (coinForced[t] != null && forced[t] == null) forced[t] = coinForced[t];
         return new Result(r.tokens(), r.exactTokens() - coinTies, r.nearTies() + coinTies, r.failures(), forced);
+    }
+
+    /**
+     * Expert choice: every expert must take exactly C tokens, and where its set differs from the reference's, each token
+     * in the difference must score within the near-tie slack of the expert's C-th score. Tokens so accepted are forced
+     * (their E routed ids from the device).
+     */
+    static Result expertChoice(LayerInputs in, double[] logits, int[] ids) {
+        var s = in.spec();
+        int tokens = in.tokens(), experts = s.experts(), slots = s.slotsPerToken(), c = Math.toIntExact(s.expertChoiceTokens(tokens));
+        double[] scores = Reference.scores(in, logits);
+        int[] ref = Reference.route(in, logits, null).ids();
+        double eps = epsilon(Tolerance.forDtype(dev.moegen.dsl.types.DType.FP32).forReduction(s.hidden()), scores);
+        List<String> failures = new ArrayList<>();
+        boolean[] differs = new boolean[tokens];
+        for (int e = 0; e < experts; e++) {
+            int chosen = 0;
+            double kth = Double.POSITIVE_INFINITY;
+            for (int t = 0; t < tokens; t++) {
+                int id = ids[t * slots + e];
+                if (id != e && id != Reference.notDispatched(e)) failures.add("token " + t + " slot " + e + ": id " + id + " (want " + e + " or " + Reference.notDispatched(e) + ")");
+                if (id == e) chosen++;
+                if (ref[t * slots + e] == e) kth = Math.min(kth, Reference.rankKey(scores[t * experts + e]));
+            }
+            if (chosen != c) failures.add("expert " + e + " took " + chosen + " tokens, want C = " + c);
+            for (int t = 0; t < tokens; t++) {
+                if (ids[t * slots + e] == ref[t * slots + e]) continue;
+                differs[t] = true;
+                double v = Reference.rankKey(scores[t * experts + e]);
+                if (!(Math.abs(v - kth) <= eps))
+                    failures.add("expert " + e + (ids[t * slots + e] == e ? " chose" : " skipped") + " token " + t + ": score " + v + ", C-th " + kth + " (slack " + eps + ")");
+            }
+        }
+        int[][] forced = new int[tokens][];
+        int ties = 0;
+        for (int t = 0; t < tokens; t++)
+            if (differs[t]) {
+                forced[t] = java.util.Arrays.copyOfRange(ids, t * slots, t * slots + experts);
+                ties++;
+            }
+        return new Result(tokens, tokens - ties, ties, failures, ties > 0 ? forced : null);
     }
 
     /** How close 2·g₂ and u may be for the device's and the reference's coin tosses to differ: fp32 weights. */

@@ -86,7 +86,7 @@ public final class Reference {
     }
 
     /** A NaN ranks as -inf. */
-    static double rankKey(double v) {
+    public static double rankKey(double v) {
         return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
     }
 
@@ -129,6 +129,7 @@ public final class Reference {
     public static RoutingResult route(LayerInputs in, double[] logits, int[][] forced) {
         MoeLayerSpec s = in.spec();
         Routing r = s.routing();
+        if (r.expertChoice()) return routeExpertChoice(in, logits, forced);
         int tokens = in.tokens(), e = s.experts(), k = s.topK(), slots = s.slotsPerToken(), rows = LayerGraph.routerRows(s);
         double[] scores = scores(in, logits);
         double[] sel = selectionScores(in, scores);
@@ -151,6 +152,40 @@ public final class Reference {
             double sharedWeight = s.shared() != null && s.shared().gated() ? sigmoid(logits[t * rows + e]) : 1.0;
             for (int j = k; j < slots; j++) {
                 ids[t * slots + j] = e + (j - k);
+                w[t * slots + j] = sharedWeight;
+            }
+        }
+        return new RoutingResult(tokens, slots, ids, w);
+    }
+
+    /**
+     * Expert choice (Zhou et al. 2022): expert e takes the C tokens with the highest scores[t, e] (a NaN ranks lowest,
+     * ties to the lower token), C = {@link MoeLayerSpec#expertChoiceTokens}; slot e of token t holds e when chosen, else
+     * −1 − e; every routed slot's weight is the score × routed_scaling_factor. {@code forced}, when not null, holds per
+     * token the E routed ids to use instead (a device's choice accepted as a near tie).
+     */
+    static RoutingResult routeExpertChoice(LayerInputs in, double[] logits, int[][] forced) {
+        MoeLayerSpec s = in.spec();
+        int tokens = in.tokens(), e = s.experts(), slots = s.slotsPerToken(), rows = LayerGraph.routerRows(s);
+        double[] scores = scores(in, logits);
+        int[] ids = new int[tokens * slots];
+        double[] w = new double[tokens * slots];
+        for (int t = 0; t < tokens; t++)
+            for (int j = 0; j < e; j++) {
+                ids[t * slots + j] = notDispatched(j);
+                w[t * slots + j] = scores[t * e + j] * s.routing().routedScalingFactor();
+            }
+        int c = Math.toIntExact(s.expertChoiceTokens(tokens));
+        double[] column = new double[tokens];
+        for (int j = 0; j < e; j++) {
+            for (int t = 0; t < tokens; t++) column[t] = rankKey(scores[t * e + j]);
+            for (int t : topK(column, 0, tokens, c, null)) ids[t * slots + j] = j;
+        }
+        for (int t = 0; t < tokens; t++) {
+            if (forced != null && forced[t] != null) System.arraycopy(forced[t], 0, ids, t * slots, e);
+            double sharedWeight = s.shared() != null && s.shared().gated() ? sigmoid(logits[t * rows + e]) : 1.0;
+            for (int j = e; j < slots; j++) {
+                ids[t * slots + j] = e + (j - e);
                 w[t * slots + j] = sharedWeight;
             }
         }

@@ -24,20 +24,31 @@ public record LoadStats(long[] tokensPerExpert, double[] f, double[] p, double a
      */
     public static LoadStats of(LayerInputs in, double[] logits, RoutingResult routing, RoutingResult kept) {
         MoeLayerSpec s = in.spec();
-        return of(routing, kept, Reference.scores(in, logits), Reference.gateLogits(in, logits), s.experts(), s.topK(),
-                in.correctionBias(), s.routing().biasUpdateSpeed());
+        return of(routing, kept, Reference.scores(in, logits), Reference.gateLogits(in, logits), s.experts(), s.routedSlots(),
+                in.correctionBias(), s.routing().biasUpdateSpeed(), s.routing().expertChoice());
     }
 
-    /** From routed ids, probabilities [T, E] and gate logits [T, E] (null: no z-loss), with an optional correction bias. */
+    /** Token choice: from routed ids, probabilities [T, E] and gate logits [T, E] (null: no z-loss), with an optional correction bias. */
     public static LoadStats of(RoutingResult routing, RoutingResult kept, double[] scores, double[] gateLogits, int experts, int topK,
                                float[] bias, double gamma) {
+        return of(routing, kept, scores, gateLogits, experts, topK, bias, gamma, false);
+    }
+
+    /**
+     * @param routedSlots  routed slots per token (top-k; E under expert choice)
+     * @param expertChoice count the tokens each expert chose (slot e holds e) rather than every pick asked for
+     */
+    public static LoadStats of(RoutingResult routing, RoutingResult kept, double[] scores, double[] gateLogits, int experts, int routedSlots,
+                               float[] bias, double gamma, boolean expertChoice) {
         int t = routing.tokens();
         long[] counts = new long[experts];
         long dropped = 0, routed = 0;
         for (int tok = 0; tok < t; tok++)
-            for (int j = 0; j < topK; j++) {
+            for (int j = 0; j < routedSlots; j++) {
+                int id = routing.id(tok, j);
+                if (expertChoice && id < 0) continue;
                 routed++;
-                counts[Reference.expertOf(routing.id(tok, j))]++;
+                counts[Reference.expertOf(id)]++;
                 if (kept.id(tok, j) < 0) dropped++;
             }
         double[] rowSum = new double[t];

@@ -86,6 +86,14 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
 <#else>
     for (int e = lid; e < EXPERTS; e += GATE_WG) s_score[e] = sigmoidf_(s_score[e]);
 </#if>
+<#if expertChoice>
+    /* expert choice: every expert's weight for this token goes out, not chosen yet (-1 - e); moe_expert_choice then
+     * marks each expert's C best tokens */
+    for (int e = lid; e < EXPERTS; e += GATE_WG) {
+        topk_ids[(idx_t)t * SLOTS + e] = -1 - e;
+        topk_weights[(idx_t)t * SLOTS + e] = s_score[e] * ${routedScaling}f;
+    }
+<#else>
     for (int e = lid; e < EXPERTS; e += GATE_WG)
         s_sel[e] = rank_key(s_score[e]<#if correctionBias> + e_score_correction_bias[e]</#if>);
     BARRIER();
@@ -162,9 +170,17 @@ ${kq.moe_gating} void moe_gating(${sig.moe_gating}) {
 </#if>
             topk_weights[o + k] = w * ${routedScaling}f;
         }
-<#if sharedSlices gt 0>
-        const float shared_w = <#if sharedGated>sigmoidf_(lg[EXPERTS])<#else>1.0f</#if>;
-        for (int s = 0; s < ${sharedSlices}; ++s) { topk_ids[o + TOP_K + s] = EXPERTS + s; topk_weights[o + TOP_K + s] = shared_w; }
-</#if>
     }
+</#if>
+<#if sharedSlices gt 0>
+    if (lid == 0) {
+        const idx_t o = (idx_t)t * SLOTS + ROUTED_SLOTS;
+        const float shared_w = <#if sharedGated>sigmoidf_(lg[EXPERTS])<#else>1.0f</#if>;
+        for (int s = 0; s < ${sharedSlices}; ++s) { topk_ids[o + s] = EXPERTS + s; topk_weights[o + s] = shared_w; }
+    }
+</#if>
 }
+<#if expertChoice>
+
+<#include "expert_choice.ftl">
+</#if>

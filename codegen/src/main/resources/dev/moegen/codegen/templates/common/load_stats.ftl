@@ -2,8 +2,8 @@
  * Expert load and balance figures from one forward's routing, in one work-group of SCAN_WG work-items (an auxiliary
  * kernel: checked runs and training loops launch it after a forward, the forward itself does not):
  *   1. per token: the log-sum-exp of the gate logits (router z-loss) and the scores' normaliser (token_lse)
- *   2. per expert: assignments the router asked for (undispatched picks count), mean probability P, f·P for the
- *      Switch auxiliary loss, dropped = asked - kept (expert_kept from the permutation)<#if correctionBias>, and
+ *   2. per expert: assignments the router asked for (undispatched picks count; under expert choice, the tokens it
+ *      chose), mean probability P, count·P for the Switch auxiliary loss E·sum(f·P) with f = count / all counted, dropped = asked - kept (expert_kept from the permutation)<#if correctionBias>, and
  *      DeepSeek-V3's update b + gamma * sign(T*K/E - count)</#if>
  * Outputs: expert_load = [count per expert, dropped], load_stats = [P per expert, E * sum f*P, mean lse^2].
  */
@@ -31,15 +31,19 @@ ${kq.moe_load_stats} void moe_load_stats(${sig.moe_load_stats}) {
         token_lse[t] = <#if scoring == "softmax">lse<#else>sig</#if>;
     }
     BARRIER();
-    float aux = 0.0f;
-    int dropped = 0;
+    float aux = 0.0f; /* sum of count * P; the Switch loss is E * aux / (assignments counted) */
+    int dropped = 0, asked = 0;
     for (int e = lid; e < EXPERTS; e += SCAN_WG) {
         int count = 0;
         for (int t = 0; t < T; ++t)
-            for (int k = 0; k < TOP_K; ++k) {
+            for (int k = 0; k < ROUTED_SLOTS; ++k) {
                 int id = topk_ids[(idx_t)t * SLOTS + k];
+<#if expertChoice>
+                count += id == e; /* expert choice: the tokens the expert chose */
+<#else>
                 if (id < 0) id = -1 - id; /* a pick GShard's coin did not dispatch still counts as asked */
                 count += id == e;
+</#if>
             }
         float p = 0.0f;
         for (int t = 0; t < T; ++t) {
@@ -53,7 +57,8 @@ ${kq.moe_load_stats} void moe_load_stats(${sig.moe_load_stats}) {
         p = T > 0 ? p / (float)T : 0.0f;
         expert_load[e] = count;
         load_stats[e] = p;
-        aux += (T > 0 ? (float)count / ((float)T * TOP_K) : 0.0f) * p;
+        aux += (float)count * p;
+        asked += count;
         dropped += count - expert_kept[e];
 <#if correctionBias>
         const float d = (float)T * TOP_K / EXPERTS - (float)count;
@@ -66,11 +71,13 @@ ${kq.moe_load_stats} void moe_load_stats(${sig.moe_load_stats}) {
     if (lid == 0) { float zs = 0.0f; int ds = 0; for (int i = 0; i < SCAN_WG; ++i) { zs += red[i]; ds += redi[i]; } z = zs; dropped = ds; }
     BARRIER();
     red[lid] = aux;
+    redi[lid] = asked;
     BARRIER();
     if (lid == 0) {
         float as = 0.0f;
-        for (int i = 0; i < SCAN_WG; ++i) as += red[i];
-        load_stats[EXPERTS] = EXPERTS * as;
+        int n = 0;
+        for (int i = 0; i < SCAN_WG; ++i) { as += red[i]; n += redi[i]; }
+        load_stats[EXPERTS] = n > 0 ? EXPERTS * as / (float)n : 0.0f;
         load_stats[EXPERTS + 1] = z;
         expert_load[EXPERTS] = dropped;
     }

@@ -1,0 +1,26 @@
+package dev.moegen.dsl.layer;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Who chooses: each token its top-k experts (every model preset), or each expert its top-C tokens (Zhou et al. 2022,
+ * "Mixture-of-Experts with Expert Choice Routing"), so a token goes to 0..E experts and every expert is exactly full.
+ */
+public enum RoutingStrategy {
+    TOKEN_CHOICE,
+    EXPERT_CHOICE;
+
+    @JsonValue
+    public String id() {
+        return name().toLowerCase();
+    }
+
+    @JsonCreator
+    public static RoutingStrategy parse(String s) {
+        for (RoutingStrategy v : values()) if (v.id().equalsIgnoreCase(s)) return v;
+        throw new IllegalArgumentException("unknown strategy '" + s + "'; allowed: " + Arrays.stream(values()).map(RoutingStrategy::id).collect(Collectors.joining(", ")));
+    }
+}
