@@ -125,7 +125,8 @@ public final class LayerBench {
             LayerRun last = timed.last();
             int touched = touched(last, plan);
             double bytes = bytes(plan, t, touched, last.i(BufferId.NUM_TOKENS_POST_PADDED)[0]);
-            double flops = flops(plan, t);
+            int computed = computed(last);
+            double flops = flops(plan, t, computed);
             double totalMs = timed.total().medianMs();
             boolean tc = plan.params().gemm().tensorCores();
             double floorMs = floors.floorSeconds(bytes, flops, tc) * 1e3;
@@ -134,7 +135,7 @@ public final class LayerBench {
             String bound = bytes / floors.bandwidthBytesPerSec() >= flops / floors.computePeak(tc) ? "memory" : "compute";
             double gemmS = (timed.kernelMs(KernelRole.GROUP_GEMM_1) + timed.kernelMs(KernelRole.GROUP_GEMM_2)) / 1e3;
             rows.add(new Row(t, touched, totalMs, kms, bytes, flops, floorMs, floorMs / totalMs, bound,
-                    weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, t) / gemmS / floors.computePeak(tc),
+                    weightBytes(plan, touched) / gemmS / floors.bandwidthBytesPerSec(), gemmFlops(plan, computed) / gemmS / floors.computePeak(tc),
                     timed.total().min() / 1e6, timed.total().max() / 1e6, wall.medianMs(), peers, plan.params().byKey()));
             onRow.accept(rows.get(rows.size() - 1));
         }
@@ -179,10 +180,21 @@ public final class LayerBench {
     }
 
     /** Useful FLOPs of the two GroupGEMMs (real rows only). */
-    static double gemmFlops(KernelPlan plan, int t) {
+    /** Expert GEMM FLOPs over the {@code rows} assignments computed (what the permutation kept, padding excluded). */
+    static double gemmFlops(KernelPlan plan, long rows) {
         MoeLayerSpec s = plan.spec();
         double h = s.hidden(), i = s.intermediate(), n1 = s.activation().gemm1Width(s.intermediate());
-        return 2.0 * t * s.slotsPerToken() * (n1 * h + h * i);
+        return 2.0 * rows * (n1 * h + h * i);
+    }
+
+    /**
+     * Assignments a run computed: slots with a sorted position. Not T·slots: capacity drops, GShard's undispatched picks
+     * and expert choice's unchosen slots cost nothing, so counting them would flatter the floor.
+     */
+    static int computed(LayerRun run) {
+        int n = 0;
+        for (int p : run.i(BufferId.SLOT_POSITION)) if (p >= 0) n++;
+        return n;
     }
 
     /** Bytes that must cross memory at least once: touched expert weights, activations, router, intermediates written and read. */
@@ -196,10 +208,10 @@ public final class LayerBench {
         return weights + router + acts + inter;
     }
 
-    /** Useful FLOPs: router GEMM plus both expert GEMMs over real (unpadded) rows. */
-    static double flops(KernelPlan plan, int t) {
+    /** Useful FLOPs: router GEMM plus both expert GEMMs over the {@code computed} assignments (unpadded rows). */
+    static double flops(KernelPlan plan, int t, long computed) {
         MoeLayerSpec s = plan.spec();
-        return 2.0 * t * plan.routerRows() * s.hidden() + gemmFlops(plan, t);
+        return 2.0 * t * plan.routerRows() * s.hidden() + gemmFlops(plan, computed);
     }
 
     private static float[] random(SplittableRandom r, int n, double scale) {

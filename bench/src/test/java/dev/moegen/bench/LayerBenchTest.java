@@ -22,7 +22,8 @@ class LayerBenchTest {
         double weights = 2 * 3.0 * 14336 * 4096 * 2;
         assertTrue(LayerBench.bytes(plan, 1, 2, 32) > weights);
         assertTrue(LayerBench.bytes(plan, 1, 2, 32) < weights * 1.01);
-        assertEquals(2.0 * 8 * 4096 + 2.0 * 2 * 3 * 14336 * 4096, LayerBench.flops(plan, 1));
+        assertEquals(2.0 * 8 * 4096 + 2.0 * 2 * 3 * 14336 * 4096, LayerBench.flops(plan, 1, 2), "one token, two assignments computed");
+        assertEquals(2.0 * 8 * 4096 + 2.0 * 1 * 3 * 14336 * 4096, LayerBench.flops(plan, 1, 1), "a dropped assignment costs no FLOPs");
         assertEquals(3, Timing.median(new long[] {9, 1, 3}));
         assertEquals(2.0, Floors.of(2e9, 1e9, 0, "none", 1).floorSeconds(4e9, 1e9, true));
         assertEquals(4.0, Floors.of(2e9, 1e9, 0, "none", 1).floorSeconds(1e9, 4e9, true), "no tensor peak measured: the fp32 peak bounds");
