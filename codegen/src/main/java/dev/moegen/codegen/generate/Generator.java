@@ -34,6 +34,14 @@ public final class Generator {
     private Generator() {}
 
     public static Generation generate(MoeLayerSpec spec, Target target, ResolvedParams params) throws IOException {
+        return generate(spec, target, params, false);
+    }
+
+    /**
+     * @param sourceOnly skip the ahead-of-time compile (CUDA without nvcc, when the caller allows it): the source, plan,
+     *                   launcher and manifest only; the manifest's toolchain then reads "none (source only)"
+     */
+    public static Generation generate(MoeLayerSpec spec, Target target, ResolvedParams params, boolean sourceOnly) throws IOException {
         KernelPlan plan = Lowering.lower(spec, target, params.params());
         Dialect dialect = Dialects.get(target.backend());
         GeneratedSource src = SourceEmitter.emit(plan);
@@ -44,7 +52,8 @@ public final class Generator {
         files.add(text(launcher, LauncherGenerator.generate(plan, params.tunedFrom()).toString()));
         Toolchain.Compiled compiled = null;
         String toolchain = "";
-        if (dialect.compilesAheadOfTime()) {
+        if (sourceOnly) toolchain = "none (source only)";
+        else if (dialect.compilesAheadOfTime()) {
             Toolchain tc = dialect.toolchain().orElseThrow(() -> new IllegalStateException(
                     "--backend " + target.backend() + " needs its compiler: " + dialect.toolchainHint()));
             toolchain = tc.describe();
