@@ -98,7 +98,7 @@ public final class BuildGeneration {
                 tunedFrom.add(p.params().tunedFrom());
                 for (Generation.OutputFile f : g.files())
                     if (!f.path().equals(g.launcherPath()))
-                        out.put("resources/moegen/" + layer + "/" + p.target().backend().id() + "/" + f.path(), f.bytes());
+                        out.put("resources/" + LauncherGenerator.RESOURCE_ROOT + layer + "/" + p.target().backend().id() + "/" + f.path(), f.bytes());
                 log.accept("moegen: " + s.name() + " " + p.target().describe() + ": " + g.plan().kernels().size() + " kernels"
                         + (g.compiled() ? ", compiled" : "") + (p.params().tunedFrom().isEmpty() ? "" : ", tuned: " + p.params().tunedFrom()));
             }

@@ -24,6 +24,9 @@ public final class LauncherGenerator {
     public static final String PACKAGE = "dev.moegen.generated";
     private static final ClassName SESSION = ClassName.get("dev.moegen.runtime.exec", "DeviceSession");
     private static final ClassName PLAN_LAYER = ClassName.get("dev.moegen.runtime.exec", "PlanLayer");
+    private static final ClassName PREBUILT = ClassName.get("dev.moegen.runtime.exec", "Prebuilt");
+    /** Where build-time generation puts a layer's kernels on the classpath: {@code moegen/<layer>/<backend>/}. */
+    public static final String RESOURCE_ROOT = "moegen/";
     private static final ClassName LOWERING = ClassName.get("dev.moegen.codegen.plan", "Lowering");
     private static final ClassName PARAMS = ClassName.get(KernelParams.class);
     private static final ClassName SPEC_FILES = ClassName.get(SpecFiles.class);
@@ -71,11 +74,15 @@ public final class LauncherGenerator {
                 .addField(FieldSpec.builder(PLAN_LAYER, "layer", Modifier.PRIVATE, Modifier.FINAL).build());
         t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Loads the kernels on {@code session} (any backend) and sizes buffers for up to {@code maxTokens} tokens;\n"
-                        + "the parameters are checked against the session's device limits.\n")
+                        + "the parameters are checked against the session's device limits. Kernels generated at build time for this\n"
+                        + "backend ({@code $L<backend>/} on the classpath) are checked against this runtime and used (CUDA: their cubin).\n",
+                        RESOURCE_ROOT + Identifiers.snake(s.name()) + "/")
                 .addParameter(SESSION, "session").addParameter(int.class, "maxTokens")
                 .addStatement("var spec = $T.parse(SPEC_JSON, $T.JSON, $S)", SPEC_FILES, SPEC_FORMAT, className(s))
                 .addCode(paramsStatement(plans))
-                .addStatement("this.layer = new $T(session, $T.lower(spec, session.target(), params), maxTokens)", PLAN_LAYER, LOWERING)
+                .addStatement("var shipped = $T.fromClasspath($L.class, $S + session.target().backend().id() + $S)", PREBUILT, className(s),
+                        RESOURCE_ROOT + Identifiers.snake(s.name()) + "/", "/")
+                .addStatement("this.layer = new $T(session, $T.lower(spec, session.target(), params), maxTokens, shipped)", PLAN_LAYER, LOWERING)
                 .build());
         List<String> weights = plan.buffers().stream().filter(b -> b.role() == BufferId.Role.WEIGHT).map(b -> b.name()).toList();
         MethodSpec.Builder load = MethodSpec.methodBuilder("loadWeights").addModifiers(Modifier.PUBLIC)

@@ -103,6 +103,13 @@ public final class CudaSession implements DeviceSession {
         }
     }
 
+    /** A cubin shipped for this device's architecture replaces the nvcc run. */
+    @Override
+    public void usePrebuilt(GeneratedSource src, dev.moegen.runtime.exec.Prebuilt prebuilt) {
+        byte[] cubin = prebuilt.cubins().get(device.arch());
+        if (cubin != null) cubins.seed(src, cubin);
+    }
+
     /** Runs nvcc for the sources in parallel (one process per core); loading them stays with {@link #load}. */
     @Override
     public void prepare(List<GeneratedSource> sources) {

@@ -33,11 +33,16 @@ public final class PlanLayer {
     private volatile int seed;
 
     public PlanLayer(DeviceSession dev, KernelPlan plan, int maxTokens) {
+        this(dev, plan, maxTokens, Prebuilt.NONE);
+    }
+
+    /** With kernels generated ahead of time (a build-time launcher's classpath resources): checked, and used where the backend can. */
+    public PlanLayer(DeviceSession dev, KernelPlan plan, int maxTokens, Prebuilt prebuilt) {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens = " + maxTokens + ": must be >= 1");
         this.dev = dev;
         this.plan = plan;
         this.maxTokens = maxTokens;
-        this.kernels = dev.load(plan);
+        this.kernels = dev.load(plan, prebuilt);
         for (PlannedBuffer b : plan.buffers()) {
             long bytes = bytes(plan, b, maxTokens);
             buffers.put(b.id(), dev.alloc(bytes));

@@ -39,4 +39,17 @@ class CubinCacheTest {
         var e = assertThrows(RuntimeException.class, () -> cache.get(broken));
         assertTrue(e.getMessage().contains("broken"), e.getMessage());
     }
+
+    /** A cubin shipped with a generated launcher stands in for nvcc: no compile, the shipped image returned. */
+    @Test
+    void aSeededCubinIsNotCompiled(@TempDir Path dir) {
+        MoeLayerSpec s = Presets.get("mixtral-8x7b").scaled(64);
+        Target sm80 = CudaDialect.cuda("sm_80");
+        GeneratedSource a = SourceEmitter.emit(Lowering.lower(s, sm80, Heuristic.defaults(s, sm80)));
+        CubinCache cache = new CubinCache(dir, "sm_80");
+        byte[] shipped = {1, 2, 3, 4};
+        cache.seed(a, shipped);
+        assertArrayEquals(shipped, cache.get(a));
+        assertEquals(0, cache.compilations(), "nvcc never ran");
+    }
 }
