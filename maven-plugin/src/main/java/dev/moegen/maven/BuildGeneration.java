@@ -55,6 +55,11 @@ public final class BuildGeneration {
     public record Outcome(boolean regenerated, List<String> layers, List<String> notes) {}
 
     public static Outcome run(BuildRequest r, Consumer<String> log) throws IOException {
+        return run(r, log, d -> d.toolchain().isPresent());
+    }
+
+    /** @param hasToolchain whether a backend's ahead-of-time compiler is here (tests stand in for a machine without nvcc) */
+    static Outcome run(BuildRequest r, Consumer<String> log, java.util.function.Predicate<Dialect> hasToolchain) throws IOException {
         List<MoeLayerSpec> layers = layers(r);
         if (layers.isEmpty()) throw new IllegalArgumentException("moegen: nothing to generate: give <specs> and/or <presets>");
         if (r.backends().isEmpty()) throw new IllegalArgumentException("moegen: <backends> is empty; allowed: opencl, cuda");
@@ -70,7 +75,7 @@ public final class BuildGeneration {
                 Target target = dialect.aheadOfTime();
                 TunedParams tuned = db.forDevice(new DeviceKey(target.backend().id(), "", "", target.arch()), Family.GROUP_GEMM.id());
                 ResolvedParams rp = ParamResolver.resolve(s, target, Map.of(), tuned, r.tokens());
-                boolean sourceOnly = dialect.compilesAheadOfTime() && dialect.toolchain().isEmpty();
+                boolean sourceOnly = dialect.compilesAheadOfTime() && !hasToolchain.test(dialect);
                 if (sourceOnly && !r.allowSourceOnly())
                     throw new IllegalStateException("moegen: backend cuda for layer '" + s.name() + "': " + dialect.toolchainHint()
                             + "; install it, or set <allowSourceOnly>true</allowSourceOnly> to generate CUDA source without binaries");
@@ -86,6 +91,9 @@ public final class BuildGeneration {
             log.accept("moegen: " + layers.size() + " layer(s) up to date in " + r.output());
             return new Outcome(false, layers.stream().map(MoeLayerSpec::name).toList(), notes);
         }
+        if (!r.verifyTokens().isEmpty()) BuildVerification.check(plans.keySet().stream()
+                .map(s -> new BuildVerification.Layer(s, plans.get(s).stream().collect(java.util.stream.Collectors.toMap(
+                        p -> p.target().backend().id(), p -> p.params().params())))).toList(), r.verifyTokens(), log);
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (var e : plans.entrySet()) {
             MoeLayerSpec s = e.getKey();

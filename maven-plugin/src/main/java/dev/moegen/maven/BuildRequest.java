@@ -14,13 +14,21 @@ import java.util.List;
  * @param tokens          the token bucket whose tuned parameters to take (0: the largest tuned)
  * @param output          the folder the plugin owns: java/ (compile sources) and resources/ (kernels on the classpath)
  * @param allowSourceOnly a cuda backend without nvcc generates CUDA source only (and says so) instead of failing
+ * @param verifyTokens    token counts to check every layer at, on the best available backend, before anything is
+ *                        written (empty: no check)
  */
 public record BuildRequest(List<Path> specs, List<String> presets, int scale, List<String> backends, Path tunedDb, int tokens, Path output,
-                           boolean allowSourceOnly) {
+                           boolean allowSourceOnly, List<Integer> verifyTokens) {
     public BuildRequest {
         specs = List.copyOf(specs);
         presets = List.copyOf(presets);
         backends = List.copyOf(backends);
+        verifyTokens = List.copyOf(verifyTokens);
+    }
+
+    public BuildRequest(List<Path> specs, List<String> presets, int scale, List<String> backends, Path tunedDb, int tokens, Path output,
+                        boolean allowSourceOnly) {
+        this(specs, presets, scale, backends, tunedDb, tokens, output, allowSourceOnly, List.of());
     }
 
     public Path javaRoot() {

@@ -109,4 +109,59 @@ class BuildGenerationTest {
         assertTrue(e.getMessage().contains("did not write"), e.getMessage());
         assertEquals("keep me", Files.readString(out.resolve("notes.txt")));
     }
+
+    /** A cuda backend without nvcc fails naming what to do, or with allowSourceOnly generates the source only and says so. */
+    @Test
+    void cudaWithoutNvccFailsOrGeneratesSourceOnly(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), f = spec(dir, "nonvcc", 64);
+        var noNvcc = (java.util.function.Predicate<dev.moegen.codegen.platform.Dialect>) d -> false;
+        var e = assertThrows(IllegalStateException.class, () -> BuildGeneration.run(request(out, List.of(f), List.of(), List.of("opencl", "cuda"), 0), s -> {}, noNvcc));
+        assertTrue(e.getMessage().contains("nvcc") && e.getMessage().contains("<allowSourceOnly>true</allowSourceOnly>"), e.getMessage());
+        assertFalse(Files.exists(out));
+        var lenient = new BuildRequest(List.of(f), List.of(), 64, List.of("opencl", "cuda"), null, 0, out, true);
+        var o = BuildGeneration.run(lenient, s -> {}, noNvcc);
+        assertTrue(o.notes().stream().anyMatch(n -> n.contains("source only")), o.notes().toString());
+        Path cuda = out.resolve("resources/moegen/nonvcc/cuda");
+        assertTrue(Files.exists(cuda.resolve("nonvcc.cu")));
+        try (Stream<Path> s = Files.list(cuda)) {
+            assertTrue(s.noneMatch(p -> p.toString().endsWith(".cubin") || p.toString().endsWith(".ptx")), "no binaries without nvcc");
+        }
+        assertTrue(Files.readString(cuda.resolve("manifest.json")).contains("none (source only)"));
+    }
+
+    /** A tuned entry for the layer's shape changes the parameters, so the output is generated again and says where they came from. */
+    @Test
+    void aTunedEntryRegeneratesWithItsParameters(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out"), db = Files.createDirectories(dir.resolve("db")), f = spec(dir, "tuned", 64);
+        var r = new BuildRequest(List.of(f), List.of(), 64, List.of("opencl"), db, 0, out, false);
+        assertTrue(BuildGeneration.run(r, s -> {}).regenerated());
+        assertFalse(Files.readString(out.resolve("java/dev/moegen/generated/TunedLayer.java")).contains("tuned: "));
+        var spec = SpecFiles.read(f);
+        var target = dev.moegen.codegen.opencl.OpenClDialect.TARGET;
+        var params = new java.util.LinkedHashMap<String, Object>(Map.of("gemm", "tiled", "block_m", 8, "block_n", 32, "block_k", 16, "mwi", 2, "nwi", 2, "vw", 4));
+        var file = new dev.moegen.tune.db.DbFile(dev.moegen.tune.db.DbFile.FORMAT, "test", dev.moegen.codegen.emit.TemplateHash.of(dev.moegen.codegen.params.Family.GROUP_GEMM),
+                new dev.moegen.tune.db.DeviceKey("opencl", "", "", ""), dev.moegen.codegen.params.Family.GROUP_GEMM.id(), dev.moegen.tune.db.ShapeKey.of(spec),
+                new java.util.TreeMap<>()).with(16, new dev.moegen.tune.db.TunedEntry(params, 1, 2, 10, 0, "bayes", "uniform", "2026-11-30"));
+        dev.moegen.tune.db.TuneDb.record(db, file);
+        List<String> log = new ArrayList<>();
+        assertTrue(BuildGeneration.run(r, log::add).regenerated(), "a tuned entry appeared: " + log);
+        String java = Files.readString(out.resolve("java/dev/moegen/generated/TunedLayer.java"));
+        assertTrue(java.contains("tuned: ") && java.contains("block_m=8"), java);
+        assertFalse(BuildGeneration.run(r, s -> {}).regenerated());
+    }
+
+    /** With verifyTokens the kernels are checked on the best backend here (PoCL in CI) before anything is written. */
+    @Test
+    void verificationRunsBeforeWriting(@TempDir Path dir) throws Exception {
+        Guards.openCl(dev.moegen.runtime.opencl.OpenCl.unavailableReason());
+        Path out = dir.resolve("out");
+        var r = new BuildRequest(List.of(), List.of("deepseek-v3"), 64, List.of("opencl"), null, 0, out, false, List.of(1, 9));
+        List<String> log = new ArrayList<>();
+        assertTrue(BuildGeneration.run(r, log::add).regenerated());
+        assertTrue(log.stream().anyMatch(l -> l.contains("deepseek-v3/s64 verified on") && l.contains("16 checks")), log.toString());
+        var bad = new BuildRequest(List.of(), List.of("deepseek-v3"), 64, List.of("opencl"), null, 0, dir.resolve("out2"), false, List.of(0));
+        var e = assertThrows(IllegalArgumentException.class, () -> BuildGeneration.run(bad, s -> {}));
+        assertTrue(e.getMessage().contains("<verifyTokens> holds 0"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out2")));
+    }
 }
