@@ -66,4 +66,29 @@ class GeneratedLauncherTest {
             assertEquals(s.hidden(), c.getField("HIDDEN").getInt(null));
         }
     }
+
+    /** A launcher generated for a target other than the session's (here CUDA sm_90a, run on PoCL) takes the heuristic's parameters there. */
+    @Test
+    void onATargetItWasNotGeneratedForTheLauncherUsesTheHeuristic(@TempDir Path dir) throws Exception {
+        MoeLayerSpec s = Presets.get("mixtral-8x7b").scaled(64).withName("elsewhere");
+        var cuda = Lowering.lower(s, dev.moegen.codegen.cuda.CudaDialect.AHEAD_OF_TIME);
+        assertEquals("wgmma", cuda.params().gemm().id());
+        LauncherGenerator.generate(cuda).writeTo(dir.resolve("src"));
+        Path java = dir.resolve("src/dev/moegen/generated/" + LauncherGenerator.className(s) + ".java");
+        assertTrue(Files.readString(java).contains("case \"cuda/sm_90a\" ->"));
+        Files.createDirectories(dir.resolve("classes"));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.resolve("classes").toString(), "-cp",
+                System.getProperty("java.class.path"), java.toString()));
+        Guards.openCl(OpenCl.unavailableReason());
+        try (DeviceSession ctx = OpenClSession.open(OpenCl.bestDevice());
+             URLClassLoader cl = new URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()}, getClass().getClassLoader())) {
+            Class<?> c = cl.loadClass("dev.moegen.generated." + LauncherGenerator.className(s));
+            Object layer = c.getConstructor(DeviceSession.class, int.class).newInstance(ctx, 5);
+            LayerInputs in = LayerInputs.random(s, 5, 3);
+            c.getMethod("loadWeights", float[].class, float[].class, float[].class).invoke(layer, in.wRouter(), in.w13(), in.w2());
+            float[] y = (float[]) c.getMethod("forward", float[].class, int.class).invoke(layer, in.x(), 5);
+            var cmp = Compare.close("y", y, Reference.forward(in, 16).y(), Tolerance.forLayer(s));
+            assertTrue(cmp.pass(), cmp.summary());
+        }
+    }
 }

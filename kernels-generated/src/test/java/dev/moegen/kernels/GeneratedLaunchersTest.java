@@ -121,12 +121,12 @@ class GeneratedLaunchersTest {
         check("switch-base-128", SwitchBase128S64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
     }
 
-    /** The kernels the plugin generated ride in the jar: every preset's OpenCL source and plan, and its CUDA source. */
+    /** The kernels the plugin generated ride in the jar: every preset's OpenCL source and plan, its CUDA source per architecture and cubin. */
     @Test
     void kernelsAreClasspathResources() throws Exception {
         for (String p : Presets.names()) {
             String layer = dev.moegen.codegen.emit.Identifiers.snake(Presets.get(p).scaled(64).name());
-            for (String f : new String[] {"opencl/" + layer + ".cl", "opencl/plan.json", "cuda/" + layer + ".cu", "cuda/manifest.json"})
+            for (String f : new String[] {"opencl/" + layer + ".cl", "opencl/plan.json", "cuda/sm_80/" + layer + ".cu", "cuda/sm_90a/" + layer + ".sm_90a.cubin"})
                 try (var in = getClass().getResourceAsStream("/moegen/" + layer + "/" + f)) {
                     assertNotNull(in, "moegen/" + layer + "/" + f);
                     assertTrue(in.readAllBytes().length > 100, f);

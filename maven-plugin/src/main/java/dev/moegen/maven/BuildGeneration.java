@@ -22,6 +22,7 @@ import dev.moegen.dsl.preset.Presets;
 import dev.moegen.dsl.spec.SpecException;
 import dev.moegen.dsl.spec.SpecFiles;
 import dev.moegen.dsl.spec.SpecFormat;
+import dev.moegen.runtime.exec.Prebuilt;
 import dev.moegen.tune.db.DeviceKey;
 import dev.moegen.tune.db.TuneDb;
 import java.io.IOException;
@@ -71,8 +72,9 @@ public final class BuildGeneration {
         for (MoeLayerSpec s : layers) {
             List<Planned> mine = new ArrayList<>();
             for (String b : r.backends()) {
-                Dialect dialect = Dialects.parse(b);
-                Target target = dialect.aheadOfTime();
+              Dialect dialect = Dialects.parse(b);
+              List<Target> targets = dialect.compilesAheadOfTime() ? r.cudaArchs().stream().map(dialect::target).toList() : List.of(dialect.aheadOfTime());
+              for (Target target : targets) {
                 TunedParams tuned = db.forDevice(new DeviceKey(target.backend().id(), "", "", target.arch()), Family.GROUP_GEMM.id());
                 ResolvedParams rp = ParamResolver.resolve(s, target, Map.of(), tuned, r.tokens());
                 boolean sourceOnly = dialect.compilesAheadOfTime() && !hasToolchain.test(dialect);
@@ -81,8 +83,9 @@ public final class BuildGeneration {
                             + "; install it, or set <allowSourceOnly>true</allowSourceOnly> to generate CUDA source without binaries");
                 if (sourceOnly) notes.add(s.name() + " cuda: source only (no nvcc): no .ptx/.cubin, kernels compile when loaded");
                 mine.add(new Planned(target, rp, sourceOnly));
-                fp.append(SpecFiles.format(s, SpecFormat.JSON)).append('|').append(b).append('|').append(rp.params()).append('|')
+                fp.append(SpecFiles.format(s, SpecFormat.JSON)).append('|').append(Prebuilt.key(target)).append('|').append(rp.params()).append('|')
                         .append(rp.tunedFrom()).append('|').append(sourceOnly).append('\n');
+              }
             }
             plans.put(s, mine);
         }
@@ -93,7 +96,7 @@ public final class BuildGeneration {
         }
         if (!r.verifyTokens().isEmpty()) BuildVerification.check(plans.keySet().stream()
                 .map(s -> new BuildVerification.Layer(s, plans.get(s).stream().collect(java.util.stream.Collectors.toMap(
-                        p -> p.target().backend().id(), p -> p.params().params())))).toList(), r.verifyTokens(), log);
+                        p -> Prebuilt.key(p.target()), p -> p.params().params())))).toList(), r.verifyTokens(), log);
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (var e : plans.entrySet()) {
             MoeLayerSpec s = e.getKey();
@@ -106,7 +109,7 @@ public final class BuildGeneration {
                 tunedFrom.add(p.params().tunedFrom());
                 for (Generation.OutputFile f : g.files())
                     if (!f.path().equals(g.launcherPath()))
-                        out.put("resources/" + LauncherGenerator.RESOURCE_ROOT + layer + "/" + p.target().backend().id() + "/" + f.path(), f.bytes());
+                        out.put("resources/" + LauncherGenerator.RESOURCE_ROOT + layer + "/" + Prebuilt.key(p.target()) + "/" + f.path(), f.bytes());
                 log.accept("moegen: " + s.name() + " " + p.target().describe() + ": " + g.plan().kernels().size() + " kernels"
                         + (g.compiled() ? ", compiled" : "") + (p.params().tunedFrom().isEmpty() ? "" : ", tuned: " + p.params().tunedFrom()));
             }

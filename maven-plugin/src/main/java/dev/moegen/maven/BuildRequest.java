@@ -16,14 +16,23 @@ import java.util.List;
  * @param allowSourceOnly a cuda backend without nvcc generates CUDA source only (and says so) instead of failing
  * @param verifyTokens    token counts to check every layer at, on the best available backend, before anything is
  *                        written (empty: no check)
+ * @param cudaArchs       the CUDA architectures to plan for, each with its own parameters (mma on sm_80, wgmma on sm_90a)
  */
 public record BuildRequest(List<Path> specs, List<String> presets, int scale, List<String> backends, Path tunedDb, int tokens, Path output,
-                           boolean allowSourceOnly, List<Integer> verifyTokens) {
+                           boolean allowSourceOnly, List<Integer> verifyTokens, List<String> cudaArchs) {
+    public static final List<String> CUDA_ARCHS = List.of("sm_80", "sm_90a");
+
     public BuildRequest {
         specs = List.copyOf(specs);
         presets = List.copyOf(presets);
         backends = List.copyOf(backends);
         verifyTokens = List.copyOf(verifyTokens);
+        cudaArchs = List.copyOf(cudaArchs);
+    }
+
+    public BuildRequest(List<Path> specs, List<String> presets, int scale, List<String> backends, Path tunedDb, int tokens, Path output,
+                        boolean allowSourceOnly, List<Integer> verifyTokens) {
+        this(specs, presets, scale, backends, tunedDb, tokens, output, allowSourceOnly, verifyTokens, CUDA_ARCHS);
     }
 
     public BuildRequest(List<Path> specs, List<String> presets, int scale, List<String> backends, Path tunedDb, int tokens, Path output,

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
 final class BuildVerification {
     private BuildVerification() {}
 
-    /** A layer and its parameters by backend id. */
+    /** A layer and its parameters by target ("opencl", "cuda/sm_90a"). */
     record Layer(MoeLayerSpec spec, Map<String, KernelParams> params) {}
 
     static void check(List<Layer> layers, List<Integer> tokens, Consumer<String> log) {
@@ -37,7 +37,7 @@ final class BuildVerification {
             throw new IllegalStateException("moegen: <verifyTokens>: no backend to verify on: " + e.getMessage(), e);
         }
         try (session) {
-            String backend = session.backend().id();
+            String backend = dev.moegen.runtime.exec.Prebuilt.key(session.target());
             for (Layer l : layers) {
                 KernelParams p = l.params().get(backend);
                 if (p == null) {

@@ -54,6 +54,10 @@ public final class GenerateMojo extends AbstractMojo {
     @Parameter(defaultValue = "false")
     boolean allowSourceOnly;
 
+    /** CUDA architectures to plan for, each with its own parameters and cubin (default sm_80 and sm_90a). */
+    @Parameter
+    List<String> cudaArchs = new ArrayList<>(BuildRequest.CUDA_ARCHS);
+
     /** Token counts to check every layer at, kernel by kernel against the reference, on the best available backend before anything is written; none: no check. */
     @Parameter
     List<Integer> verifyTokens = new ArrayList<>();
@@ -72,7 +76,7 @@ public final class GenerateMojo extends AbstractMojo {
         }
         if (scale < 1) throw new MojoFailureException("moegen: <scale> = " + scale + ": must be >= 1");
         BuildRequest r = new BuildRequest(specs.stream().map(File::toPath).toList(), presets, scale, backends,
-                tunedDatabase == null ? null : tunedDatabase.toPath(), tokens, outputDirectory.toPath(), allowSourceOnly, verifyTokens);
+                tunedDatabase == null ? null : tunedDatabase.toPath(), tokens, outputDirectory.toPath(), allowSourceOnly, verifyTokens, cudaArchs);
         try {
             BuildGeneration.Outcome o = BuildGeneration.run(r, getLog()::info);
             for (String n : o.notes()) getLog().warn("moegen: " + n);

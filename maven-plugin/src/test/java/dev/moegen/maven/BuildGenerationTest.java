@@ -50,12 +50,14 @@ class BuildGenerationTest {
         assertEquals(List.of("my-layer", "qwen3-30b-a3b/s64"), o.layers());
         Path launcher = out.resolve("java/dev/moegen/generated/MyLayerLayer.java");
         String java = Files.readString(launcher);
-        assertTrue(java.contains("case \"opencl\" ->") && java.contains("case \"cuda\" ->"), "one launcher, parameters per backend:\n" + java);
+        assertTrue(java.contains("case \"opencl\" ->") && java.contains("case \"cuda/sm_80\" ->") && java.contains("case \"cuda/sm_90a\" ->"),
+                "one launcher, parameters per target:\n" + java);
+        assertTrue(java.contains("gemm=mma") && java.contains("gemm=wgmma"), "sm_80 plans mma, sm_90a wgmma");
         assertTrue(Files.exists(out.resolve("java/dev/moegen/generated/Qwen3_30bA3bS64Layer.java")), log.toString());
         for (String f : List.of("resources/moegen/my_layer/opencl/my_layer.cl", "resources/moegen/my_layer/opencl/plan.json",
-                "resources/moegen/my_layer/opencl/manifest.json", "resources/moegen/my_layer/cuda/my_layer.cu", "resources/moegen/my_layer/cuda/resources.txt"))
+                "resources/moegen/my_layer/opencl/manifest.json", "resources/moegen/my_layer/cuda/sm_90a/my_layer.cu", "resources/moegen/my_layer/cuda/sm_80/resources.txt"))
             assertTrue(Files.size(out.resolve(f)) > 100, f);
-        try (Stream<Path> s = Files.list(out.resolve("resources/moegen/my_layer/cuda"))) {
+        try (Stream<Path> s = Files.list(out.resolve("resources/moegen/my_layer/cuda/sm_80"))) {
             List<String> names = s.map(p -> p.getFileName().toString()).toList();
             assertTrue(names.stream().anyMatch(n -> n.endsWith(".ptx")) && names.stream().anyMatch(n -> n.endsWith(".cubin")), names.toString());
         }
@@ -121,7 +123,7 @@ class BuildGenerationTest {
         var lenient = new BuildRequest(List.of(f), List.of(), 64, List.of("opencl", "cuda"), null, 0, out, true);
         var o = BuildGeneration.run(lenient, s -> {}, noNvcc);
         assertTrue(o.notes().stream().anyMatch(n -> n.contains("source only")), o.notes().toString());
-        Path cuda = out.resolve("resources/moegen/nonvcc/cuda");
+        Path cuda = out.resolve("resources/moegen/nonvcc/cuda/sm_90a");
         assertTrue(Files.exists(cuda.resolve("nonvcc.cu")));
         try (Stream<Path> s = Files.list(cuda)) {
             assertTrue(s.noneMatch(p -> p.toString().endsWith(".cubin") || p.toString().endsWith(".ptx")), "no binaries without nvcc");

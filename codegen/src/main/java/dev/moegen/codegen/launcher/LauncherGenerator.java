@@ -73,16 +73,19 @@ public final class LauncherGenerator {
                 .addField(FieldSpec.builder(String.class, "SPEC_JSON", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).initializer("$S", json).build())
                 .addField(FieldSpec.builder(PLAN_LAYER, "layer", Modifier.PRIVATE, Modifier.FINAL).build());
         t.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-                .addJavadoc("Loads the kernels on {@code session} (any backend) and sizes buffers for up to {@code maxTokens} tokens;\n"
-                        + "the parameters are checked against the session's device limits. Kernels generated at build time for this\n"
-                        + "backend ({@code $L<backend>/} on the classpath) are checked against this runtime and used (CUDA: their cubin).\n",
-                        RESOURCE_ROOT + Identifiers.snake(s.name()) + "/")
+                .addJavadoc("Loads the kernels on {@code session} (any backend) and sizes buffers for up to {@code maxTokens} tokens.\n"
+                        + "On a target generated for ($L), its parameters, checked against the device's limits, and the kernels\n"
+                        + "generated at build time ({@code $L<target>/} on the classpath: checked against this runtime, CUDA's\n"
+                        + "cubin used); on any other target the heuristic's parameters, compiled here.\n",
+                        plans.stream().map(q -> targetKey(q.target())).collect(Collectors.joining(", ")), RESOURCE_ROOT + Identifiers.snake(s.name()) + "/")
                 .addParameter(SESSION, "session").addParameter(int.class, "maxTokens")
                 .addStatement("var spec = $T.parse(SPEC_JSON, $T.JSON, $S)", SPEC_FILES, SPEC_FORMAT, className(s))
+                .addStatement("var target = $T.key(session.target())", PREBUILT)
                 .addCode(paramsStatement(plans))
-                .addStatement("var shipped = $T.fromClasspath($L.class, $S + session.target().backend().id() + $S)", PREBUILT, className(s),
+                .addStatement("var plan = params == null ? $T.lower(spec, session.target()) : $T.lower(spec, session.target(), params)", LOWERING, LOWERING)
+                .addStatement("var shipped = params == null ? $T.NONE : $T.fromClasspath($L.class, $S + target + $S)", PREBUILT, PREBUILT, className(s),
                         RESOURCE_ROOT + Identifiers.snake(s.name()) + "/", "/")
-                .addStatement("this.layer = new $T(session, $T.lower(spec, session.target(), params), maxTokens, shipped)", PLAN_LAYER, LOWERING)
+                .addStatement("this.layer = new $T(session, plan, maxTokens, shipped)", PLAN_LAYER)
                 .build());
         List<String> weights = plan.buffers().stream().filter(b -> b.role() == BufferId.Role.WEIGHT).map(b -> b.name()).toList();
         MethodSpec.Builder load = MethodSpec.methodBuilder("loadWeights").addModifiers(Modifier.PUBLIC)
@@ -113,14 +116,17 @@ public final class LauncherGenerator {
                 .skipJavaLangImports(true).indent("    ").build();
     }
 
-    /** {@code var params = ...}: the one plan's parameters, or those generated for the session's backend. */
+    /** {@code var params = ...}: the parameters generated for the session's target, or null (the heuristic's then). */
     private static CodeBlock paramsStatement(List<KernelPlan> plans) {
-        if (plans.size() == 1) return CodeBlock.builder().addStatement("var params = $T.parse($S)", PARAMS, plans.get(0).params().toString()).build();
-        CodeBlock.Builder b = CodeBlock.builder().add("var params = switch (session.target().backend().id()) {\n").indent();
-        for (KernelPlan q : plans) b.add("case $S -> $T.parse($S);\n", q.target().backend().id(), PARAMS, q.params().toString());
-        String have = plans.stream().map(q -> q.target().backend().id()).collect(Collectors.joining(", "));
-        b.add("default -> throw new $T($S + session.target().backend().id());\n", IllegalArgumentException.class, "generated for " + have + ", not ");
+        CodeBlock.Builder b = CodeBlock.builder().add("var params = switch (target) {\n").indent();
+        for (KernelPlan q : plans) b.add("case $S -> $T.parse($S);\n", targetKey(q.target()), PARAMS, q.params().toString());
+        b.add("default -> null;\n");
         return b.unindent().add("};\n").build();
+    }
+
+    /** A target as the launcher and the classpath folders name it: "opencl", "cuda/sm_90a" (as Prebuilt.key). */
+    public static String targetKey(dev.moegen.codegen.platform.Target t) {
+        return t.backend().id() + (t.arch().isEmpty() ? "" : "/" + t.arch());
     }
 
     private static String describe(List<KernelPlan> plans, List<String> tunedFrom) {
@@ -128,7 +134,7 @@ public final class LauncherGenerator {
         for (int i = 0; i < plans.size(); i++) {
             String t = tunedFrom.get(i);
             String what = t.isEmpty() ? "from the heuristic and overrides (no tuned entry)" : "tuned: " + t;
-            parts.add(plans.size() == 1 ? what : plans.get(i).target().backend().id() + " " + what);
+            parts.add(plans.size() == 1 ? what : targetKey(plans.get(i).target()) + " " + what);
         }
         return String.join("; ", parts);
     }

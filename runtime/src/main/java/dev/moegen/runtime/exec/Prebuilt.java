@@ -25,6 +25,11 @@ public record Prebuilt(String folder, String source, Map<String, byte[]> cubins)
         cubins = Map.copyOf(cubins);
     }
 
+    /** A target as generated launchers and the classpath folders name it: "opencl", "cuda/sm_90a". */
+    public static String key(dev.moegen.codegen.platform.Target t) {
+        return dev.moegen.codegen.launcher.LauncherGenerator.targetKey(t);
+    }
+
     public boolean present() {
         return source != null;
     }
