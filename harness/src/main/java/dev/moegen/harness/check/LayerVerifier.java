@@ -79,11 +79,13 @@ public final class LayerVerifier {
         java.util.function.IntPredicate validRowH = k -> al.sortedTokenIds()[k / h] < al.sentinel();
         double[] refInter = Reference.groupGemm1(in, al);
         rows.add(row(KernelRole.GROUP_GEMM_1.entry(), "[" + al.numTokensPostPadded() + "," + i + "]x" + h,
-                Compare.close(INTER.id(), run.f(INTER), refInter, storage.max(Tolerance.forDtype(DType.FP32).forReduction(h)), validRowI), run.millis(KernelRole.GROUP_GEMM_1)));
+                Compare.close(INTER.id(), run.f(INTER), refInter, storage.max(plan.params().gemm().tensorCores() ? Tolerance.forTensorCoreReduction(h)
+                        : Tolerance.forDtype(DType.FP32).forReduction(h)), validRowI), run.millis(KernelRole.GROUP_GEMM_1)));
         // GroupGEMM 2 on the device's inter and weights
         double[] refOut = Reference.groupGemm2(in, al, toDouble(run.f(INTER)), new RoutingResult(t, slots, kept.ids(), toDouble(run.f(TOPK_WEIGHTS))));
         rows.add(row(KernelRole.GROUP_GEMM_2.entry(), "[" + al.numTokensPostPadded() + "," + h + "]x" + i,
-                Compare.close(EXPERT_OUT.id(), run.f(EXPERT_OUT), refOut, Tolerance.forDtype(DType.FP32).forReduction(i), validRowH), run.millis(KernelRole.GROUP_GEMM_2)));
+                Compare.close(EXPERT_OUT.id(), run.f(EXPERT_OUT), refOut, plan.params().gemm().tensorCores() ? Tolerance.forTensorCoreReduction(i)
+                        : Tolerance.forDtype(DType.FP32).forReduction(i), validRowH), run.millis(KernelRole.GROUP_GEMM_2)));
         // combine on the device's expert outputs
         double[] refY = Reference.combine(s, t, al, toDouble(run.f(EXPERT_OUT)));
         rows.add(row(KernelRole.COMBINE.entry(), "[" + t + "," + h + "]", Compare.close(Y.id(), run.f(Y), refY, storage.max(Tolerance.forDtype(DType.FP32).forReduction(slots))), run.millis(KernelRole.COMBINE)));

@@ -29,6 +29,25 @@ public record Tolerance(double rtol, double atolScale) {
         return new Tolerance(rtol * Math.max(1.0, Math.sqrt((double) n) / 4.0), atolScale);
     }
 
+    /**
+     * Tensor cores' bound relative to RN accumulation: {@value #TC_ULPS_PER_STEP} fp32 ulps per k16 step.
+     * They add each k16 block's products into the fp32 accumulator with truncation, not round-to-nearest
+     * (Fasi, Higham, Mikaitis, Pranesh, "Numerical behavior of NVIDIA tensor cores", PeerJ CS 2021), so the error is
+     * biased and grows with the number of steps K/16 rather than √K; up to a few ulps per step.
+     */
+    public static final double TC_ULPS_PER_STEP = 4;
+
+    /**
+     * For fp32 sums of {@code n} products accumulated by tensor cores (mma.sync/wgmma): the looser of the √n
+     * round-to-nearest model and {@link #TC_ULPS_PER_STEP} ulps of truncation per k16 step, so a correct kernel at
+     * I = 14336 passes while one that drops a k-block (an error of order 16/n) still fails.
+     */
+    public static Tolerance forTensorCoreReduction(long n) {
+        Tolerance rn = forDtype(DType.FP32).forReduction(n);
+        double steps = Math.ceil(n / 16.0);
+        return new Tolerance(Math.max(rn.rtol, TC_ULPS_PER_STEP * steps * 0x1p-23), rn.atolScale);
+    }
+
     /** The looser of this and {@code other} (e.g. fp32 accumulation vs. bf16 storage). */
     public Tolerance max(Tolerance other) {
         return new Tolerance(Math.max(rtol, other.rtol), Math.max(atolScale, other.atolScale));
