@@ -74,7 +74,7 @@ class TuneCliTest {
         try (var s = Files.walk(db)) {
             f = s.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
         }
-        Files.writeString(f, Files.readString(f).replace(TemplateHash.of(Family.GROUP_GEMM), "0000000000000000"));
+        Files.writeString(f, Files.readString(f).replaceAll("(?<key>\"templateHash\"\\s*:\\s*\")[0-9a-f]{16}", "${key}0000000000000000"));
         Files.writeString(f.resolveSibling("broken.json"), "{");
         var v = run("verify", "--preset", PRESET, "--scale", "32", "--tokens", "8", "--db", db.toString());
         assertEquals(0, v.code(), v.err());

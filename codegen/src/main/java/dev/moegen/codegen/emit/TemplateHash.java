@@ -40,6 +40,12 @@ public final class TemplateHash {
         return CACHED.computeIfAbsent(family.id(), k -> compute(family::builtFrom));
     }
 
+    /** Over the GroupGEMM templates that main loops {@code loops} are built from ({@link dev.moegen.codegen.params.Family#gemmBuiltFrom}). */
+    public static String ofGemmLoops(java.util.Set<dev.moegen.codegen.params.KernelParams.Gemm> loops) {
+        var sorted = new java.util.TreeSet<>(loops);
+        return CACHED.computeIfAbsent("gemm:" + sorted, k -> compute(p -> dev.moegen.codegen.params.Family.gemmBuiltFrom(p, sorted)));
+    }
+
     private static String compute(java.util.function.Predicate<String> include) {
         try {
             URI uri = TemplateHash.class.getResource(ROOT).toURI();

@@ -44,9 +44,9 @@ public final class TuneDb {
 
     private final List<Loaded> files = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
-    private final String templateHash;
+    private final java.util.function.Function<DbFile, String> templateHash;
 
-    private TuneDb(String templateHash) {
+    private TuneDb(java.util.function.Function<DbFile, String> templateHash) {
         this.templateHash = templateHash;
     }
 
@@ -60,7 +60,7 @@ public final class TuneDb {
 
     /** Reads every folder in {@code dirs} (missing ones are empty) in order, then the shipped database when asked. */
     public static TuneDb open(List<Path> dirs, boolean shipped) {
-        return open(dirs, shipped, TemplateHash.of(dev.moegen.codegen.params.Family.GROUP_GEMM));
+        return open(dirs, shipped, DbFile::expectedTemplateHash);
     }
 
     /**
@@ -72,7 +72,12 @@ public final class TuneDb {
         return open(List.of(db != null ? db : userDefault()), db == null);
     }
 
+    /** With a fixed expected template hash (tests: every file stale). */
     static TuneDb open(List<Path> dirs, boolean shipped, String templateHash) {
+        return open(dirs, shipped, f -> templateHash);
+    }
+
+    static TuneDb open(List<Path> dirs, boolean shipped, java.util.function.Function<DbFile, String> templateHash) {
         TuneDb db = new TuneDb(templateHash);
         for (Path d : dirs) db.readFolder(d);
         if (shipped) db.readShipped();
@@ -121,8 +126,9 @@ public final class TuneDb {
             warnings.add("ignoring " + origin + ": no device, shape or family");
             return;
         }
-        if (!templateHash.equals(f.templateHash())) {
-            warnings.add("ignoring " + origin + ": stale, tuned with templates " + f.templateHash() + ", these are " + templateHash + " (run moegen tune again)");
+        String expected = templateHash.apply(f);
+        if (!expected.equals(f.templateHash())) {
+            warnings.add("ignoring " + origin + ": stale, tuned with templates " + f.templateHash() + ", these are " + expected + " (run moegen tune again)");
             return;
         }
         files.add(new Loaded(f, origin));
@@ -226,14 +232,14 @@ public final class TuneDb {
                     Path aside = target.resolveSibling(target.getFileName() + ".corrupt-" + System.currentTimeMillis());
                     Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
                     warn.add(target + " was not a tuned-database file of this moegen; kept as " + aside.getFileName());
-                } else if (!old.templateHash().equals(update.templateHash())) {
+                } else if (!old.templateHash().equals(old.expectedTemplateHash())) {
                     warn.add(target + " was tuned with templates " + old.templateHash() + "; its stale entries are replaced");
                 } else {
                     merged = old;
                     for (var e : update.buckets().entrySet()) merged = merged.with(e.getKey(), e.getValue());
                 }
             }
-            DbFile out = merged;
+            DbFile out = merged.keyed();
             AtomicFiles.file(target, tmp -> JSON.writeValue(tmp.toFile(), out));
             return null;
         }, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

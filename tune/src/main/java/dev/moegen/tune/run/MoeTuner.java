@@ -157,7 +157,7 @@ public final class MoeTuner {
         if (r.recorded()) {
             DbFile f = new DbFile(DbFile.FORMAT, SourceEmitter.GENERATOR_VERSION, TemplateHash.of(Family.GROUP_GEMM), dev, Family.GROUP_GEMM.id(), ShapeKey.of(spec), new TreeMap<>())
                     .with(tokens, new TunedEntry(GemmSpace.values(best), bestMs, heuristicMs, r.evaluations(), (int) r.failures(), o.strategy().id(), o.routing().id(),
-                            java.time.LocalDate.now().toString()));
+                            java.time.LocalDate.now().toString())).keyed();
             warnings.addAll(TuneDb.record(o.db(), f));
         }
         return r;

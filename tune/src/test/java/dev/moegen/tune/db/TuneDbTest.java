@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.moegen.codegen.emit.TemplateHash;
 import dev.moegen.codegen.opencl.OpenClDialect;
 import dev.moegen.codegen.params.Family;
+import dev.moegen.codegen.params.KernelParams;
 import dev.moegen.codegen.params.ParamResolver;
 import dev.moegen.codegen.params.ParamSource;
 import dev.moegen.codegen.params.Param;
@@ -46,7 +47,7 @@ class TuneDbTest {
 
     static DbFile file(DeviceKey dev, MoeLayerSpec spec, int bucket, Map<String, Object> params, double ms) {
         return new DbFile(DbFile.FORMAT, "test", TemplateHash.of(Family.GROUP_GEMM), dev, G, ShapeKey.of(spec), new TreeMap<>())
-                .with(bucket, new TunedEntry(params, ms, 2 * ms, 10, 0, "bayes", "uniform", "2026-11-30"));
+                .with(bucket, new TunedEntry(params, ms, 2 * ms, 10, 0, "bayes", "uniform", "2026-11-30")).keyed();
     }
 
     @Test
@@ -80,6 +81,31 @@ class TuneDbTest {
         assertFalse(Family.GROUP_GEMM.builtFrom("common/bench.ftl"));
         assertNotEquals(TemplateHash.get(), TemplateHash.of(Family.GROUP_GEMM));
         assertEquals(16, TemplateHash.of(Family.GROUP_GEMM).length());
+        // per main loop: Hopper work on the tensor-core loops leaves a CPU's tiled entries current, and the reverse
+        var tiled = java.util.EnumSet.of(KernelParams.Gemm.TILED);
+        var tc = java.util.EnumSet.of(KernelParams.Gemm.MMA, KernelParams.Gemm.WGMMA);
+        assertFalse(Family.gemmBuiltFrom("common/group_gemm_tc.ftl", tiled));
+        assertFalse(Family.gemmBuiltFrom("cuda/tensor_core.ftl", tiled));
+        assertFalse(Family.gemmBuiltFrom("common/group_gemm_tiled.ftl", tc));
+        assertTrue(Family.gemmBuiltFrom("common/gemm_common.ftl", tiled) && Family.gemmBuiltFrom("cuda/prelude.ftl", tc));
+        assertNotEquals(TemplateHash.ofGemmLoops(tiled), TemplateHash.ofGemmLoops(tc));
+        assertEquals(TemplateHash.of(Family.GROUP_GEMM), TemplateHash.ofGemmLoops(java.util.EnumSet.allOf(KernelParams.Gemm.class)));
+    }
+
+    /** A file's entries decide its key: recording a tensor-core entry beside tiled ones keeps both, keyed by both loops. */
+    @Test
+    void aFileIsKeyedByTheLoopsOfItsEntries(@TempDir Path dir) throws Exception {
+        TuneDb.record(dir, file(DEV, QWEN, 16, tiled(8, 16), 0.5));
+        DbFile one = TuneDb.open(List.of(dir), false).files().get(0);
+        assertEquals(TemplateHash.ofGemmLoops(java.util.EnumSet.of(KernelParams.Gemm.TILED)), one.templateHash());
+        var mma = new java.util.LinkedHashMap<String, Object>(Map.of("gemm", "mma", "block_m", 16, "block_n", 16, "block_k", 32, "warps_m", 1, "warps_n", 1,
+                "stages", 2, "group_m", 1, "split_k", 1, "split_max_tokens", 0));
+        TuneDb.record(dir, file(DEV, QWEN, 128, mma, 1.0));
+        var db = TuneDb.open(List.of(dir), false);
+        assertTrue(db.warnings().isEmpty(), db.warnings().toString());
+        DbFile both = db.files().get(0);
+        assertEquals(java.util.Set.of(16, 128), both.buckets().keySet(), "the tiled entry survives a tensor-core one");
+        assertEquals(TemplateHash.ofGemmLoops(java.util.EnumSet.of(KernelParams.Gemm.TILED, KernelParams.Gemm.MMA)), both.templateHash());
     }
 
     @Test
@@ -116,7 +142,7 @@ class TuneDbTest {
         String w = String.join("\n", stale.warnings());
         assertTrue(w.contains("corrupt.json: not a moegen tuned-database file"), w);
         assertTrue(w.contains("foreign.json: format 'moegen-tuned/99'"), w);
-        assertTrue(w.contains("stale, tuned with templates " + TemplateHash.of(Family.GROUP_GEMM)), w);
+        assertTrue(w.contains("stale, tuned with templates " + TemplateHash.ofGemmLoops(java.util.EnumSet.of(KernelParams.Gemm.TILED))), w);
         assertEquals("{\"format\": \"moegen-tuned/1\", \"bucke", Files.readString(devDir.resolve("corrupt.json")), "reading never rewrites");
         // the current templates trust the good file and still name the broken ones
         TuneDb fresh = TuneDb.open(List.of(dir), false);
