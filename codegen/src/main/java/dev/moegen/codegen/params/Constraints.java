@@ -64,7 +64,8 @@ final class Constraints {
                 p -> p.gemm() == Gemm.WGMMA && (p.blockN() * 2 > 256 || p.blockN() % 8 != 0)
                         ? why("block_n = " + p.blockN() + ": wgmma needs a multiple of 8 with the gated tile (2 × block_n) ≤ 256") : none()));
         boolean emulated = !t.caps().tensorCores();
-        String smem = "stages × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 8) × 2 + 4 × block_m" + (emulated ? " + 1536 × warps (emulated fragments)" : "");
+        String smem = "stages × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 8, wgmma: block_k) × 2 (+ 1024, wgmma) + 4 × block_m"
+                + (emulated ? " + 1536 × warps (emulated fragments)" : "");
         c.add(new Constraint("tc-shared-memory", GROUP_GEMM, "tensor cores: " + smem + " ≤ shared memory per block (" + l.sharedBytesPerBlock() + " B)",
                 p -> p.gemm().tensorCores() && tcSharedBytes(p, gated, emulated) > l.sharedBytesPerBlock()
                         ? why("shared memory " + tcSharedBytes(p, gated, emulated) + " B (" + smem + "): must be ≤ " + l.sharedBytesPerBlock()) : none()));

@@ -146,13 +146,13 @@ public final class KernelParams {
     }
 
     /**
-     * Bytes of staged tiles: the larger of the padded layout (rows of block_k + 8 elements, so fragment
-     * loads hit 32 distinct banks) and, for wgmma, the 128-byte-swizzled layout plus 1 KiB to align it.
+     * Bytes of staged tiles in the loop's own layout: mma's padded rows (block_k + 8 elements, so fragment loads hit
+     * 32 distinct banks), or wgmma's 128-byte-swizzled rows (block_k elements, no padding) plus 1 KiB to align them —
+     * sizing wgmma by the padded layout cost a resident block per SM where shared memory is the limit.
      */
     public long rowTableOffset(boolean gated) {
-        long padded = (long) stages() * (blockM() + bRows(gated)) * (blockK() + 8) * 2;
-        long swizzled = gemm == Gemm.WGMMA ? (long) stages() * (blockM() + bRows(gated)) * blockK() * 2 + 1024 : 0;
-        return Math.max(padded, swizzled);
+        long rows = (long) stages() * (blockM() + bRows(gated));
+        return gemm == Gemm.WGMMA ? rows * blockK() * 2 + 1024 : rows * (blockK() + 8) * 2;
     }
 
     /** K slices of GroupGEMM 2 for {@code tokens} tokens. */
