@@ -104,7 +104,7 @@ public final class BuildGeneration {
             List<KernelPlan> ps = new ArrayList<>();
             List<String> tunedFrom = new ArrayList<>();
             for (Planned p : e.getValue()) {
-                Generation g = Generator.generate(s, p.target(), p.params(), p.sourceOnly());
+                Generation g = Generator.generate(s, p.target(), p.params(), p.sourceOnly(), true); // each architecture its own plan and cubin
                 ps.add(g.plan());
                 tunedFrom.add(p.params().tunedFrom());
                 for (Generation.OutputFile f : g.files())

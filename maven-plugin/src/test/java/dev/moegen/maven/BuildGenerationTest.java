@@ -59,7 +59,8 @@ class BuildGenerationTest {
             assertTrue(Files.size(out.resolve(f)) > 100, f);
         try (Stream<Path> s = Files.list(out.resolve("resources/moegen/my_layer/cuda/sm_80"))) {
             List<String> names = s.map(p -> p.getFileName().toString()).toList();
-            assertTrue(names.stream().anyMatch(n -> n.endsWith(".ptx")) && names.stream().anyMatch(n -> n.endsWith(".cubin")), names.toString());
+            assertTrue(names.contains("my_layer.sm_80.ptx") && names.contains("my_layer.sm_80.cubin"), names.toString());
+            assertFalse(names.stream().anyMatch(n -> n.contains("sm_90a")), "the sm_80 plan is compiled for sm_80 alone: " + names);
         }
         assertFalse(Files.exists(out.resolve("resources/moegen/my_layer/opencl/java")), "the launcher is not a resource");
     }

@@ -74,10 +74,19 @@ public final class CudaDialect implements Dialect {
 
         @Override
         public Compiled compile(GeneratedSource source, Path dir) throws IOException {
+            return compileFor(source, dir, Nvcc.DEFAULT_ARCHS);
+        }
+
+        @Override
+        public Compiled compileFor(GeneratedSource source, Path dir, String arch) throws IOException {
+            return compileFor(source, dir, List.of(arch));
+        }
+
+        private Compiled compileFor(GeneratedSource source, Path dir, List<String> archs) throws IOException {
             Files.createDirectories(dir);
             Path cu = dir.resolve(source.fileName());
             if (!Files.exists(cu)) Files.writeString(cu, source.text());
-            Nvcc.Result r = nvcc.compile(cu, dir, Nvcc.DEFAULT_ARCHS);
+            Nvcc.Result r = nvcc.compile(cu, dir, archs);
             List<Path> out = new ArrayList<>(r.ptx());
             out.addAll(r.cubins());
             return new Compiled(out, r.report().kernels(), r.report().warnings(), r.log());

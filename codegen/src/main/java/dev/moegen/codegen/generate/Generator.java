@@ -42,6 +42,14 @@ public final class Generator {
      *                   launcher and manifest only; the manifest's toolchain then reads "none (source only)"
      */
     public static Generation generate(MoeLayerSpec spec, Target target, ResolvedParams params, boolean sourceOnly) throws IOException {
+        return generate(spec, target, params, sourceOnly, false);
+    }
+
+    /**
+     * @param targetArchOnly compile for the target's architecture alone (the build-time plugin plans each architecture
+     *                       with its own parameters), not every architecture the toolchain knows
+     */
+    public static Generation generate(MoeLayerSpec spec, Target target, ResolvedParams params, boolean sourceOnly, boolean targetArchOnly) throws IOException {
         KernelPlan plan = Lowering.lower(spec, target, params.params());
         Dialect dialect = Dialects.get(target.backend());
         GeneratedSource src = SourceEmitter.emit(plan);
@@ -57,7 +65,7 @@ public final class Generator {
             Toolchain tc = dialect.toolchain().orElseThrow(() -> new IllegalStateException(
                     "--backend " + target.backend() + " needs its compiler: " + dialect.toolchainHint()));
             toolchain = tc.describe();
-            compiled = compile(tc, src, files);
+            compiled = compile(tc, src, files, targetArchOnly && !target.arch().isEmpty() ? target.arch() : null);
         }
         Generation draft = new Generation(plan, params, src, launcher, files, compiled == null ? List.of() : compiled.resources(),
                 compiled == null ? List.of() : compiled.warnings(), null);
@@ -74,10 +82,10 @@ public final class Generator {
     }
 
     /** Compiles in a private temp folder and keeps every binary as an output file. */
-    private static Toolchain.Compiled compile(Toolchain tc, GeneratedSource src, List<Generation.OutputFile> files) throws IOException {
+    private static Toolchain.Compiled compile(Toolchain tc, GeneratedSource src, List<Generation.OutputFile> files, String arch) throws IOException {
         Path tmp = Cleanup.register(Files.createTempDirectory("moegen-generate"));
         try {
-            Toolchain.Compiled c = tc.compile(src, tmp);
+            Toolchain.Compiled c = arch == null ? tc.compile(src, tmp) : tc.compileFor(src, tmp, arch);
             for (Path p : c.artifacts()) files.add(new Generation.OutputFile(tmp.relativize(p).toString(), Files.readAllBytes(p)));
             return c;
         } finally {
