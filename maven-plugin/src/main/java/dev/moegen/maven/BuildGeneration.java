@@ -70,23 +70,10 @@ public final class BuildGeneration {
         Map<MoeLayerSpec, List<Planned>> plans = new LinkedHashMap<>();
         StringBuilder fp = new StringBuilder(SourceEmitter.GENERATOR_VERSION).append('\n').append(TemplateHash.get()).append('\n');
         for (MoeLayerSpec s : layers) {
-            List<Planned> mine = new ArrayList<>();
-            for (String b : r.backends()) {
-              Dialect dialect = Dialects.parse(b);
-              List<Target> targets = dialect.compilesAheadOfTime() ? r.cudaArchs().stream().map(dialect::target).toList() : List.of(dialect.aheadOfTime());
-              for (Target target : targets) {
-                TunedParams tuned = db.forDevice(new DeviceKey(target.backend().id(), "", "", target.arch()), Family.GROUP_GEMM.id());
-                ResolvedParams rp = ParamResolver.resolve(s, target, Map.of(), tuned, r.tokens());
-                boolean sourceOnly = dialect.compilesAheadOfTime() && !hasToolchain.test(dialect);
-                if (sourceOnly && !r.allowSourceOnly())
-                    throw new IllegalStateException("moegen: backend cuda for layer '" + s.name() + "': " + dialect.toolchainHint()
-                            + "; install it, or set <allowSourceOnly>true</allowSourceOnly> to generate CUDA source without binaries");
-                if (sourceOnly) notes.add(s.name() + " cuda: source only (no nvcc): no .ptx/.cubin, kernels compile when loaded");
-                mine.add(new Planned(target, rp, sourceOnly));
-                fp.append(SpecFiles.format(s, SpecFormat.JSON)).append('|').append(Prebuilt.key(target)).append('|').append(rp.params()).append('|')
-                        .append(rp.tunedFrom()).append('|').append(sourceOnly).append('\n');
-              }
-            }
+            List<Planned> mine = plan(s, r, db, hasToolchain, notes);
+            for (Planned p : mine)
+                fp.append(SpecFiles.format(s, SpecFormat.JSON)).append('|').append(Prebuilt.key(p.target())).append('|').append(p.params().params())
+                        .append('|').append(p.params().tunedFrom()).append('|').append(p.sourceOnly()).append('\n');
             plans.put(s, mine);
         }
         String fingerprint = sha256(fp.toString());
@@ -134,6 +121,25 @@ public final class BuildGeneration {
     }
 
     private record Planned(Target target, ResolvedParams params, boolean sourceOnly) {}
+
+    /** The layer on every target asked for (CUDA: one per architecture), parameters from the tuned database or the heuristic. */
+    private static List<Planned> plan(MoeLayerSpec s, BuildRequest r, TuneDb db, java.util.function.Predicate<Dialect> hasToolchain, List<String> notes) {
+        List<Planned> out = new ArrayList<>();
+        for (String b : r.backends()) {
+            Dialect dialect = Dialects.parse(b);
+            boolean sourceOnly = dialect.compilesAheadOfTime() && !hasToolchain.test(dialect);
+            if (sourceOnly && !r.allowSourceOnly())
+                throw new IllegalStateException("moegen: backend " + b + " for layer '" + s.name() + "': " + dialect.toolchainHint()
+                        + "; install it, or set <allowSourceOnly>true</allowSourceOnly> to generate CUDA source without binaries");
+            if (sourceOnly) notes.add(s.name() + " " + b + ": source only (no nvcc): no .ptx/.cubin, kernels compile when loaded");
+            List<Target> targets = dialect.compilesAheadOfTime() ? r.cudaArchs().stream().map(dialect::target).toList() : List.of(dialect.aheadOfTime());
+            for (Target target : targets) {
+                TunedParams tuned = db.forDevice(new DeviceKey(target.backend().id(), "", "", target.arch()), Family.GROUP_GEMM.id());
+                out.add(new Planned(target, ParamResolver.resolve(s, target, Map.of(), tuned, r.tokens()), sourceOnly));
+            }
+        }
+        return out;
+    }
 
     /** Spec files then presets; a bad file fails naming it and every problem (field, value, allowed range). */
     static List<MoeLayerSpec> layers(BuildRequest r) {
