@@ -2,8 +2,6 @@ package dev.moegen.dsl.layer;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * How grouped (device-limited) routing scores an expert group before keeping the best topk_group groups:
@@ -17,7 +15,7 @@ public enum GroupScore {
 
     @JsonValue
     public String id() {
-        return name().toLowerCase();
+        return SpecNames.id(this);
     }
 
     /** Experts a group needs for this score. */
@@ -27,7 +25,6 @@ public enum GroupScore {
 
     @JsonCreator
     public static GroupScore parse(String s) {
-        for (GroupScore v : values()) if (v.id().equalsIgnoreCase(s)) return v;
-        throw new IllegalArgumentException("unknown group_score '" + s + "'; allowed: " + Arrays.stream(values()).map(GroupScore::id).collect(Collectors.joining(", ")));
+        return SpecNames.parse(values(), GroupScore::id, "group_score", s);
     }
 }

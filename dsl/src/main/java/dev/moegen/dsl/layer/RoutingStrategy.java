@@ -2,8 +2,6 @@ package dev.moegen.dsl.layer;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * Who chooses: each token its top-k experts (every model preset), or each expert its top-C tokens (Zhou et al. 2022,
@@ -15,12 +13,11 @@ public enum RoutingStrategy {
 
     @JsonValue
     public String id() {
-        return name().toLowerCase();
+        return SpecNames.id(this);
     }
 
     @JsonCreator
     public static RoutingStrategy parse(String s) {
-        for (RoutingStrategy v : values()) if (v.id().equalsIgnoreCase(s)) return v;
-        throw new IllegalArgumentException("unknown strategy '" + s + "'; allowed: " + Arrays.stream(values()).map(RoutingStrategy::id).collect(Collectors.joining(", ")));
+        return SpecNames.parse(values(), RoutingStrategy::id, "strategy", s);
     }
 }

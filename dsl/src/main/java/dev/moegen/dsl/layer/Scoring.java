@@ -2,8 +2,6 @@ package dev.moegen.dsl.layer;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /** How router logits become expert scores. */
 public enum Scoring {
@@ -11,13 +9,11 @@ public enum Scoring {
 
     @JsonValue
     public String id() {
-        return name().toLowerCase();
+        return SpecNames.id(this);
     }
 
     @JsonCreator
     public static Scoring parse(String s) {
-        for (Scoring v : values()) if (v.id().equalsIgnoreCase(s)) return v;
-        throw new IllegalArgumentException("unknown scoring '" + s + "'; allowed: "
-                + Arrays.stream(values()).map(Scoring::id).collect(Collectors.joining(", ")));
+        return SpecNames.parse(values(), Scoring::id, "scoring", s);
     }
 }

@@ -2,8 +2,6 @@ package dev.moegen.dsl.layer;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * Whether a top-2 token's second expert is always dispatched, or, as in GShard (Lepikhin et al. 2020, Mesh
@@ -18,13 +16,11 @@ public enum SecondExpertPolicy {
 
     @JsonValue
     public String id() {
-        return name().toLowerCase();
+        return SpecNames.id(this);
     }
 
     @JsonCreator
     public static SecondExpertPolicy parse(String s) {
-        for (SecondExpertPolicy v : values()) if (v.id().equalsIgnoreCase(s)) return v;
-        throw new IllegalArgumentException("unknown second_expert_policy '" + s + "'; allowed: "
-                + Arrays.stream(values()).map(SecondExpertPolicy::id).collect(Collectors.joining(", ")));
+        return SpecNames.parse(values(), SecondExpertPolicy::id, "second_expert_policy", s);
     }
 }
