@@ -65,9 +65,8 @@ public enum KernelRole {
         Sig g = new Sig(s);
         return switch (this) {
             case ROUTER_GEMM -> g.in(X, W_ROUTER, B_ROUTER).out(LOGITS).scalars(TOKENS).args;
-            case GATING -> s.routing().random() // noisy gating and GShard's coin draw from the stream the seed keys
-                    ? g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS, SEED).args
-                    : g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS).args;
+            // noisy gating and GShard's coin draw from the stream the seed keys
+            case GATING -> g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS).scalarIf(s.routing().random(), SEED).args;
             case EXPERT_CHOICE -> g.in(TOPK_WEIGHTS).out(TOPK_IDS).scalars(TOKENS, CHOSEN).args;
             case ALIGN_COUNT -> g.in(TOPK_IDS).out(CHUNK_COUNTS).scalars(TOKENS).args;
             case ALIGN_SCAN -> g.out(CHUNK_COUNTS, EXPERT_START, EXPERT_KEPT, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED)
@@ -79,9 +78,9 @@ public enum KernelRole {
             case GROUP_GEMM_2 -> g.in(INTER, W2, B2, TOPK_WEIGHTS, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(EXPERT_OUT, "out")
                     .scalars(TOKENS).args;
             case COMBINE -> g.in(EXPERT_OUT, SLOT_POSITION).out(Y).scalars(TOKENS, SPLITS).args;
-            case LOAD_STATS -> s.routing().noisyGating() // the gate logits' noise is drawn again, from the forward's seed
-                    ? g.in(LOGITS, TOPK_IDS, EXPERT_KEPT, E_SCORE_CORRECTION_BIAS).out(TOKEN_LSE, EXPERT_LOAD, BufferId.LOAD_STATS, UPDATED_BIAS).scalars(TOKENS, SEED).args
-                    : g.in(LOGITS, TOPK_IDS, EXPERT_KEPT, E_SCORE_CORRECTION_BIAS).out(TOKEN_LSE, EXPERT_LOAD, BufferId.LOAD_STATS, UPDATED_BIAS).scalars(TOKENS).args;
+            // the gate logits' noise is drawn again, from the forward's seed
+            case LOAD_STATS -> g.in(LOGITS, TOPK_IDS, EXPERT_KEPT, E_SCORE_CORRECTION_BIAS).out(TOKEN_LSE, EXPERT_LOAD, BufferId.LOAD_STATS, UPDATED_BIAS)
+                    .scalars(TOKENS).scalarIf(s.routing().noisyGating(), SEED).args;
         };
     }
 
@@ -138,6 +137,11 @@ public enum KernelRole {
         Sig scalars(KernelArg.ScalarArg... sc) {
             for (KernelArg.ScalarArg a : sc) args.add(new KernelArg.Scalar(a));
             return this;
+        }
+
+        /** {@code sc} only where the layer needs it (the seed where its routing draws random numbers). */
+        Sig scalarIf(boolean needed, KernelArg.ScalarArg sc) {
+            return needed ? scalars(sc) : this;
         }
     }
 }
