@@ -34,18 +34,12 @@ public final class Generator {
     private Generator() {}
 
     public static Generation generate(MoeLayerSpec spec, Target target, ResolvedParams params) throws IOException {
-        return generate(spec, target, params, false);
+        return generate(spec, target, params, false, false);
     }
 
     /**
-     * @param sourceOnly skip the ahead-of-time compile (CUDA without nvcc, when the caller allows it): the source, plan,
-     *                   launcher and manifest only; the manifest's toolchain then reads "none (source only)"
-     */
-    public static Generation generate(MoeLayerSpec spec, Target target, ResolvedParams params, boolean sourceOnly) throws IOException {
-        return generate(spec, target, params, sourceOnly, false);
-    }
-
-    /**
+     * @param sourceOnly     skip the ahead-of-time compile (CUDA without nvcc, when the caller allows it): the source, plan,
+     *                       launcher and manifest only; the manifest's toolchain then reads "none (source only)"
      * @param targetArchOnly compile for the target's architecture alone (the build-time plugin plans each architecture
      *                       with its own parameters), not every architecture the toolchain knows
      */
