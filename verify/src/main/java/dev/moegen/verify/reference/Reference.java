@@ -130,7 +130,7 @@ public final class Reference {
         MoeLayerSpec s = in.spec();
         Routing r = s.routing();
         if (r.expertChoice()) return routeExpertChoice(in, logits, forced);
-        int tokens = in.tokens(), e = s.experts(), k = s.topK(), slots = s.slotsPerToken(), rows = LayerGraph.routerRows(s);
+        int tokens = in.tokens(), e = s.experts(), k = s.topK(), slots = s.slotsPerToken();
         double[] scores = scores(in, logits);
         double[] sel = selectionScores(in, scores);
         int[] ids = new int[tokens * slots];
@@ -149,13 +149,19 @@ public final class Reference {
                 if (j == 1 && !chosen && r.secondExpertPolicy() == SecondExpertPolicy.RANDOM && !(2 * v > secondExpertCoin(in, t)))
                     ids[t * slots + j] = notDispatched(pick[j]);
             }
-            double sharedWeight = s.shared() != null && s.shared().gated() ? sigmoid(logits[t * rows + e]) : 1.0;
-            for (int j = k; j < slots; j++) {
-                ids[t * slots + j] = e + (j - k);
-                w[t * slots + j] = sharedWeight;
-            }
+            sharedSlots(s, logits, t, ids, w);
         }
         return new RoutingResult(tokens, slots, ids, w);
+    }
+
+    /** Token t's shared-expert slots, after its routed ones: ids E, E+1, ..., weight 1 or sigmoid of the shared gate's row. */
+    private static void sharedSlots(MoeLayerSpec s, double[] logits, int t, int[] ids, double[] w) {
+        int e = s.experts(), slots = s.slotsPerToken(), routed = s.routedSlots();
+        double sharedWeight = s.shared() != null && s.shared().gated() ? sigmoid(logits[t * LayerGraph.routerRows(s) + e]) : 1.0;
+        for (int j = routed; j < slots; j++) {
+            ids[t * slots + j] = e + (j - routed);
+            w[t * slots + j] = sharedWeight;
+        }
     }
 
     /**
@@ -166,7 +172,7 @@ public final class Reference {
      */
     static RoutingResult routeExpertChoice(LayerInputs in, double[] logits, int[][] forced) {
         MoeLayerSpec s = in.spec();
-        int tokens = in.tokens(), e = s.experts(), slots = s.slotsPerToken(), rows = LayerGraph.routerRows(s);
+        int tokens = in.tokens(), e = s.experts(), slots = s.slotsPerToken();
         double[] scores = scores(in, logits);
         int[] ids = new int[tokens * slots];
         double[] w = new double[tokens * slots];
@@ -183,11 +189,7 @@ public final class Reference {
         }
         for (int t = 0; t < tokens; t++) {
             if (forced != null && forced[t] != null) System.arraycopy(forced[t], 0, ids, t * slots, e);
-            double sharedWeight = s.shared() != null && s.shared().gated() ? sigmoid(logits[t * rows + e]) : 1.0;
-            for (int j = e; j < slots; j++) {
-                ids[t * slots + j] = e + (j - e);
-                w[t * slots + j] = sharedWeight;
-            }
+            sharedSlots(s, logits, t, ids, w);
         }
         return new RoutingResult(tokens, slots, ids, w);
     }
