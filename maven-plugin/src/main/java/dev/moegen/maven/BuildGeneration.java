@@ -71,8 +71,9 @@ public final class BuildGeneration {
         StringBuilder fp = new StringBuilder(SourceEmitter.GENERATOR_VERSION).append('\n').append(TemplateHash.get()).append('\n');
         for (MoeLayerSpec s : layers) {
             List<Planned> mine = plan(s, r, db, hasToolchain, notes);
+            String json = SpecFiles.format(s, SpecFormat.JSON);
             for (Planned p : mine)
-                fp.append(SpecFiles.format(s, SpecFormat.JSON)).append('|').append(Prebuilt.key(p.target())).append('|').append(p.params().params())
+                fp.append(json).append('|').append(Prebuilt.key(p.target())).append('|').append(p.params().params())
                         .append('|').append(p.params().tunedFrom()).append('|').append(p.sourceOnly()).append('\n');
             plans.put(s, mine);
         }
