@@ -44,37 +44,42 @@ class GeneratedLaunchersTest {
         MoeAssertions.assertMatchesReference(spec, layer, 17L, 1, 9, 64);
     }
 
+    /** What a launcher offers a test: its typed loadWeights (called with the inputs' weights) and forward. */
+    private static Function<LayerInputs, Observed> run(java.util.function.Consumer<LayerInputs> load, java.util.function.BiFunction<float[], Integer, float[]> forward) {
+        return in -> {
+            load.accept(in);
+            return Observed.y(forward.apply(in.x(), in.tokens()));
+        };
+    }
+
     @Test
     void mixtral() {
         var l = new Mixtral8x7bS64Layer(session, 64);
-        check("mixtral-8x7b", Mixtral8x7bS64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("mixtral-8x7b", Mixtral8x7bS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     @Test
     void dbrx() {
         var l = new DbrxS64Layer(session, 64);
-        check("dbrx", DbrxS64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("dbrx", DbrxS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     @Test
     void deepseekV2Lite() {
         var l = new DeepseekV2LiteS64Layer(session, 64);
-        check("deepseek-v2-lite", DeepseekV2LiteS64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("deepseek-v2-lite", DeepseekV2LiteS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     @Test
     void deepseekV2() {
         var l = new DeepseekV2S64Layer(session, 64);
-        check("deepseek-v2", DeepseekV2S64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("deepseek-v2", DeepseekV2S64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     @Test
     void deepseekV3() {
         var l = new DeepseekV3S64Layer(session, 64);
-        check("deepseek-v3", DeepseekV3S64Layer.SPEC_JSON, in -> {
-            l.loadWeights(in.wRouter(), in.w13(), in.w2(), in.correctionBias());
-            return Observed.y(l.forward(in.x(), in.tokens()));
-        });
+        check("deepseek-v3", DeepseekV3S64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2(), in.correctionBias()), l::forward));
         float[][] stats = l.loadStats(64);
         assertEquals(Presets.get("deepseek-v3").experts(), stats[2].length, "the correction bias after DeepSeek-V3's update");
     }
@@ -82,43 +87,37 @@ class GeneratedLaunchersTest {
     @Test
     void qwen15() {
         var l = new Qwen1_5MoeA2_7bS64Layer(session, 64);
-        check("qwen1.5-moe-a2.7b", Qwen1_5MoeA2_7bS64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("qwen1.5-moe-a2.7b", Qwen1_5MoeA2_7bS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     @Test
     void qwen3() {
         var l = new Qwen3_30bA3bS64Layer(session, 64);
-        check("qwen3-30b-a3b", Qwen3_30bA3bS64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("qwen3-30b-a3b", Qwen3_30bA3bS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     @Test
     void olmoe() {
         var l = new Olmoe1b7bS64Layer(session, 64);
-        check("olmoe-1b-7b", Olmoe1b7bS64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("olmoe-1b-7b", Olmoe1b7bS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     @Test
     void gptOss20b() {
         var l = new GptOss20bS64Layer(session, 64);
-        check("gpt-oss-20b", GptOss20bS64Layer.SPEC_JSON, in -> {
-            l.loadWeights(in.wRouter(), in.w13(), in.w2(), in.bRouter(), in.b13(), in.b2());
-            return Observed.y(l.forward(in.x(), in.tokens()));
-        });
+        check("gpt-oss-20b", GptOss20bS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2(), in.bRouter(), in.b13(), in.b2()), l::forward));
     }
 
     @Test
     void gptOss120b() {
         var l = new GptOss120bS64Layer(session, 64);
-        check("gpt-oss-120b", GptOss120bS64Layer.SPEC_JSON, in -> {
-            l.loadWeights(in.wRouter(), in.w13(), in.w2(), in.bRouter(), in.b13(), in.b2());
-            return Observed.y(l.forward(in.x(), in.tokens()));
-        });
+        check("gpt-oss-120b", GptOss120bS64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2(), in.bRouter(), in.b13(), in.b2()), l::forward));
     }
 
     @Test
     void switchBase128() {
         var l = new SwitchBase128S64Layer(session, 64);
-        check("switch-base-128", SwitchBase128S64Layer.SPEC_JSON, in -> { l.loadWeights(in.wRouter(), in.w13(), in.w2()); return Observed.y(l.forward(in.x(), in.tokens())); });
+        check("switch-base-128", SwitchBase128S64Layer.SPEC_JSON, run(in -> l.loadWeights(in.wRouter(), in.w13(), in.w2()), l::forward));
     }
 
     /** The kernels the plugin generated ride in the jar: every preset's OpenCL source and plan, its CUDA source per architecture and cubin. */
