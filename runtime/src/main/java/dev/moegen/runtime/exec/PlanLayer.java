@@ -129,10 +129,8 @@ public final class PlanLayer {
     /** y[tokens][H] for x: launches and reads back y alone (what a model's forward pass needs). */
     public float[] forward(float[] x, int tokens) {
         launch(x, tokens);
-        PlannedBuffer y = plan.buffer(BufferId.Y);
-        int n = Math.toIntExact(plan.elements(BufferId.Y, tokens));
         try (Arena a = Arena.ofConfined()) {
-            return HostCodec.decode(read(a, y, n), y.dtype(), n);
+            return readFloats(a, BufferId.Y, tokens);
         }
     }
 
@@ -156,18 +154,11 @@ public final class PlanLayer {
         dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens));
         dev.finish();
         try (Arena a = Arena.ofConfined()) {
-            float[] counts = new float[plan.spec().experts() + 1];
-            int[] raw = HostCodec.decodeInts(read(a, plan.buffer(BufferId.EXPERT_LOAD), counts.length), counts.length);
-            for (int i = 0; i < raw.length; i++) counts[i] = raw[i];
-            PlannedBuffer st = plan.buffer(BufferId.LOAD_STATS);
-            int n = plan.spec().experts() + 2;
-            float[] stats = HostCodec.decode(read(a, st, n), st.dtype(), n);
-            float[] bias = new float[0];
-            if (plan.spec().routing().correctionBias()) {
-                PlannedBuffer b = plan.buffer(BufferId.UPDATED_BIAS);
-                bias = HostCodec.decode(read(a, b, plan.spec().experts()), b.dtype(), plan.spec().experts());
-            }
-            return new float[][] {counts, stats, bias};
+            int[] load = readInts(a, BufferId.EXPERT_LOAD, tokens);
+            float[] counts = new float[load.length];
+            for (int i = 0; i < load.length; i++) counts[i] = load[i];
+            float[] bias = plan.spec().routing().correctionBias() ? readFloats(a, BufferId.UPDATED_BIAS, tokens) : new float[0];
+            return new float[][] {counts, readFloats(a, BufferId.LOAD_STATS, tokens), bias};
         }
     }
 
@@ -213,10 +204,8 @@ public final class PlanLayer {
         try (Arena a = Arena.ofConfined()) {
             for (PlannedBuffer b : plan.buffers()) {
                 if (b.role() != BufferId.Role.OUTPUT) continue;
-                int n = Math.toIntExact(plan.elements(b.id(), tokens));
-                MemorySegment host = read(a, b, n);
-                if (b.dtype() == DType.INT32) ints.put(b.id(), HostCodec.decodeInts(host, n));
-                else floats.put(b.id(), HostCodec.decode(host, b.dtype(), n));
+                if (b.dtype() == DType.INT32) ints.put(b.id(), readInts(a, b.id(), tokens));
+                else floats.put(b.id(), readFloats(a, b.id(), tokens));
             }
         }
         int splits = plan.params().splits(tokens);
@@ -234,6 +223,18 @@ public final class PlanLayer {
     }
 
     /** The first {@code n} elements of a device buffer, in host memory from {@code a}. */
+    /** Output {@code id} of the last launch for {@code tokens} tokens, decoded from its dtype. */
+    private float[] readFloats(Arena a, BufferId id, int tokens) {
+        PlannedBuffer b = plan.buffer(id);
+        int n = Math.toIntExact(plan.elements(id, tokens));
+        return HostCodec.decode(read(a, b, n), b.dtype(), n);
+    }
+
+    private int[] readInts(Arena a, BufferId id, int tokens) {
+        int n = Math.toIntExact(plan.elements(id, tokens));
+        return HostCodec.decodeInts(read(a, plan.buffer(id), n), n);
+    }
+
     private MemorySegment read(Arena a, PlannedBuffer b, int n) {
         MemorySegment host = a.allocate(Math.max(1, (long) n * b.dtype().bytes()), 8);
         dev.read(buffers.get(b.id()), host);
