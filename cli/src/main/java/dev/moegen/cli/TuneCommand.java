@@ -96,7 +96,7 @@ final class TuneCommand implements Callable<Integer> {
         for (var r : results)
             rows.add(List.of("" + r.tokens(), "" + r.points(), "" + r.evaluations(), "" + r.failures(), String.format("%.3f", r.heuristicMs()),
                     Double.isNaN(r.bestMs()) ? "-" : String.format("%.3f", r.bestMs()), Double.isNaN(r.bestMs()) ? "-" : String.format("%.2f×", r.speedup()),
-                    r.recorded() ? "yes" : "no (heuristic kept)", r.best() == null ? "-" : GemmSpace.key(r.best())));
+                    !r.recorded() ? "no" : r.winner() == r.heuristic() ? "heuristic (none faster)" : "best", r.best() == null ? "-" : GemmSpace.key(r.best())));
         return TextTable.render(List.of("T", "points", "evaluations", "failed", "heuristic ms", "best ms", "speed-up", "recorded", "best parameters"), rows)
                 + "\n(heuristic and best timed again alternately, 3 rounds, median; whole-layer device time)";
     }

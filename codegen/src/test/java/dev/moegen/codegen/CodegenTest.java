@@ -80,24 +80,46 @@ class CodegenTest {
         assertEquals((t * 9 + 257 * 15 + 15) / 16 * 16, p.maxPadded(t));
         String src = SourceEmitter.emit(p, BackendId.OPENCL).text();
         assertTrue(src.contains("out[((idx_t)split * MAX_PADDED(T) + p) * HIDDEN + n]"));
-        assertTrue(src.contains("(e * N1 + min(n0, INTER - 1)) * HIDDEN"), "weight offsets computed in idx_t (e is idx_t)");
+        assertTrue(src.contains("w13 + e * HIDDEN * N1") && src.contains("const idx_t e = expert_ids[blk];"), "weight offsets computed in idx_t (e is idx_t)");
         assertTrue(src.contains("typedef long idx_t;"));
     }
 
-    /** The tiled GEMM 1 epilogue runs a tile's activations as one vector (one exp call) where the activation has an exp. */
+    /**
+     * The tiled loop's outer-product tile: VW-wide accumulators along N, so the GEMM 1 epilogue activates and stores VW
+     * columns at once (one vector exp, one vector store) and reads k-major weights, which the plan says.
+     */
     @Test
-    void tiledEpilogueActivatesWholeTilesAtOnce() {
-        KernelPlan qwen = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET); // 4 x 2 tile, swiglu
-        assertEquals(8, SourceEmitter.actPack(qwen));
+    void tiledTileWorksOnWholeColumnVectors() {
+        KernelPlan qwen = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET); // 4 x 2 tile, swiglu, vw 4
         String cl = SourceEmitter.emit(qwen, BackendId.OPENCL).text();
-        assertTrue(cl.contains("typedef float8 packf;") && cl.contains("const packf act = activate_pack(MAKE_PACK(s0_0, s0_1, s1_0, s1_1, s2_0, s2_1, s3_0, s3_1),"), cl);
-        assertTrue(SourceEmitter.emit(qwen, BackendId.CUDA).text().contains("struct packf { float v[8]; };"));
-        KernelPlan odd = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET, qwen.params().withOverrides(java.util.Map.of("mwi", "3", "block_m", "15", "nwi", "1")));
-        assertEquals(4, SourceEmitter.actPack(odd), "3 outputs in a float4, the last lane unused");
-        assertTrue(SourceEmitter.emit(odd, BackendId.OPENCL).text().contains("MAKE_PACK(s0_0, s1_0, s2_0, 0.0f)"));
+        assertTrue(cl.contains("DEVICE_FN vecf vactivate(vecf gate, vecf up) {") && cl.contains("const vecf v1 = vactivate(acc3_1, up3_1);")
+                && cl.contains("VSTORE_ACT(row, c1, v1);"), cl);
+        assertTrue(cl.contains("const vecf s3 = VSPLAT(VLANE(a3v, 3));"), "the 4th k of a vector load broadcast to row 3");
+        assertTrue(SourceEmitter.emit(qwen, BackendId.CUDA).text().contains("DEVICE_FN vecf vactivate(vecf gate, vecf up) {"));
+        assertEquals(java.util.Map.of("w_router", "as given", "w13", "k-major", "w2", "k-major"), qwen.weightLayout());
+        assertEquals(new dev.moegen.codegen.plan.Transpose(128, 2 * 768, 2048), qwen.transpose(BufferId.W13).orElseThrow());
+        KernelPlan simt = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET, qwen.params().withOverrides(java.util.Map.of("gemm", "simt")));
+        assertTrue(simt.transpose(BufferId.W13).isEmpty() && simt.transpose(BufferId.W2).isEmpty(), "other loops read the weights as given");
         KernelPlan relu = Lowering.lower(Presets.get("switch-base-128"), OpenClDialect.TARGET);
-        assertEquals(0, SourceEmitter.actPack(relu), "no exp in relu: one activate() per output");
-        assertFalse(SourceEmitter.emit(relu, BackendId.OPENCL).text().contains("activate_pack"));
+        String r = SourceEmitter.emit(relu, BackendId.OPENCL).text();
+        assertTrue(r.contains("return select(gate, (vecf)(0.0f), gate < 0.0f);") && r.contains("vactivate(acc0_0, VZERO)"), "relu: a vector select, no up rows");
+    }
+
+    @Test
+    void transposeTurnsEachMatrixAndBack() {
+        var t = new dev.moegen.codegen.plan.Transpose(2, 2, 3);
+        float[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12}, t.apply(v));
+        assertArrayEquals(v, t.inverse().apply(t.apply(v)));
+        try (var a = java.lang.foreign.Arena.ofConfined()) {
+            var src = a.allocate(24);
+            for (int i = 0; i < 12; i++) src.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2L * i, (short) (i + 1));
+            var dst = a.allocate(24);
+            t.apply(src, dst, 2);
+            short[] got = dst.toArray(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED);
+            assertArrayEquals(new short[] {1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12}, got, "bf16/fp16 storage turned as the floats are");
+        }
+        assertThrows(IllegalArgumentException.class, () -> t.apply(new float[11]));
     }
 
     @Test
@@ -107,8 +129,8 @@ class CodegenTest {
         assertArrayEquals(new long[] {7 * 128}, p.launch(gating, 7).global());
         PlannedKernel g1 = p.kernel(KernelRole.GROUP_GEMM_1);
         Launch l = p.launch(g1, 4);
-        assertArrayEquals(new long[] {768 / 32 * 16, p.maxPadded(4) / 4, 1}, l.global(), "tiled: 32-column tiles of 16 x 4 work-items, 4 rows each");
-        assertArrayEquals(new long[] {16, 4, 1}, l.local());
+        assertArrayEquals(new long[] {768 / 32 * 4, p.maxPadded(4) / 4, 1}, l.global(), "tiled: 32-column tiles of 4 x 4 work-items, 2 vectors of 4 columns by 4 rows each");
+        assertArrayEquals(new long[] {4, 4, 1}, l.local());
         KernelPlan simt = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET, p.params().withOverrides(java.util.Map.of("gemm", "simt", "block_n", "16")));
         assertArrayEquals(new long[] {768, simt.maxPadded(4), 1}, simt.launch(simt.kernel(KernelRole.GROUP_GEMM_1), 4).global());
         assertArrayEquals(new long[] {16, 16, 1}, simt.launch(simt.kernel(KernelRole.GROUP_GEMM_1), 4).local());
@@ -178,7 +200,7 @@ class CodegenTest {
         assertTrue(e.getMessage().contains("gate_wg = 100: must be a power of two"), e.getMessage());
         KernelParams tiled = Heuristic.defaults(s, OpenClDialect.TARGET).toBuilder().set(Param.MWI, 3).set(Param.VW, 16).set(Param.NWI, 16).build();
         var t = assertThrows(IllegalArgumentException.class, () -> ParameterSpace.of(s, OpenClDialect.TARGET).check(tiled));
-        assertTrue(t.getMessage().contains("block_m = 16, mwi = 3, block_n = 32, nwi = 16: block_m must be a multiple of mwi"), t.getMessage());
+        assertTrue(t.getMessage().contains("block_m = 16, mwi = 3, block_n = 32, nwi × vw = 16 × 16: block_m must be a multiple of mwi and block_n of nwi × vw"), t.getMessage());
         assertTrue(t.getMessage().contains("about 2096 values per work-item (vw × (mwi × nwi × 2 + mwi + nwi × 2)): must be ≤ 1024"), t.getMessage());
     }
 }

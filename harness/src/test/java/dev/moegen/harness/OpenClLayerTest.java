@@ -176,9 +176,10 @@ class OpenClLayerTest {
     }
 
     /**
-     * Both portable loops on tile edges. Tiled rows: register tiles of 1-8 rows and 1-4 columns (3 x 3 on a 9-column
-     * tile), vectors of 1, 4, 8 and 16 along K = 50 and 36 (so every vector loop has a scalar tail), split-K slices
-     * of 5 elements, a gating group of one work-item; GroupGEMM 2 with a tile of its own (block_n2 x nwi2, mwi2 rows;
+     * Both portable loops on tile edges. Tiled rows: register tiles of 1-8 rows and 1-4 column vectors of 1, 4, 8 and
+     * 16 columns; N = 36 and 50 (GroupGEMM 1 and 2), so a tile's last vector is loaded shifted in from the edge and
+     * stores only its own columns; K = 50 and 36, so the activations' vector loop has a scalar tail; split-K slices of
+     * 5 elements; a gating group of one work-item; GroupGEMM 2 with a tile of its own (block_n2 x nwi2, mwi2 rows;
      * 0 = GroupGEMM 1's).
      */
     @ParameterizedTest(name = "params {0} {1}x{2}x{3} tile {7}x{8} vw {9} split {10} gemm2 {11}/{12}/{13}")
@@ -186,12 +187,13 @@ class OpenClLayerTest {
         "simt, 8, 32, 8, 32, 32, 7, 1, 1, 1, 1, 0, 0, 0",
         "simt, 32, 8, 32, 64, 256, 1, 1, 1, 1, 1, 0, 0, 0",
         "simt, 1, 16, 3, 256, 32, 4096, 1, 1, 1, 1, 0, 0, 0",
-        "tiled, 1, 16, 3, 256, 32, 4096, 1, 4, 8, 1, 0, 0, 0",
-        "tiled, 16, 16, 16, 32, 64, 64, 4, 2, 16, 1, 0, 0, 0",
-        "tiled, 6, 9, 5, 4, 32, 64, 3, 3, 4, 3, 0, 0, 0",
+        "tiled, 1, 16, 3, 256, 32, 4096, 1, 4, 4, 1, 0, 0, 0",
+        "tiled, 16, 32, 16, 32, 64, 64, 4, 2, 16, 1, 0, 0, 0",
+        "tiled, 6, 12, 5, 4, 32, 64, 3, 3, 4, 3, 0, 0, 0",
         "tiled, 8, 8, 16, 1, 32, 64, 8, 1, 1, 2, 0, 0, 0",
-        "tiled, 6, 9, 5, 4, 32, 64, 3, 3, 4, 3, 18, 2, 2",
-        "tiled, 16, 16, 16, 32, 64, 64, 4, 2, 16, 1, 32, 8, 4",
+        "tiled, 4, 48, 7, 32, 32, 64, 2, 3, 8, 1, 0, 0, 0",
+        "tiled, 6, 12, 5, 4, 32, 64, 3, 3, 4, 3, 24, 2, 2",
+        "tiled, 16, 32, 16, 32, 64, 64, 4, 2, 16, 1, 128, 8, 4",
         "tiled, 8, 8, 16, 1, 32, 64, 8, 1, 1, 1, 0, 1, 0",
     })
     void oddSizesAndNonDefaultParametersHitEveryTileEdge(String gemm, int bm, int bn, int bk, int gateWg, int scanWg, int chunk, int mwi, int nwi, int vw, int splitK,
@@ -211,6 +213,31 @@ class OpenClLayerTest {
             var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 50 + t).withWeightsOf(w));
             for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
         }
+    }
+
+    /**
+     * The tiled loop on a layer narrower than one vector (N = 6 and 12 < vw = 16): lanes loaded one by one with the
+     * column clamped, only real columns stored; with expert biases (their vector loads too) in bf16 gated and fp32 relu,
+     * and the same weights moved to another loop's layout and back through shared buffers (a tuner's candidates).
+     */
+    @ParameterizedTest(name = "{0} {1} vw {2}")
+    @CsvSource({"swiglu, bf16, 16", "relu, fp32, 16", "geglu-tanh, fp16, 8"})
+    void tiledLayersNarrowerThanAVector(String act, String dtype, int vw) {
+        MoeLayerSpec s = MoeLayerSpec.builder("narrow").dtype(DType.parse(dtype)).hidden(12).intermediate(6).experts(5, 2)
+                .activation(dev.moegen.dsl.layer.Activation.parse(act)).expertBias(true).build();
+        var tiled = Heuristic.defaults(s, ctx.target(), KernelParams.Gemm.TILED).toBuilder().set(Param.BLOCK_N, vw).set(Param.NWI, 1).set(Param.VW, vw)
+                .set(Param.MWI, 2).set(Param.BLOCK_M, 4).build();
+        KernelPlan simtPlan = Lowering.lower(s, ctx.target(), Heuristic.defaults(s, ctx.target(), KernelParams.Gemm.SIMT));
+        PlanLayer simt = new PlanLayer(ctx, simtPlan, 20);
+        LayerInputs w = LayerInputs.random(s, 1, 5);
+        simt.setWeights(w.weights());
+        PlanLayer viaShared = new PlanLayer(simt, Lowering.lower(s, ctx.target(), tiled)); // as given -> k-major on the device
+        PlanLayer back = new PlanLayer(viaShared, simtPlan); // and back
+        for (int t : new int[] {1, 20})
+            for (PlanLayer layer : java.util.List.of(viaShared, back)) {
+                var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 70 + t).withWeightsOf(w));
+                for (CheckRow r : out.rows()) assertTrue(r.pass(), layer.plan().params().gemm() + " T=" + t + " " + r.kernel() + ": " + r.detail());
+            }
     }
 
     /**

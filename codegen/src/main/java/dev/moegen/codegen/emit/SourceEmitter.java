@@ -81,7 +81,6 @@ public final class SourceEmitter {
         m.put("wgmmaTiles", List.of(Map.of("stage", 1, "n", n1), Map.of("stage", 2, "n", n2)));
         m.put("activation", s.activation().id());
         m.put("gated", s.activation().gated());
-        m.put("actPack", actPack(plan));
         m.put("clampLimit", floatLiteral(Activation.CLAMP_LIMIT));
         m.put("clampAlpha", floatLiteral(Activation.CLAMP_ALPHA));
         m.put("scoring", s.routing().scoring().id());
@@ -127,7 +126,6 @@ public final class SourceEmitter {
         m.put("mmaType", mmaType(dtype));
         m.put("wgmmaN", List.of(256));
         m.put("params", Map.of("VW", Heuristic.vectorWidth(target))); // the vector kernels use the device's native width
-        m.put("actPack", 0);
         return new GeneratedSource(target.backend(), "moe_bench_" + dtype.id() + dialect.extension(), render("bench_program.ftl", m, "bench kernels"));
     }
 
@@ -139,18 +137,6 @@ public final class SourceEmitter {
             throw new IllegalStateException("template rendering failed for " + what + ": " + e.getMessage(), e);
         }
         return out.toString();
-    }
-
-    /**
-     * Lanes of the tiled GEMM 1 epilogue's activation vector: the register tile's mwi × nwi outputs rounded up to an
-     * OpenCL vector width (2, 4, 8, 16), so their exps run as one vector call; 0 (one activate() per output) for other
-     * loops, ungated activations (no exp) and tiles over 16 outputs.
-     */
-    public static int actPack(KernelPlan plan) {
-        KernelParams p = plan.params();
-        int n = p.mwi() * p.nwi();
-        if (p.gemm() != KernelParams.Gemm.TILED || !plan.spec().activation().gated() || n < 2 || n > 16) return 0;
-        return Integer.highestOneBit(n - 1) << 1;
     }
 
     /** PTX type of the tensor-core operands: f16 for fp16 layers, bf16 otherwise. */

@@ -103,15 +103,16 @@ final class Constraints {
      */
     private static void tiledRules(List<Constraint> c, boolean gemm2, boolean gated, int maxThreads, int regLimit, int regsPerBlock) {
         String sfx = gemm2 ? "2" : "", bn = "block_n" + sfx, mwi = "mwi" + sfx, nwi = "nwi" + sfx, id = "tiled" + sfx, x2 = gated ? " × 2" : "";
-        c.add(new Constraint(id + "-tile", GROUP_GEMM, "tiled: block_m a multiple of " + mwi + ", " + bn + " a multiple of " + nwi + " (whole register tiles)",
+        c.add(new Constraint(id + "-tile", GROUP_GEMM, "tiled: block_m a multiple of " + mwi + ", " + bn + " a multiple of " + nwi + " × vw (whole register tiles)",
                 p -> {
                     if (p.gemm() != Gemm.TILED) return none();
                     KernelParams.Tile t = p.tile(gemm2);
-                    return p.blockM() % t.mwi() != 0 || t.blockN() % t.nwi() != 0
-                            ? why("block_m = " + p.blockM() + ", " + mwi + " = " + t.mwi() + ", " + bn + " = " + t.blockN() + ", " + nwi + " = " + t.nwi()
-                            + ": block_m must be a multiple of " + mwi + " and " + bn + " of " + nwi + (gemm2 ? " (0 takes GroupGEMM 1's value)" : "")) : none();
+                    return p.blockM() % t.mwi() != 0 || t.blockN() % t.columns(p.vw()) != 0
+                            ? why("block_m = " + p.blockM() + ", " + mwi + " = " + t.mwi() + ", " + bn + " = " + t.blockN() + ", " + nwi + " × vw = " + t.nwi()
+                            + " × " + p.vw() + ": block_m must be a multiple of " + mwi + " and " + bn + " of " + nwi + " × vw"
+                            + (gemm2 ? " (0 takes GroupGEMM 1's value)" : "")) : none();
                 }));
-        String threads = "(block_m / " + mwi + ") × (" + bn + " / " + nwi + ")";
+        String threads = "(block_m / " + mwi + ") × (" + bn + " / (" + nwi + " × vw))";
         c.add(new Constraint(id + "-threads", GROUP_GEMM, "tiled: " + threads + " ≤ max threads per block (" + maxThreads + ")",
                 p -> p.gemm() == Gemm.TILED && p.tile(gemm2).threads() > maxThreads
                         ? why(threads + " = " + p.tile(gemm2).threads() + ": must be ≤ " + maxThreads + " work-items") : none()));

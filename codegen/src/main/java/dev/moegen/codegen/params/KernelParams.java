@@ -112,13 +112,21 @@ public final class KernelParams {
         return b.build();
     }
 
-    /** The tiled loop's register tiling of one GroupGEMM: its block_n, rows (mwi) and columns (nwi) per work-item, and work-items per block. */
-    public record Tile(int blockN, int mwi, int nwi, int threads) {}
+    /**
+     * The tiled loop's register tiling of one GroupGEMM: its block_n, rows (mwi) and column vectors (nwi, of vw columns
+     * each) per work-item, and work-items per block.
+     */
+    public record Tile(int blockN, int mwi, int nwi, int threads) {
+        /** Output columns one work-item covers. */
+        public int columns(int vw) {
+            return nwi * vw;
+        }
+    }
 
     /** GroupGEMM 1's tiling, or GroupGEMM 2's ({@code gemm2}: block_n2, mwi2, nwi2, each GroupGEMM 1's where 0). */
     public Tile tile(boolean gemm2) {
         int bn = gemm2 ? blockN2() : blockN(), m = gemm2 ? mwi2() : mwi(), n = gemm2 ? nwi2() : nwi();
-        return new Tile(bn, m, n, (blockM() / Math.max(1, m)) * (bn / Math.max(1, n)));
+        return new Tile(bn, m, n, (blockM() / Math.max(1, m)) * (bn / Math.max(1, n * Math.max(1, vw()))));
     }
 
     /** Threads per GroupGEMM block. */

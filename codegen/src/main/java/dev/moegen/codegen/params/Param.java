@@ -27,8 +27,8 @@ public enum Param {
     ALIGN_CHUNK(Family.PERMUTATION, new Domain.IntRange(1, 1 << 20, List.of(16, 32, 64, 128, 256)), Loops.ALL,
             "assignments per work-item in count/scatter (one sequence's when the capacity holds per sequence)"),
     MWI(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4, 8)), Loops.TILED, "rows of the register tile one work-item computes"),
-    NWI(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), Loops.TILED, "output columns of the register tile (gate and up count once)"),
-    VW(Family.GROUP_GEMM, new Domain.PowerOfTwo(1, 16, 4), Loops.TILED, "vector width along K: elements per load and per FMA"),
+    NWI(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), Loops.TILED, "column vectors (vw outputs each) of the register tile; gate and up count once (the router GEMM: router rows)"),
+    VW(Family.GROUP_GEMM, new Domain.PowerOfTwo(1, 16, 4), Loops.TILED, "vector width: output columns per weight load and per FMA (activations are read vw k at a time)"),
     BLOCK_N2(Family.GROUP_GEMM, new Domain.IntRange(0, 256, List.of(0, 16, 32, 64, 128)), Loops.TILED, "GroupGEMM 2's block_n (0: GroupGEMM 1's)"),
     MWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4, 8)), Loops.TILED, "GroupGEMM 2's mwi (0: GroupGEMM 1's)"),
     NWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4)), Loops.TILED, "GroupGEMM 2's nwi (0: GroupGEMM 1's)");

@@ -15,6 +15,30 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
         buffers = List.copyOf(buffers);
     }
 
+    /**
+     * How a weight lies on the device where that differs from the user's [out][in] rows: under the tiled loop each
+     * expert's w13 ([N1][H]) and w2 ([H][I]) are k-major ([H][N1], [I][H]), so the outer-product tile loads VW output
+     * columns with one load. The runtime lays them out so when it uploads them. Empty: as given.
+     */
+    public java.util.Optional<Transpose> transpose(BufferId id) {
+        if (params.gemm() != KernelParams.Gemm.TILED) return java.util.Optional.empty();
+        int h = spec.hidden(), i = spec.intermediate(), n1 = Math.toIntExact(spec.activation().gemm1Width(i));
+        return switch (id) {
+            case W13 -> java.util.Optional.of(new Transpose(spec.totalExperts(), n1, h));
+            case W2 -> java.util.Optional.of(new Transpose(spec.totalExperts(), h, i));
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    /** Each weight's device layout by name, for plan.json: "k-major" where {@link #transpose} turns it, else "as given". */
+    @com.fasterxml.jackson.annotation.JsonProperty("weight_layout")
+    public java.util.Map<String, String> weightLayout() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (PlannedBuffer b : buffers)
+            if (b.role() == BufferId.Role.WEIGHT) m.put(b.name(), transpose(b.id()).isPresent() ? "k-major" : "as given");
+        return m;
+    }
+
     public PlannedBuffer buffer(BufferId id) {
         return buffers.stream().filter(b -> b.id() == id).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("plan has no buffer '" + id.id() + "'"));
@@ -141,7 +165,7 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
         long bn = params.blockN(), bm = params.blockM();
         if (params.gemm() == KernelParams.Gemm.TILED) { // GroupGEMM 2 has its own register tile
             KernelParams.Tile t = params.tile(gemm2);
-            long wn = t.blockN() / t.nwi(), wm = bm / t.mwi();
+            long wn = t.blockN() / t.columns(params.vw()), wm = bm / t.mwi();
             return new Launch(new long[] {(n + t.blockN() - 1) / t.blockN() * wn, maxPadded(tokens) / t.mwi(), splits}, new long[] {wn, wm, 1});
         }
         if (!params.gemm().tensorCores())

@@ -6,6 +6,7 @@ import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.codegen.plan.PlannedBuffer;
 import dev.moegen.codegen.plan.PlannedKernel;
+import dev.moegen.codegen.plan.Transpose;
 import dev.moegen.dsl.types.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -67,10 +68,31 @@ public final class PlanLayer {
             long bytes = bytes(plan, b, maxTokens);
             Long have = from.allocated.get(b.id());
             boolean reuse = have != null && have >= bytes;
+            if (reuse && !from.plan.transpose(b.id()).equals(plan.transpose(b.id()))) {
+                buffers.put(b.id(), relaid(from, b, bytes));
+                allocated.put(b.id(), bytes);
+                continue;
+            }
             buffers.put(b.id(), reuse ? from.buffers.get(b.id()) : dev.alloc(bytes));
             allocated.put(b.id(), reuse ? have : bytes);
         }
         this.xStaging = from.xStaging;
+    }
+
+    /**
+     * A weight of {@code from} in this plan's layout, in a buffer of its own: read, turned, written. Layouts depend on
+     * the main loop alone, so one of the two plans holds the user's layout and one transpose (or its inverse) does it.
+     */
+    private DeviceSession.Buffer relaid(PlanLayer from, PlannedBuffer b, long bytes) {
+        Transpose t = plan.transpose(b.id()).orElseGet(() -> from.plan.transpose(b.id()).orElseThrow().inverse());
+        DeviceSession.Buffer out = dev.alloc(bytes);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment given = a.allocate(bytes, 8), laid = a.allocate(bytes, 8);
+            dev.read(from.buffers.get(b.id()), given);
+            t.apply(given, laid, b.dtype().bytes());
+            dev.write(out, laid);
+        }
+        return out;
     }
 
     private static long bytes(KernelPlan plan, PlannedBuffer b, int maxTokens) {
@@ -250,10 +272,12 @@ public final class PlanLayer {
             throw new IllegalArgumentException(b.name() + " has " + v.length + " elements, the plan needs " + expected);
     }
 
+    /** Writes a weight in the device layout the plan asks for (k-major for the tiled loop: {@link KernelPlan#transpose}). */
     private void upload(PlannedBuffer b, float[] v, long expected) {
         checkLength(b, v, expected);
+        float[] laid = plan.transpose(b.id()).map(t -> t.apply(v)).orElse(v);
         try (Arena a = Arena.ofConfined()) {
-            dev.write(buffers.get(b.id()), HostCodec.encode(a, b.dtype(), v));
+            dev.write(buffers.get(b.id()), HostCodec.encode(a, b.dtype(), laid));
         }
     }
 }

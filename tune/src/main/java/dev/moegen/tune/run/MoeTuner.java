@@ -58,6 +58,11 @@ public final class MoeTuner {
             return heuristicMs / bestMs;
         }
 
+        /** The point the database records for this bucket: the best where it beat the heuristic, else the heuristic. */
+        public KernelParams winner() {
+            return best != null && bestMs < heuristicMs ? best : heuristic;
+        }
+
         public int evaluations() {
             return phases.stream().mapToInt(Tuning.Outcome::evaluations).sum();
         }
@@ -152,14 +157,13 @@ public final class MoeTuner {
             bestMs = c[0];
             heuristicMs = c[1];
         }
-        BucketResult r = new BucketResult(tokens, full.enumerated(), space.points().size(), phases, heuristic, best, bestMs, heuristicMs, bestMs < heuristicMs,
-                cacheFile, warnings);
-        if (r.recorded()) {
-            DbFile f = new DbFile(DbFile.FORMAT, SourceEmitter.GENERATOR_VERSION, TemplateHash.of(Family.GROUP_GEMM), dev, Family.GROUP_GEMM.id(), ShapeKey.of(spec), new TreeMap<>())
-                    .with(tokens, new TunedEntry(GemmSpace.values(best), bestMs, heuristicMs, r.evaluations(), (int) r.failures(), o.strategy().id(), o.routing().id(),
-                            java.time.LocalDate.now().toString())).keyed();
-            warnings.addAll(TuneDb.record(o.db(), f));
-        }
+        // the bucket records its winner even where that is the heuristic: a bucket left empty would borrow a neighbour's
+        // entry (nearest bucket), which was measured slower here or never measured here at all
+        BucketResult r = new BucketResult(tokens, full.enumerated(), space.points().size(), phases, heuristic, best, bestMs, heuristicMs, true, cacheFile, warnings);
+        DbFile f = new DbFile(DbFile.FORMAT, SourceEmitter.GENERATOR_VERSION, TemplateHash.of(Family.GROUP_GEMM), dev, Family.GROUP_GEMM.id(), ShapeKey.of(spec), new TreeMap<>())
+                .with(tokens, new TunedEntry(GemmSpace.values(r.winner()), Math.min(bestMs, heuristicMs), heuristicMs, r.evaluations(), (int) r.failures(),
+                        o.strategy().id(), o.routing().id(), java.time.LocalDate.now().toString())).keyed();
+        warnings.addAll(TuneDb.record(o.db(), f));
         return r;
     }
 

@@ -184,7 +184,7 @@ class TuneDbTest {
                 assertEquals(f.shape(), ShapeKey.of(spec));
                 for (TunedEntry e : f.buckets().values()) {
                     assertTrue(TuneDb.feasible(e, spec, cpu), e.params().toString());
-                    assertTrue(e.ms() < e.heuristicMs(), "only entries that beat the heuristic are recorded");
+                    assertTrue(e.ms() <= e.heuristicMs(), "each bucket records its winner: the tuned best, or the heuristic where nothing beat it");
                 }
             }
         }

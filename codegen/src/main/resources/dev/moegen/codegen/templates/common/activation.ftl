@@ -1,6 +1,6 @@
 <#--
   The expert activation as C statements over a value type T: `float` for activate(), and the OpenCL vector of the tiled
-  epilogue for activate_pack(). One definition renders both, so they cannot drift. vec: T is a vector (selections by
+  epilogue for vactivate(). One definition renders both, so they cannot drift. vec: T is a vector (selections by
   select(), which keeps a NaN as the comparisons below do); sig: the sigmoid function for T.
 -->
 <#macro activation_body T vec sig>
@@ -21,6 +21,8 @@
     float u = up > ${clampLimit}f ? ${clampLimit}f : up < -${clampLimit}f ? -${clampLimit}f : up;
 </#if>
     return g * ${sig}(${clampAlpha}f * g) * (u + 1.0f);
+<#elseif vec>
+    return select(gate, (${T})(0.0f), gate < 0.0f); /* NaN stays NaN */
 <#else>
     return gate < 0.0f ? 0.0f : gate; /* NaN stays NaN */
 </#if>

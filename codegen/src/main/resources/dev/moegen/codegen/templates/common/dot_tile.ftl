@@ -1,12 +1,12 @@
 <#--
-  The register tile of the tiled loops (router GEMM and GroupGEMMs): s{i}_{j} = sum over k in [kb, ke) of A{i}[k] * B{j}[k]
-  (and su{i}_{j} with U{j}[k] when gated) for `rows` A pointers and `cols` B pointers, VW elements per load and per FMA,
-  then the last (ke - kb) % VW elements one at a time. The caller declares A{i}, B{j}, U{j}, kb and ke.
+  The router GEMM's register tile under the tiled loop (its rows are K-contiguous, so a dot product): s{i}_{j} = sum over k in [kb, ke) of A{i}[k] * B{j}[k]
+  for `rows` A pointers and `cols` B pointers, VW elements per load and per FMA,
+  then the last (ke - kb) % VW elements one at a time. The caller declares A{i}, B{j}, kb and ke.
 -->
 <#assign mwi = params.MWI nwi = params.NWI>
-<#macro dot_tile rows cols gated>
+<#macro dot_tile rows cols>
 <#list 0..<rows as i><#list 0..<cols as j>
-    vecf acc${i}_${j} = VZERO<#if gated>, up${i}_${j} = VZERO</#if>;
+    vecf acc${i}_${j} = VZERO;
 </#list></#list>
     int k = kb;
     for (; k + VW <= ke; k += VW) {
@@ -19,17 +19,11 @@
 <#list 0..<rows as i>
             acc${i}_${j} = VFMA(a${i}v, b, acc${i}_${j});
 </#list>
-<#if gated>
-            const vecf u = VLOAD_ACT(U${j}, k);
-<#list 0..<rows as i>
-            up${i}_${j} = VFMA(a${i}v, u, up${i}_${j});
-</#list>
-</#if>
         }
 </#list>
     }
 <#list 0..<rows as i><#list 0..<cols as j>
-    float s${i}_${j} = VSUM(acc${i}_${j})<#if gated>, su${i}_${j} = VSUM(up${i}_${j})</#if>;
+    float s${i}_${j} = VSUM(acc${i}_${j});
 </#list></#list>
     for (; k < ke; ++k) { /* the last K % VW elements */
 <#list 0..<rows as i>
@@ -41,12 +35,6 @@
 <#list 0..<rows as i>
             s${i}_${j} += a${i}s * b;
 </#list>
-<#if gated>
-            const float u = LOAD_ACT(U${j}, k);
-<#list 0..<rows as i>
-            su${i}_${j} += a${i}s * u;
-</#list>
-</#if>
         }
 </#list>
     }

@@ -16,7 +16,7 @@ ${kq.moe_router_gemm} void moe_router_gemm(${sig.moe_router_gemm}) {
 <#list 0..<nwi as j>
     GLOBAL const act_t* B${j} = w_router + (idx_t)min(r0 + ${j}, ROUTER_ROWS - 1) * HIDDEN;
 </#list>
-<@dot_tile rows=mwi cols=nwi gated=false/>
+<@dot_tile rows=mwi cols=nwi/>
 <#list 0..<mwi as i>
 <#list 0..<nwi as j>
     if (t0 + ${i} < T && r0 + ${j} < ROUTER_ROWS) logits[(idx_t)(t0 + ${i}) * ROUTER_ROWS + r0 + ${j}] = s${i}_${j}<#if routerBias> + (r0 + ${j} < EXPERTS ? b_router[r0 + ${j}] : 0.0f)</#if>;

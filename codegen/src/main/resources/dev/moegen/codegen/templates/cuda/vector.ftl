@@ -46,15 +46,41 @@ DEVICE_FN float vsum(vecf a) {
 #define VLOAD_ACT(p, k) vload_act((p), (k))
 #define VFMA(a, b, c) vfma((a), (b), (c))
 #define VSUM(v) vsum(v)
-<#if actPack gt 0>
-/* The tiled GEMM 1 epilogue's activations, ${actPack} at a time (lane by lane: a GPU thread has no wider vectors). */
-struct packf { float v[${actPack}]; };
-#define MAKE_PACK(...) (packf{ { __VA_ARGS__ } })
-#define PACK_GET(pack, i) ((pack).v[0x##i])
-DEVICE_FN float activate(float gate, float up);
-DEVICE_FN packf activate_pack(packf gate, packf up) {
+#define VLANE(x, i) ((x).v[0x##i])
+DEVICE_FN vecf operator+(vecf a, vecf b) {
 #pragma unroll
-    for (int i = 0; i < ${actPack}; ++i) gate.v[i] = activate(gate.v[i], up.v[i]);
+    for (int i = 0; i < VW; ++i) a.v[i] += b.v[i];
+    return a;
+}
+DEVICE_FN vecf operator*(vecf a, vecf b) {
+#pragma unroll
+    for (int i = 0; i < VW; ++i) a.v[i] *= b.v[i];
+    return a;
+}
+DEVICE_FN void vstore_act(act_t* p, int n, vecf v) {
+#pragma unroll
+    for (int i = 0; i < VW; ++i) STORE_ACT(p, n + i, v.v[i]);
+}
+#define VSTORE_ACT(p, n, v) vstore_act((p), (n), (v))
+/* Where N < VW: lanes past the edge read the last column (never stored). */
+DEVICE_FN vecf vload_act_edge(const act_t* p, int c, int n) {
+    vecf r;
+#pragma unroll
+    for (int i = 0; i < VW; ++i) r.v[i] = LOAD_ACT(p, min(c + i, n - 1));
+    return r;
+}
+DEVICE_FN vecf vload_f32_edge(const float* p, int c, int n) {
+    vecf r;
+#pragma unroll
+    for (int i = 0; i < VW; ++i) r.v[i] = p[min(c + i, n - 1)];
+    return r;
+}
+<#if activation??>
+/* The tiled GEMM 1 epilogue's activations, lane by lane (a GPU thread has no wider vectors). */
+DEVICE_FN float activate(float gate, float up);
+DEVICE_FN vecf vactivate(vecf gate, vecf up) {
+#pragma unroll
+    for (int i = 0; i < VW; ++i) gate.v[i] = activate(gate.v[i], up.v[i]);
     return gate;
 }
 </#if>

@@ -36,14 +36,51 @@ DEVICE_FN float vsum(vecf v) {
 #define VSUM(v) vsum(v)
 </#if>
 #define VFMA(a, b, c) fma((a), (b), (c))
-<#if actPack gt 0>
+<#if activation??>
 <#include "../common/activation.ftl">
-/* The tiled GEMM 1 epilogue's activations, ${actPack} at a time: one vector exp instead of ${actPack} library calls. */
-typedef float${actPack} packf;
-#define MAKE_PACK(...) ((packf)(__VA_ARGS__))
-#define PACK_GET(v, i) ((v).s##i)
-DEVICE_FN packf sigmoid_pack(packf v) { return 1.0f / (1.0f + exp(-v)); }
-DEVICE_FN packf activate_pack(packf gate, packf up) {
-<@activation_body T="packf" vec=true sig="sigmoid_pack"/>
+</#if>
+<#if vw == 1>
+#define VLANE(v, i) (v)
+#define VSTORE_ACT(p, n, v) STORE_ACT(p, n, v)
+<#if activation??>
+#define vactivate(gate, up) activate((gate), (up))
+</#if>
+<#else>
+#define VLANE(v, i) ((v).s##i)
+<#if dtype == "fp16">
+#define VSTORE_ACT(p, n, v) vstore_half${vw}_rte((v), 0, (p) + (n))
+<#elseif dtype == "bf16">
+/* VW floats to bf16 at once: round to nearest even, NaN kept quiet (float_to_bf16 lane by lane) */
+DEVICE_FN void vstore_bf16(GLOBAL ushort* p, vecf v) {
+    const uint${vw} u = as_uint${vw}(v);
+    const uint${vw} r = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+    const uint${vw} nan = (u >> 16) | 0x40u;
+    vstore${vw}(convert_ushort${vw}(select(r, nan, (u & 0x7fffffffu) > 0x7f800000u)), 0, p);
+}
+#define VSTORE_ACT(p, n, v) vstore_bf16((p) + (n), (v))
+<#else>
+#define VSTORE_ACT(p, n, v) vstore${vw}((v), 0, (p) + (n))
+</#if>
+<#if activation??>
+/* The tiled GEMM 1 epilogue's activations, VW at a time: one vector exp instead of VW library calls. */
+DEVICE_FN vecf sigmoid_v(vecf v) { return 1.0f / (1.0f + exp(-v)); }
+DEVICE_FN vecf vactivate(vecf gate, vecf up) {
+<@activation_body T="vecf" vec=true sig="sigmoid_v"/>
 }
 </#if>
+</#if>
+/* Where N < VW: a vector's lanes loaded one by one, columns past the edge clamped to the last one (never stored). */
+DEVICE_FN vecf vload_act_edge(GLOBAL const act_t* p, int c, int n) {
+    vecf r;
+<#list 0..<vw as l>
+    VLANE(r, ${"0123456789abcdef"[l]}) = LOAD_ACT(p, min(c + ${l}, n - 1));
+</#list>
+    return r;
+}
+DEVICE_FN vecf vload_f32_edge(GLOBAL const float* p, int c, int n) {
+    vecf r;
+<#list 0..<vw as l>
+    VLANE(r, ${"0123456789abcdef"[l]}) = p[min(c + ${l}, n - 1)];
+</#list>
+    return r;
+}
