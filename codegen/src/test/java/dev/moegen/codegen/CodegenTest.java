@@ -96,8 +96,10 @@ class CodegenTest {
                 && cl.contains("VSTORE_ACT(row, c1, v1);"), cl);
         assertTrue(cl.contains("const vecf s3 = VSPLAT(VLANE(a3v, 3));"), "the 4th k of a vector load broadcast to row 3");
         assertTrue(SourceEmitter.emit(qwen, BackendId.CUDA).text().contains("DEVICE_FN vecf vactivate(vecf gate, vecf up) {"));
-        assertEquals(java.util.Map.of("w_router", "as given", "w13", "k-major", "w2", "k-major"), qwen.weightLayout());
-        assertEquals(new dev.moegen.codegen.plan.Transpose(128, 2 * 768, 2048), qwen.transpose(BufferId.W13).orElseThrow());
+        assertEquals(java.util.Map.of("w_router", "as given", "w13", "k-major, panels of 64 outputs", "w2", "k-major, panels of 64 outputs"), qwen.weightLayout());
+        assertEquals(new dev.moegen.codegen.plan.Transpose(128, 2 * 768, 2048, 64), qwen.transpose(BufferId.W13).orElseThrow());
+        assertTrue(cl.contains("GLOBAL const act_t* U1 = B + (idx_t)((INTER + c1) / PANEL1) * PANEL1 * HIDDEN + (INTER + c1) % PANEL1;")
+                && cl.contains("const vecf u1 = VLOAD_ACT(U1 + row, 0);") && cl.contains("#define PANEL1 64"), "loads walk their panel");
         KernelPlan simt = Lowering.lower(Presets.get("qwen3-30b-a3b"), OpenClDialect.TARGET, qwen.params().withOverrides(java.util.Map.of("gemm", "simt")));
         assertTrue(simt.transpose(BufferId.W13).isEmpty() && simt.transpose(BufferId.W2).isEmpty(), "other loops read the weights as given");
         KernelPlan relu = Lowering.lower(Presets.get("switch-base-128"), OpenClDialect.TARGET);
@@ -106,20 +108,33 @@ class CodegenTest {
     }
 
     @Test
-    void transposeTurnsEachMatrixAndBack() {
-        var t = new dev.moegen.codegen.plan.Transpose(2, 2, 3);
+    void weightsAreLaidOutInKMajorPanelsAndBack() {
+        var plain = new dev.moegen.codegen.plan.Transpose(2, 2, 3, 2); // one panel of both rows: the plain transpose
         float[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12}, t.apply(v));
-        assertArrayEquals(v, t.inverse().apply(t.apply(v)));
+        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12}, plain.apply(v));
+        assertArrayEquals(v, plain.undo(plain.apply(v)));
+        // 4 rows (outputs) of 2 inputs in panels of 2 rows: rows 0-1 k-major, then rows 2-3 k-major
+        var panels = new dev.moegen.codegen.plan.Transpose(1, 4, 2, 2);
+        float[] w = {10, 11, 20, 21, 30, 31, 40, 41};
+        assertArrayEquals(new float[] {10, 20, 11, 21, 30, 40, 31, 41}, panels.apply(w));
+        assertArrayEquals(w, panels.undo(panels.apply(w)));
         try (var a = java.lang.foreign.Arena.ofConfined()) {
             var src = a.allocate(24);
             for (int i = 0; i < 12; i++) src.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2L * i, (short) (i + 1));
             var dst = a.allocate(24);
-            t.apply(src, dst, 2);
-            short[] got = dst.toArray(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED);
-            assertArrayEquals(new short[] {1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12}, got, "bf16/fp16 storage turned as the floats are");
+            plain.apply(src, dst, 2);
+            assertArrayEquals(new short[] {1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12}, dst.toArray(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED),
+                    "bf16/fp16 storage moved as the floats are");
+            var back = a.allocate(24);
+            plain.undo(dst, back, 2);
+            assertEquals(-1, src.mismatch(back));
         }
-        assertThrows(IllegalArgumentException.class, () -> t.apply(new float[11]));
+        assertThrows(IllegalArgumentException.class, () -> plain.apply(new float[11]));
+        assertThrows(IllegalArgumentException.class, () -> new dev.moegen.codegen.plan.Transpose(1, 6, 2, 4), "a panel must divide the rows");
+        assertEquals(64, dev.moegen.codegen.plan.Transpose.panelFor(1536, 768, 2), "3 KiB rows: panels that divide I");
+        assertEquals(192, dev.moegen.codegen.plan.Transpose.panelFor(192, 96, 2), "384-byte rows stay plain, gate and up in one row");
+        assertEquals(32, dev.moegen.codegen.plan.Transpose.panelFor(288, 288, 4));
+        assertEquals(1000, dev.moegen.codegen.plan.Transpose.panelFor(1000, 1000, 2), "no 16-multiple: plain k-major");
     }
 
     @Test

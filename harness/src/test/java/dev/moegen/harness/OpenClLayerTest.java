@@ -216,14 +216,17 @@ class OpenClLayerTest {
     }
 
     /**
-     * The tiled loop on a layer narrower than one vector (N = 6 and 12 < vw = 16): lanes loaded one by one with the
-     * column clamped, only real columns stored; with expert biases (their vector loads too) in bf16 gated and fp32 relu,
-     * and the same weights moved to another loop's layout and back through shared buffers (a tuner's candidates).
+     * The tiled loop at each weight layout: layers narrower than one vector (N = 6 and 12 < vw: lanes loaded one by one
+     * with the column clamped, only real columns stored), rows over 1 KiB in k-major panels (32 columns for w13 and w2
+     * in fp32; 16 for w13 with w2 plain where no 16-multiple divides H = 520); with expert biases (their vector loads
+     * too) in bf16/fp32 gated and relu, and the same weights moved to another loop's layout and back through shared
+     * buffers (a tuner's candidates).
      */
-    @ParameterizedTest(name = "{0} {1} vw {2}")
-    @CsvSource({"swiglu, bf16, 16", "relu, fp32, 16", "geglu-tanh, fp16, 8"})
-    void tiledLayersNarrowerThanAVector(String act, String dtype, int vw) {
-        MoeLayerSpec s = MoeLayerSpec.builder("narrow").dtype(DType.parse(dtype)).hidden(12).intermediate(6).experts(5, 2)
+    @ParameterizedTest(name = "{0} {1} vw {2} H={3} I={4}")
+    @CsvSource({"swiglu, bf16, 16, 12, 6", "relu, fp32, 16, 12, 6", "geglu-tanh, fp16, 8, 12, 6", "swiglu, fp32, 16, 288, 160",
+        "swiglu-clamped, bf16, 8, 520, 528", "relu, fp32, 4, 272, 304"})
+    void tiledLayersAtEveryWeightLayout(String act, String dtype, int vw, int hidden, int inter) {
+        MoeLayerSpec s = MoeLayerSpec.builder("layouts").dtype(DType.parse(dtype)).hidden(hidden).intermediate(inter).experts(5, 2)
                 .activation(dev.moegen.dsl.layer.Activation.parse(act)).expertBias(true).build();
         var tiled = Heuristic.defaults(s, ctx.target(), KernelParams.Gemm.TILED).toBuilder().set(Param.BLOCK_N, vw).set(Param.NWI, 1).set(Param.VW, vw)
                 .set(Param.MWI, 2).set(Param.BLOCK_M, 4).build();
@@ -231,7 +234,9 @@ class OpenClLayerTest {
         PlanLayer simt = new PlanLayer(ctx, simtPlan, 20);
         LayerInputs w = LayerInputs.random(s, 1, 5);
         simt.setWeights(w.weights());
-        PlanLayer viaShared = new PlanLayer(simt, Lowering.lower(s, ctx.target(), tiled)); // as given -> k-major on the device
+        KernelPlan tiledPlan = Lowering.lower(s, ctx.target(), tiled);
+        if (hidden > 256) assertTrue(tiledPlan.transpose(dev.moegen.codegen.plan.BufferId.W13).orElseThrow().panel() < 2 * inter, "w13 in panels");
+        PlanLayer viaShared = new PlanLayer(simt, tiledPlan); // as given -> k-major on the device
         PlanLayer back = new PlanLayer(viaShared, simtPlan); // and back
         for (int t : new int[] {1, 20})
             for (PlanLayer layer : java.util.List.of(viaShared, back)) {

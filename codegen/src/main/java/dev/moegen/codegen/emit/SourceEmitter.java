@@ -156,6 +156,8 @@ public final class SourceEmitter {
         d.put("HIDDEN", s.hidden());
         d.put("INTER", s.intermediate());
         d.put("N1", s.activation().gemm1Width(s.intermediate()));
+        plan.transpose(dev.moegen.codegen.plan.BufferId.W13).ifPresent(t -> d.put("PANEL1", t.panel())); // the tiled loop's weight panels
+        plan.transpose(dev.moegen.codegen.plan.BufferId.W2).ifPresent(t -> d.put("PANEL2", t.panel()));
         d.put("N_GROUP", s.routing().nGroup());
         d.put("TOPK_GROUP", s.routing().topkGroup());
         d.put("PER_GROUP", s.experts() / s.routing().nGroup());

@@ -17,25 +17,29 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
 
     /**
      * How a weight lies on the device where that differs from the user's [out][in] rows: under the tiled loop each
-     * expert's w13 ([N1][H]) and w2 ([H][I]) are k-major ([H][N1], [I][H]), so the outer-product tile loads VW output
-     * columns with one load. The runtime lays them out so when it uploads them. Empty: as given.
+     * expert's w13 ([N1][H]) and w2 ([H][I]) are k-major, so the outer-product tile loads VW output columns with one
+     * load; rows longer than 1 KiB are cut into panels of 16–64 output columns ({@link Transpose#panelFor}), so a
+     * work-item's loads do not step across pages; w13's panels divide I, so the up half starts a panel.
+     * Layouts follow the spec alone: every tiled plan of a layer shares them. The runtime lays the weights out so when
+     * it uploads them. Empty: as given.
      */
     public java.util.Optional<Transpose> transpose(BufferId id) {
         if (params.gemm() != KernelParams.Gemm.TILED) return java.util.Optional.empty();
         int h = spec.hidden(), i = spec.intermediate(), n1 = Math.toIntExact(spec.activation().gemm1Width(i));
         return switch (id) {
-            case W13 -> java.util.Optional.of(new Transpose(spec.totalExperts(), n1, h));
-            case W2 -> java.util.Optional.of(new Transpose(spec.totalExperts(), h, i));
+            case W13 -> java.util.Optional.of(new Transpose(spec.totalExperts(), n1, h, Transpose.panelFor(n1, i, spec.dtype().bytes())));
+            case W2 -> java.util.Optional.of(new Transpose(spec.totalExperts(), h, i, Transpose.panelFor(h, h, spec.dtype().bytes())));
             default -> java.util.Optional.empty();
         };
     }
 
-    /** Each weight's device layout by name, for plan.json: "k-major" where {@link #transpose} turns it, else "as given". */
+    /** Each weight's device layout by name, for plan.json: "k-major, panels of P" where {@link #transpose} lays it out, else "as given". */
     @com.fasterxml.jackson.annotation.JsonProperty("weight_layout")
     public java.util.Map<String, String> weightLayout() {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         for (PlannedBuffer b : buffers)
-            if (b.role() == BufferId.Role.WEIGHT) m.put(b.name(), transpose(b.id()).isPresent() ? "k-major" : "as given");
+            if (b.role() == BufferId.Role.WEIGHT)
+                m.put(b.name(), transpose(b.id()).map(t -> "k-major, panels of " + t.panel() + " outputs").orElse("as given"));
         return m;
     }
 

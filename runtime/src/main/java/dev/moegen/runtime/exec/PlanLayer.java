@@ -80,17 +80,17 @@ public final class PlanLayer {
     }
 
     /**
-     * A weight of {@code from} in this plan's layout, in a buffer of its own: read, turned, written. Layouts depend on
-     * the main loop alone, so one of the two plans holds the user's layout and one transpose (or its inverse) does it.
+     * A weight of {@code from} in this plan's layout, in a buffer of its own: read, laid out, written. Layouts depend on
+     * the main loop and the spec alone, so one of the two plans holds the user's layout and one move does it.
      */
     private DeviceSession.Buffer relaid(PlanLayer from, PlannedBuffer b, long bytes) {
-        Transpose t = plan.transpose(b.id()).orElseGet(() -> from.plan.transpose(b.id()).orElseThrow().inverse());
         DeviceSession.Buffer out = dev.alloc(bytes);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment given = a.allocate(bytes, 8), laid = a.allocate(bytes, 8);
-            dev.read(from.buffers.get(b.id()), given);
-            t.apply(given, laid, b.dtype().bytes());
-            dev.write(out, laid);
+            MemorySegment was = a.allocate(bytes, 8), now = a.allocate(bytes, 8);
+            dev.read(from.buffers.get(b.id()), was);
+            if (plan.transpose(b.id()).isPresent()) plan.transpose(b.id()).get().apply(was, now, b.dtype().bytes());
+            else from.plan.transpose(b.id()).orElseThrow().undo(was, now, b.dtype().bytes());
+            dev.write(out, now);
         }
         return out;
     }

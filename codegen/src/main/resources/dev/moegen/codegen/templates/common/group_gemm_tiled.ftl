@@ -4,8 +4,12 @@
   BLOCK_N output columns; each work-item keeps MWI rows x NWI vectors of VW columns (x 2 with the up columns when gated)
   as VW-wide accumulators. Per k it loads NWI weight vectors along N and adds a_i[k] x b[k, n..n+VW) to each: no
   horizontal sums, and the epilogue (bias, activation, routing weight, store) runs VW columns at a time.
-  That needs the weights k-major (the plan's WEIGHT_KMAJOR layout: w13 as [E'][H][N1], w2 as [E'][I][H]); the runtime
-  lays them out so when it uploads them (PlanLayer), once. A rows are read VW k at a time and broadcast lane by lane.
+  That needs the weights k-major, in panels of PANEL output columns (KernelPlan.transpose: each expert's panel p holds
+  columns [p·PANEL, (p+1)·PANEL) as [K][PANEL], as BLIS packs B), so a work-item's loads run through consecutive
+  addresses; the runtime lays them out so when it uploads them (PlanLayer), once. PANEL divides N (and I, so w13's up
+  half starts a panel) and is N itself (plain k-major) where rows are short or no 16-multiple divides N; otherwise VW
+  divides it, so no vector crosses a panel.
+  A rows are read VW k at a time and broadcast lane by lane.
   A work-item's rows are consecutive and valid rows come first in a block, so a work-item whose first row is padding
   returns at once: decode (one row per expert) costs MWI rows, not BLOCK_M. No barriers, no local memory.
   Vector j of a work-item starts at column (block + (local id + j * work-items along N) * VW), so neighbouring
@@ -16,11 +20,11 @@
 <#-- One k step of the tile: the weight vectors at row k + kk, then a_i x b_j for every accumulator (a: A row i's value, "#" for i). -->
 <#macro step a kk>
         {
-            const idx_t row = (idx_t)(k + ${kk}) * ${tt.LDB};
+            const idx_t row = (idx_t)(k + ${kk}) * ${tt.P};
 <#list 0..<tt.nwi as j>
-            const vecf b${j} = <@bload p="B + row" c="c${j}"/>;
+            const vecf b${j} = <@bload p="B${j} + row" c="c${j}"/>;
 <#if tt.gated>
-            const vecf u${j} = <@bload p="B + row + INTER" c="c${j}"/>;
+            const vecf u${j} = <@bload p="U${j} + row" c="c${j}"/>;
 </#if>
 </#list>
 <#list 0..<tt.mwi as i>
@@ -35,14 +39,14 @@
         }
 </#macro>
 <#-- A weight vector of VW columns from c; lane by lane, clamped, where N < VW. -->
-<#macro bload p c><#if tt.narrow>vload_act_edge(${p}, ${c}, ${tt.N})<#else>VLOAD_ACT(${p}, ${c})</#if></#macro>
+<#macro bload p c><#if tt.narrow>vload_act_edge(${p}, ${c}, ${tt.N})<#else>VLOAD_ACT(${p}, 0)</#if></#macro>
 <#macro fload p c><#if tt.narrow>vload_f32_edge(${p}, ${c}, ${tt.N})<#else>VLOAD_F32(${p}, ${c})</#if></#macro>
 <#macro group_gemm_tiled stage>
-<#if stage == 1><#local K = "HIDDEN" N = "INTER" LDB = "N1" gatedStage = gated BN = "BLOCK_N" RM = "MWI" CN = "NWI" mwi = params.MWI nwi = params.NWI nValue = defines.INTER>
-<#else><#local K = "INTER" N = "HIDDEN" LDB = "HIDDEN" gatedStage = false BN = "BLOCK_N2" RM = "MWI2" CN = "NWI2" mwi = params.MWI2 nwi = params.NWI2 nValue = defines.HIDDEN></#if>
+<#if stage == 1><#local K = "HIDDEN" N = "INTER" P = "PANEL1" gatedStage = gated BN = "BLOCK_N" RM = "MWI" CN = "NWI" mwi = params.MWI nwi = params.NWI nValue = defines.INTER>
+<#else><#local K = "INTER" N = "HIDDEN" P = "PANEL2" gatedStage = false BN = "BLOCK_N2" RM = "MWI2" CN = "NWI2" mwi = params.MWI2 nwi = params.NWI2 nValue = defines.HIDDEN></#if>
 <#local vw = params.VW narrow = nValue lt vw>
 <#local lanes = "0123456789abcdef">
-<#assign tt = {"mwi": mwi, "nwi": nwi, "gated": gatedStage, "LDB": LDB, "narrow": narrow, "N": N}>
+<#assign tt = {"mwi": mwi, "nwi": nwi, "gated": gatedStage, "P": P, "narrow": narrow, "N": N}>
 ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
     const int blk = GROUP_ID(1);
     if (blk * BLOCK_M >= num_tokens_post_padded[0]) return;
@@ -67,7 +71,8 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
     GLOBAL const act_t* A${i} = inter + (idx_t)(p0<#if i gt 0> + (ok${i} ? ${i} : 0)</#if>) * INTER;
 </#if>
 </#list>
-    /* B: this expert's k-major weights; vector j loads columns [cj, cj + VW) and stores those from nj on */
+    /* B: this expert's weights; vector j loads columns [cj, cj + VW) (Bj, Uj: where they start in their panel) and
+       stores those from nj on */
 <#if stage == 1>
     GLOBAL const act_t* B = w13 + e * HIDDEN * N1;
 <#else>
@@ -75,6 +80,14 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 </#if>
 <#list 0..<nwi as j>
     const int n${j} = nb + ${j} * per_row * VW, c${j} = <#if narrow>n${j}<#else>min(n${j}, ${N} - VW)</#if>;
+<#if narrow>
+    GLOBAL const act_t* B${j} = B;<#if gatedStage> GLOBAL const act_t* U${j} = B + (idx_t)(INTER / ${P}) * ${P} * HIDDEN + INTER % ${P};</#if>
+<#else>
+    GLOBAL const act_t* B${j} = B + (idx_t)(c${j} / ${P}) * ${P} * ${K} + c${j} % ${P};
+<#if gatedStage>
+    GLOBAL const act_t* U${j} = B + (idx_t)((INTER + c${j}) / ${P}) * ${P} * HIDDEN + (INTER + c${j}) % ${P};
+</#if>
+</#if>
 </#list>
 <#list 0..<mwi as i><#list 0..<nwi as j>
     vecf acc${i}_${j} = VZERO<#if gatedStage>, up${i}_${j} = VZERO</#if>;
