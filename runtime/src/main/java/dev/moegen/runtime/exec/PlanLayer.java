@@ -6,7 +6,6 @@ import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.codegen.plan.PlannedBuffer;
 import dev.moegen.codegen.plan.PlannedKernel;
-import dev.moegen.codegen.plan.Transpose;
 import dev.moegen.dsl.types.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
