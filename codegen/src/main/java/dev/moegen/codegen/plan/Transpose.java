@@ -34,18 +34,12 @@ public record Transpose(long matrices, int rows, int cols, int panel) {
         return move(v, false);
     }
 
+    /** Floats through the same element move as device storage: 4-byte elements of heap segments. */
     private float[] move(float[] v, boolean forward) {
         if (v.length != elements())
             throw new IllegalArgumentException(v.length + " elements, the layout needs " + elements() + " (" + matrices + " × " + rows + " × " + cols + ")");
         float[] out = new float[v.length];
-        long per = (long) rows * cols;
-        for (long m = 0; m < matrices; m++)
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) {
-                    int given = (int) (m * per + (long) r * cols + c), at = (int) (m * per + laid(r, c));
-                    if (forward) out[at] = v[given];
-                    else out[given] = v[at];
-                }
+        move(MemorySegment.ofArray(v), MemorySegment.ofArray(out), Float.BYTES, forward);
         return out;
     }
 
