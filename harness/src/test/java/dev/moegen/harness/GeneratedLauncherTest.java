@@ -55,17 +55,16 @@ class GeneratedLauncherTest {
         Guards.openCl(OpenCl.unavailableReason());
         try (DeviceSession ctx = OpenClSession.open(OpenCl.bestDevice()); URLClassLoader cl = loader) {
             Class<?> c = cl.loadClass("dev.moegen.generated." + LauncherGenerator.className(s));
-            Object layer = c.getConstructor(DeviceSession.class, int.class).newInstance(ctx, 9);
+            Object layer = newLayer(c, ctx, 9);
+            var load = loadWeights(c, 6);
+            var forward = c.getMethod("forward", float[].class, int.class);
             LayerInputs in = LayerInputs.random(s, 9, 77);
-            c.getMethod("loadWeights", float[].class, float[].class, float[].class, float[].class, float[].class, float[].class)
-                    .invoke(layer, in.wRouter(), in.w13(), in.w2(), in.bRouter(), in.b13(), in.b2());
-            float[] y = (float[]) c.getMethod("forward", float[].class, int.class).invoke(layer, in.x(), 9);
+            load.invoke(layer, in.wRouter(), in.w13(), in.w2(), in.bRouter(), in.b13(), in.b2());
+            float[] y = (float[]) forward.invoke(layer, in.x(), 9);
             assertEquals(9 * s.hidden(), y.length);
             var cmp = Compare.close("y", y, Reference.forward(in, 16).y(), Tolerance.forDtype(DType.FP16).max(Tolerance.forDtype(DType.FP32).forReduction(s.hidden())));
             assertTrue(cmp.pass(), cmp.summary());
             // what a user's own JUnit test does with the generated launcher
-            var load = c.getMethod("loadWeights", float[].class, float[].class, float[].class, float[].class, float[].class, float[].class);
-            var forward = c.getMethod("forward", float[].class, int.class);
             dev.moegen.verify.junit.MoeAssertions.assertMatchesReference(s, li -> {
                 try {
                     load.invoke(layer, li.wRouter(), li.w13(), li.w2(), li.bRouter(), li.b13(), li.b2());
@@ -90,12 +89,24 @@ class GeneratedLauncherTest {
         Guards.openCl(OpenCl.unavailableReason());
         try (DeviceSession ctx = OpenClSession.open(OpenCl.bestDevice()); URLClassLoader cl = loader) {
             Class<?> c = cl.loadClass("dev.moegen.generated." + LauncherGenerator.className(s));
-            Object layer = c.getConstructor(DeviceSession.class, int.class).newInstance(ctx, 5);
+            Object layer = newLayer(c, ctx, 5);
             LayerInputs in = LayerInputs.random(s, 5, 3);
-            c.getMethod("loadWeights", float[].class, float[].class, float[].class).invoke(layer, in.wRouter(), in.w13(), in.w2());
+            loadWeights(c, 3).invoke(layer, in.wRouter(), in.w13(), in.w2());
             float[] y = (float[]) c.getMethod("forward", float[].class, int.class).invoke(layer, in.x(), 5);
             var cmp = Compare.close("y", y, Reference.forward(in, 16).y(), Tolerance.forLayer(s));
             assertTrue(cmp.pass(), cmp.summary());
         }
+    }
+
+    /** A generated launcher on {@code ctx} for up to {@code maxTokens} tokens. */
+    private static Object newLayer(Class<?> launcher, DeviceSession ctx, int maxTokens) throws ReflectiveOperationException {
+        return launcher.getConstructor(DeviceSession.class, int.class).newInstance(ctx, maxTokens);
+    }
+
+    /** The launcher's typed loadWeights taking {@code arrays} float arrays. */
+    private static java.lang.reflect.Method loadWeights(Class<?> launcher, int arrays) throws NoSuchMethodException {
+        Class<?>[] types = new Class<?>[arrays];
+        java.util.Arrays.fill(types, float[].class);
+        return launcher.getMethod("loadWeights", types);
     }
 }
