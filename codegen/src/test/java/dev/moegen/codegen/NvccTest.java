@@ -64,6 +64,13 @@ class NvccTest {
             assertTrue(entry(sm80, gemm).contains("cp.async.cg.shared.global"), "sm_80 " + gemm);
             assertTrue(entry(sm90a, gemm).contains("wgmma.mma_async.sync.aligned.m64n"), "sm_90a " + gemm);
             assertFalse(entry(sm90a, gemm).contains("mma.sync"), "sm_90a " + gemm + " is all wgmma");
+            String loop = kLoop(entry(sm90a, gemm));
+            assertTrue(loop.contains("wgmma.wait_group.sync.aligned 1;"), "sm_90a " + gemm + ": one group stays in flight across k tiles");
+            assertTrue(entry(sm90a, gemm).contains("wgmma.wait_group.sync.aligned 0;"), "sm_90a " + gemm + ": drained before the epilogue");
+            long n = instructions(loop);
+            // before the gather addresses were hoisted: 566 instructions per k tile (row-table loads, divisions, 64-bit row products)
+            assertTrue(n <= 250 && !loop.contains("ld.shared") && !loop.contains("div.") && !loop.contains("rem."),
+                    "sm_90a " + gemm + ": the k loop holds only copies, wgmma and their offsets: " + n + " instructions\n" + loop);
         }
         for (String ptx : List.of(sm80, sm90a)) {
             // launch bounds from the parameters: ptxas sizes registers for the block the host launches
@@ -125,6 +132,26 @@ class NvccTest {
         Path cu = dir.resolve(src.fileName());
         Files.writeString(cu, src.text());
         return nvcc().compile(cu, dir, Nvcc.DEFAULT_ARCHS);
+    }
+
+    /** The loop around the first wgmma of a function's PTX: from the label its back branch jumps to, to that branch. */
+    static String kLoop(String fn) {
+        List<String> lines = fn.lines().toList();
+        int w = 0;
+        while (!lines.get(w).contains("wgmma.mma_async")) w++;
+        for (int k = w; k < lines.size(); k++) {
+            var m = java.util.regex.Pattern.compile("bra(?:\\.uni)?\\s+(\\$L__\\w+);").matcher(lines.get(k));
+            if (!m.find()) continue;
+            int target = lines.indexOf(m.group(1) + ":");
+            if (target >= 0 && target < w) return String.join("\n", lines.subList(target, k + 1));
+        }
+        throw new AssertionError("no loop around the wgmma");
+    }
+
+    /** PTX instructions in a fragment (no labels, braces, declarations or comments). */
+    static long instructions(String ptx) {
+        return ptx.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.endsWith(":") && !l.startsWith("//") && !l.startsWith("{")
+                && !l.startsWith("}") && !l.startsWith(".reg")).count();
     }
 
     /** The PTX of one entry function. */

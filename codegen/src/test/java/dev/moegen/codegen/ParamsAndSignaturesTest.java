@@ -52,11 +52,11 @@ class ParamsAndSignaturesTest {
     @Test
     void tunedValuesSitBetweenOverridesAndTheHeuristic() {
         var s = Presets.get("qwen3-30b-a3b");
-        TunedParams db = (spec, target, tokens) -> Optional.of(new TunedParams.Hit(Map.of(Param.BLOCK_N, 32, Param.STAGES, 4), "exact T=" + tokens));
-        ResolvedParams r = ParamResolver.resolve(s, CudaDialect.cuda("sm_90a"), Map.of("stages", "2"), db, 16);
+        TunedParams db = (spec, target, tokens) -> Optional.of(new TunedParams.Hit(Map.of(Param.BLOCK_N, 32, Param.STAGES, 5), "exact T=" + tokens));
+        ResolvedParams r = ParamResolver.resolve(s, CudaDialect.cuda("sm_90a"), Map.of("stages", "3"), db, 16);
         assertEquals(32, r.params().blockN());
         assertEquals(ParamSource.TUNED, r.source(Param.BLOCK_N));
-        assertEquals(2, r.params().stages(), "an override beats the database");
+        assertEquals(3, r.params().stages(), "an override beats the database");
         assertEquals(ParamSource.OVERRIDE, r.source(Param.STAGES));
         assertEquals(ParamSource.HEURISTIC, r.source(Param.BLOCK_K));
         assertEquals("exact T=16", r.tunedFrom());

@@ -250,8 +250,9 @@ class OpenClLayerTest {
      * rendering, which emulates the m16n8k16 fragments: fragment indexing, warp tiling along M and N, the
      * cp.async pipeline bookkeeping for 2-4 stages, GROUP_M order, split-K slices, partial N tiles and every
      * epilogue (gated, relu, expert bias, clamped SwiGLU, shared slices), in bf16 and fp16. The wgmma rows
-     * run the wgmma body on the 128-byte-swizzled tiles with emulated descriptor reads: two warpgroups and
-     * two 64-wide column blocks in the last row.
+     * run the wgmma body on the 128-byte-swizzled tiles with emulated descriptor reads (two warpgroups, two 64-wide
+     * column blocks, a K tail), each group computed only when the wait that retires it runs: with K loops of 3-14
+     * tiles, a stage refilled while the group in flight still reads it fails these rows.
      */
     @ParameterizedTest(name = "{0} {1} {2} T={3}")
     @CsvSource({
@@ -259,8 +260,9 @@ class OpenClLayerTest {
         "gpt-oss-120b, 16, bf16, '2,40', 'gemm=mma,block_m=16,block_n=32,block_k=64,warps_m=1,warps_n=2,stages=3,group_m=4,split_k=2,split_max_tokens=2'",
         "deepseek-v3, 32, fp16, '1,33', 'gemm=mma,block_m=32,block_n=16,block_k=16,warps_m=2,warps_n=2,stages=4,group_m=8,split_k=5,split_max_tokens=40'",
         "switch-base-128, 16, bf16, '90', 'gemm=mma,block_m=16,block_n=8,block_k=32,warps_m=1,warps_n=1,stages=2,group_m=2,split_k=1,split_max_tokens=0'",
-        "qwen1.5-moe-a2.7b, 32, bf16, '3', 'gemm=wgmma,block_m=64,block_n=16,block_k=64,warps_m=4,warps_n=1,stages=2,group_m=8,split_k=4,split_max_tokens=3'",
-        "gpt-oss-120b, 16, fp16, '3,70', 'gemm=wgmma,block_m=128,block_n=8,block_k=128,warps_m=8,warps_n=1,stages=3,group_m=2,split_k=2,split_max_tokens=3'",
+        "qwen1.5-moe-a2.7b, 32, bf16, '3', 'gemm=wgmma,block_m=64,block_n=16,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=8,split_k=4,split_max_tokens=3'",
+        "gpt-oss-120b, 8, fp16, '3,70', 'gemm=wgmma,block_m=128,block_n=8,block_k=128,warps_m=8,warps_n=1,stages=4,group_m=2,split_k=2,split_max_tokens=3'",
+        "mixtral-8x7b, 16, bf16, '5,70', 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8'",
     })
     void tensorCoreLoopMatchesReference(String preset, int scale, String dtype, String tokens, String params) {
         MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));

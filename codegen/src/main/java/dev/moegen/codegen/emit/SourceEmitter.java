@@ -79,6 +79,9 @@ public final class SourceEmitter {
         int n1 = plan.params().bRows(s.activation().gated()), n2 = plan.params().bRows(false);
         m.put("wgmmaN", java.util.stream.Stream.of(n1, n2).distinct().toList());
         m.put("wgmmaTiles", List.of(Map.of("stage", 1, "n", n1), Map.of("stage", 2, "n", n2)));
+        // a weight row's offset within one expert's matrix: 32-bit where every expert's matrix fits (fewer registers)
+        long expertElems = Math.max((long) s.activation().gemm1Width(s.intermediate()), s.hidden()) * Math.max(s.hidden(), s.intermediate());
+        m.put("expertOffset", expertElems < Integer.MAX_VALUE ? "int" : "idx_t");
         m.put("activation", s.activation().id());
         m.put("gated", s.activation().gated());
         m.put("clampLimit", floatLiteral(Activation.CLAMP_LIMIT));

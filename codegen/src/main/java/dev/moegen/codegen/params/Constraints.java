@@ -43,6 +43,13 @@ final class Constraints {
                 p -> p.gemm().tensorCores() ? Heuristic.tensorCoreShape(s).map(w -> "gemm = " + p.gemm().id() + ": " + w) : none()));
         c.add(new Constraint("tc-stages", GROUP_GEMM, "tensor cores: stages ≥ 2 so loads overlap math",
                 p -> p.gemm().tensorCores() && p.stages() < 2 ? why("stages = " + p.stages() + ": tensor-core loops need ≥ 2") : none()));
+        c.add(new Constraint("wgmma-stages", GROUP_GEMM, "wgmma: stages ≥ 3 (one stage read by the group in flight, one by the group issued, one loading)",
+                p -> p.gemm() == Gemm.WGMMA && p.stages() < 3
+                        ? why("stages = " + p.stages() + ": wgmma keeps a group in flight while the next is issued, so ≥ 3") : none()));
+        c.add(new Constraint("tc-copy-columns", GROUP_GEMM, "tensor cores: block_k / 8 divides 32 × warps_m × warps_n (each thread copies one 16-byte column of every tile)",
+                p -> p.gemm().tensorCores() && p.blockK() % 8 == 0 && (32 * p.warpsM() * p.warpsN()) % (p.blockK() / 8) != 0
+                        ? why("block_k = " + p.blockK() + ": block_k / 8 = " + p.blockK() / 8 + " must divide the " + 32 * p.warpsM() * p.warpsN() + " threads")
+                        : none()));
         c.add(new Constraint("tc-threads", GROUP_GEMM, "tensor cores: 32 × warps_m × warps_n ≤ min(512, max threads per block (" + maxThreads + "))",
                 p -> p.gemm().tensorCores() && (p.warpsM() * p.warpsN() > 16 || 32 * p.warpsM() * p.warpsN() > maxThreads)
                         ? why("warps_m × warps_n = " + p.warpsM() * p.warpsN() + ": must be ≤ " + Math.min(16, maxThreads / 32) + " (" + Math.min(512, maxThreads) + " threads)") : none()));

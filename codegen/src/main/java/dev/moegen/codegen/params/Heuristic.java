@@ -19,7 +19,7 @@ import java.util.Optional;
  *       vectors of the device's native width along K; no split-K.
  *   <li>SIMT (chosen by name): 16×16 tiles keep a 256-work-item group on every device.
  *   <li>Tensor cores: 64×64 tiles (the gated B tile is 128 rows: gate and up together, one wgmma n=128), K depth 64
- *       in 3 stages (83 KiB), 4 warps stacked along M (one warpgroup), GROUP_M 8 so eight row tiles share each
+ *       in 3 stages (83 KiB; wgmma 4 stages, 97 KiB: one stays with the group in flight), 4 warps stacked along M (one warpgroup), GROUP_M 8 so eight row tiles share each
  *       weight tile from L2, and split-K 4 for T ≤ 32, where GroupGEMM 2 otherwise has too few tiles to stream the
  *       weights at full bandwidth.
  *   <li>Gating: one warp per token where the target has shuffles, one work-item on a CPU, else the next power of two
@@ -54,7 +54,7 @@ public final class Heuristic {
                 .set(Param.BLOCK_N2, 0).set(Param.MWI2, 0).set(Param.NWI2, 0); // GroupGEMM 2 tiled as GroupGEMM 1
         if (g.tensorCores())
             return b.set(Param.BLOCK_M, 64).set(Param.BLOCK_N, 64).set(Param.BLOCK_K, 64).set(Param.WARPS_M, 4).set(Param.WARPS_N, 1)
-                    .set(Param.STAGES, 3).set(Param.GROUP_M, 8).set(Param.SPLIT_K, 4).set(Param.SPLIT_MAX_TOKENS, 32).build();
+                    .set(Param.STAGES, g == Gemm.WGMMA ? 4 : 3).set(Param.GROUP_M, 8).set(Param.SPLIT_K, 4).set(Param.SPLIT_MAX_TOKENS, 32).build();
         b.set(Param.WARPS_M, 1).set(Param.WARPS_N, 1).set(Param.STAGES, 1).set(Param.GROUP_M, 1).set(Param.SPLIT_K, 1).set(Param.SPLIT_MAX_TOKENS, 0);
         if (g == Gemm.TILED)
             return b.set(Param.BLOCK_M, TILED_BLOCK_M).set(Param.BLOCK_N, TILED_BLOCK_N).set(Param.BLOCK_K, 16)

@@ -4,14 +4,28 @@
   each weight tile comes from DRAM once per group. A rows are gathered through sorted_token_ids into shared
   memory by 16-byte asynchronous copies, STAGES deep. The B tile holds the gate rows and then (gated) the
   up rows of the same columns, so one staged tile feeds both products and the epilogue finds gate and up
-  of an output in the same thread.
+  of an output in the same thread. Each thread always copies the same 16-byte column of the same rows of
+  a tile, so where its chunks come from (the gathered token rows, the expert's weight rows) is worked out
+  once before the k loop; a k step adds k0 (the row table in shared memory is not re-read behind every
+  barrier, and no division or 64-bit row product is left in the loop).
   Math per architecture (USE_WGMMA from the backend's tensor-core header):
     wgmma: warpgroups of 4 warps issue m64nNk16 wgmma.mma_async on 128-byte-swizzled tiles (N = B rows);
     mma:   each warp owns a WM x WN sub-tile of m16n8k16 mma.sync fragments read from padded tiles.
   Both leave each thread an fp32 accumulator per (row, column) it owns, in the same C-fragment pattern:
   rows g and g + 8 of a 16-row slab, columns 2·t4 and 2·t4 + 1 of each 8-column block.
+  wgmma is asynchronous: one k tile's group stays in flight while the next is issued (wgmma.wait_group 1),
+  so the stage it reads is refilled one iteration later than mma.sync's: LOOKAHEAD = STAGES - 1 - MMA_IN_FLIGHT
+  tiles load ahead, and the slot refilled in iteration kt is tile kt - 1 - MMA_IN_FLIGHT's, which every
+  thread has retired before the barrier at the top of the iteration.
 -->
 #define TILE_STRIDE (BLOCK_K + 8)
+#define MMA_IN_FLIGHT USE_WGMMA
+#define LOOKAHEAD (STAGES - 1 - MMA_IN_FLIGHT)
+/* the copy pattern: a thread's tile column (BLOCK_K / 8 divides the thread count) and its rows, ROW_STEP apart */
+#define CHUNKS_K (BLOCK_K / 8)
+#define ROW_STEP (GEMM_THREADS / CHUNKS_K)
+#define PASSES(rows) (((rows) + ROW_STEP - 1) / ROW_STEP)
+#define PASS_ROW(rows, r0, p) ((rows) % ROW_STEP == 0 || (r0) + (p) * ROW_STEP < (rows))
 #define WM (BLOCK_M / WARPS_M)
 #define WN (BLOCK_N / WARPS_N)
 #define MI (WM / 16)
@@ -34,14 +48,13 @@ DEVICE_FN int tile_offset(int r, int c, int rows) {
 <#include "wgmma_desc.ftl">
 <#list wgmmaTiles as t>
 
-/* One BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 steps of m64n${t.n}k16 (a: this warpgroup's 64 rows), then wait. */
+/* Issues one BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 steps of m64n${t.n}k16 (a: this warpgroup's 64 rows); the caller commits and waits. */
 DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCAL_PTR const ushort* b WGMMA_PARAMS) {
     WGMMA_FENCE();
 #pragma unroll
     for (int kk = 0; kk < BLOCK_K; kk += 16)
         wgmma_m64n${t.n}(acc, wgmma_desc(WGMMA_ADDR(a + tile_offset(0, kk, BLOCK_M))),
                        wgmma_desc(WGMMA_ADDR(b + tile_offset(0, kk, ${t.n}))) WGMMA_ARGS);
-    WGMMA_COMMIT_WAIT();
 }
 </#list>
 #endif
@@ -49,25 +62,23 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
 <#macro group_gemm_tc stage>
 <#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated A = "x" W = "w13"><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false A = "inter" W = "w2"></#if>
 <#assign BR = gatedStage?then("(2 * BLOCK_N)", "BLOCK_N") sets = gatedStage?then(2, 1)>
-/* Stages k tile kt of A (BLOCK_M gathered rows) and B (${BR} weight rows) into one pipeline stage. */
-DEVICE_FN void gemm${stage}_stage_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* bs, LOCAL_PTR const int* s_row, GLOBAL const act_t* ${A},
-                              GLOBAL const act_t* ${W}, idx_t e, int n0, int kt, int tid) {
-    const int k0 = kt * BLOCK_K;
-    for (int i = tid; i < BLOCK_M * (BLOCK_K / 8); i += GEMM_THREADS) {
-        const int r = i / (BLOCK_K / 8), c = i % (BLOCK_K / 8) * 8, row = s_row[r];
-        const int ok = row >= 0 && k0 + c < ${K};
-        copy16(as + tile_offset(r, c, BLOCK_M), ${A} + (ok ? (idx_t)row * ${K} + k0 + c : 0), ok);
-    }
-    for (int i = tid; i < ${BR} * (BLOCK_K / 8); i += GEMM_THREADS) {
-        const int j = i / (BLOCK_K / 8), c = i % (BLOCK_K / 8) * 8, n = n0 + j % BLOCK_N;
-<#if stage == 1>
-        const idx_t row = e * N1 + (j >= BLOCK_N ? INTER : 0) + n;
-<#else>
-        const idx_t row = e * HIDDEN + n;
-</#if>
-        const int ok = n < ${N} && k0 + c < ${K};
-        copy16(bs + tile_offset(j, c, ${BR}), ${W} + (ok ? row * ${K} + k0 + c : 0), ok);
-    }
+/* Stages k tile kt into one pipeline stage: BLOCK_M gathered A rows and ${BR} weight rows, this thread's chunks
+ * (a_row: its gathered A rows, b_src: element offsets of its weight rows within the expert at k0 = 0; -1 = zeros). */
+DEVICE_FN void gemm${stage}_stage_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* bs, GLOBAL const act_t* ${A}, GLOBAL const act_t* wexp,
+                              const int* a_row, const ${expertOffset}* b_src, int r0, int c, int kt) {
+    const int k0 = kt * BLOCK_K, in_k = ${K} % BLOCK_K == 0 || k0 + c < ${K};
+#pragma unroll
+    for (int p = 0; p < PASSES(BLOCK_M); ++p)
+        if (PASS_ROW(BLOCK_M, r0, p)) {
+            const int ok = in_k && a_row[p] >= 0;
+            copy16(as + tile_offset(r0 + p * ROW_STEP, c, BLOCK_M), ${A} + (ok ? (idx_t)a_row[p] * ${K} + k0 + c : 0), ok);
+        }
+#pragma unroll
+    for (int p = 0; p < PASSES(${BR}); ++p)
+        if (PASS_ROW(${BR}, r0, p)) {
+            const int ok = in_k && b_src[p] >= 0;
+            copy16(bs + tile_offset(r0 + p * ROW_STEP, c, ${BR}), wexp + (ok ? b_src[p] + k0 : 0), ok);
+        }
 }
 
 ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
@@ -92,9 +103,23 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
         s_row[r] = a >= sentinel ? -1 : <#if stage == 1>a / SLOTS<#else>m0 + r</#if>;
     }
     BARRIER();
-    /* prologue: STAGES - 1 tiles in flight (an empty group where the slice is shorter keeps the count uniform) */
-    for (int s = 0; s < STAGES - 1; ++s) {
-        if (kt0 + s < kt1) gemm${stage}_stage_tile(As + s * TILE_ELEMS(BLOCK_M), Bs + s * TILE_ELEMS(${BR}), s_row, ${A}, ${W}, e, n0, kt0 + s, tid);
+    /* where this thread's 16-byte chunks come from, for every k tile */
+    const int c = tid % CHUNKS_K * 8, r0 = tid / CHUNKS_K;
+    int a_row[PASSES(BLOCK_M)];
+    ${expertOffset} b_src[PASSES(${BR})];
+#pragma unroll
+    for (int p = 0; p < PASSES(BLOCK_M); ++p) {
+        a_row[p] = PASS_ROW(BLOCK_M, r0, p) ? s_row[r0 + p * ROW_STEP] : -1;
+    }
+#pragma unroll
+    for (int p = 0; p < PASSES(${BR}); ++p) {
+        const int j = r0 + p * ROW_STEP, n = n0 + j % BLOCK_N;
+        b_src[p] = PASS_ROW(${BR}, r0, p) && n < ${N} ? (${expertOffset})(<#if gatedStage>(j >= BLOCK_N ? INTER : 0) + </#if>n) * ${K} + c : -1;
+    }
+    GLOBAL const act_t* wexp = ${W} + e * <#if stage == 1>N1<#else>HIDDEN</#if> * ${K};
+    /* prologue: LOOKAHEAD tiles in flight (an empty group where the slice is shorter keeps the count uniform) */
+    for (int s = 0; s < LOOKAHEAD; ++s) {
+        if (kt0 + s < kt1) gemm${stage}_stage_tile(As + s * TILE_ELEMS(BLOCK_M), Bs + s * TILE_ELEMS(${BR}), ${A}, wexp, a_row, b_src, r0, c, kt0 + s);
         ASYNC_COMMIT();
     }
 #if USE_WGMMA
@@ -103,6 +128,7 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
     float acc[${BR} / 2];
 #pragma unroll
     for (int i = 0; i < ${BR} / 2; ++i) acc[i] = 0.0f;
+    WGMMA_QUEUE_DECL
 #else
     const int wm = warp / WARPS_N, wn = warp % WARPS_N;
     float acc[${sets}][MI][NI][4];
@@ -116,18 +142,20 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
     for (int q = 0; q < 4; ++q) acc[u][mi][ni][q] = 0.0f;
 #endif
     for (int kt = kt0; kt < kt1; ++kt) {
-        ASYNC_WAIT(STAGES - 2);
+        ASYNC_WAIT(LOOKAHEAD - 1);
         ASYNC_TO_TENSOR_FENCE();
         BARRIER();
-        /* refill the stage everyone finished reading in the previous iteration */
-        const int next = kt + STAGES - 1, ns = (next - kt0) % STAGES;
-        if (next < kt1) gemm${stage}_stage_tile(As + ns * TILE_ELEMS(BLOCK_M), Bs + ns * TILE_ELEMS(${BR}), s_row, ${A}, ${W}, e, n0, next, tid);
+        /* refill the stage of tile kt - 1 - MMA_IN_FLIGHT, whose math every thread has finished */
+        const int next = kt + LOOKAHEAD, ns = (next - kt0) % STAGES;
+        if (next < kt1) gemm${stage}_stage_tile(As + ns * TILE_ELEMS(BLOCK_M), Bs + ns * TILE_ELEMS(${BR}), ${A}, wexp, a_row, b_src, r0, c, next);
         ASYNC_COMMIT();
         const int st = (kt - kt0) % STAGES;
         LOCAL_PTR const ushort* as = As + st * TILE_ELEMS(BLOCK_M);
         LOCAL_PTR const ushort* bs = Bs + st * TILE_ELEMS(${BR});
 #if USE_WGMMA
         wgmma_tile_${stage}(acc, as + tile_offset(64 * wg, 0, BLOCK_M), bs WGMMA_CALL_ARGS);
+        WGMMA_COMMIT();
+        WGMMA_WAIT(1, acc, ${BR} / 2); /* tile kt - 1's group is done: its stage is free after the next barrier */
 #else
 #pragma unroll
         for (int kk = 0; kk < BLOCK_K; kk += 16) {
@@ -155,6 +183,9 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 #endif
     }
     ASYNC_WAIT(0);
+#if USE_WGMMA
+    WGMMA_WAIT(0, acc, ${BR} / 2);
+#endif
     /* epilogue: each thread's outputs straight from its accumulators */
 #if USE_WGMMA
 #pragma unroll

@@ -35,8 +35,10 @@ KERNEL void moe_bench_wgmma(GLOBAL float* out, int iters) {
         WGMMA_FENCE();
 #pragma unroll
         for (int kk = 0; kk < 64; kk += 16) wgmma_m64n256(d, wgmma_desc(WGMMA_ADDR(sa + kk)), wgmma_desc(WGMMA_ADDR(sb + kk)));
-        WGMMA_COMMIT_WAIT();
+        WGMMA_COMMIT();
+        WGMMA_WAIT(1, d, 128); /* one group in flight, as the GroupGEMM keeps it */
     }
+    WGMMA_WAIT(0, d, 128);
     float s = 0.0f;
 #pragma unroll
     for (int i = 0; i < 128; ++i) s += d[i];

@@ -43,7 +43,14 @@ DEVICE_FN void mma_16816(float* c, const uint* a, const uint* b) {
 #define WGMMA_CALL_ARGS
 #define WGMMA_ADDR(p) ((unsigned)__cvta_generic_to_shared(p))
 #define WGMMA_FENCE() asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory")
-#define WGMMA_COMMIT_WAIT() asm volatile("wgmma.commit_group.sync.aligned;\nwgmma.wait_group.sync.aligned 0;\n" ::: "memory")
+#define WGMMA_QUEUE_DECL
+#define WGMMA_COMMIT() asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory")
+/* Waits until at most n committed groups are pending, then pins the accumulators behind the wait: nothing may read
+ * or move them while a group that writes them is in flight (the asm writing them at issue says nothing of when). */
+#define WGMMA_WAIT(n, acc, count) do { \
+        asm volatile("wgmma.wait_group.sync.aligned %0;\n" :: "n"(n) : "memory"); \
+        _Pragma("unroll") for (int i_ = 0; i_ < (count); ++i_) asm volatile("" : "+f"((acc)[i_]) :: "memory"); \
+    } while (0)
 <#list wgmmaN as n>
 
 /* d[64 x ${n}] += A (64 x 16 from desc a) * B (${n} x 16 K-major from desc b)^T, as one warpgroup. */

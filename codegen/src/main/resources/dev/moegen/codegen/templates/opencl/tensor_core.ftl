@@ -58,12 +58,28 @@ DEVICE_FN void mma_16816(float* c, const uint* a, const uint* b, __local float* 
 }
 <#if gemm == "wgmma">
 
-#define WGMMA_PARAMS , __local const uchar* arena, int tid
-#define WGMMA_ARGS , arena, tid
-#define WGMMA_CALL_ARGS , smem_raw, tid
+/* wgmma is asynchronous: an issued instruction may read its shared-memory operands any time until the wait that
+ * retires its group. The emulation reads them at the latest moment: wgmma_m64nN only queues the descriptors,
+ * commit closes a group, and wait_group n computes the groups beyond the newest n from shared memory as it is
+ * then. A stage refilled while a group that reads it is still pending gives wrong sums, so the pipeline's
+ * bookkeeping is checked, not just its arithmetic. More groups or instructions in flight than the body may
+ * have (two groups of BLOCK_K / 16) poison the accumulators with NaN. */
+#define WGMMA_MAX_GROUPS 2
+#define WGMMA_MAX_OPS (WGMMA_MAX_GROUPS * (BLOCK_K / 16))
+typedef struct {
+    ulong a[WGMMA_MAX_OPS], b[WGMMA_MAX_OPS];
+    int n[WGMMA_MAX_OPS], ends[WGMMA_MAX_GROUPS];
+    int ops, groups, overflow;
+} wgmma_queue;
+
+#define WGMMA_QUEUE_DECL wgmma_queue wq; wq.ops = 0; wq.groups = 0; wq.overflow = 0;
+#define WGMMA_PARAMS , __local const uchar* arena, wgmma_queue* q
+#define WGMMA_ARGS , q
+#define WGMMA_CALL_ARGS , smem_raw, &wq
 #define WGMMA_ADDR(p) ((uint)((size_t)(p) - (size_t)arena))
 #define WGMMA_FENCE()
-#define WGMMA_COMMIT_WAIT()
+#define WGMMA_COMMIT() wgmma_commit(&wq)
+#define WGMMA_WAIT(n, acc, count) wgmma_retire(&wq, (n), (acc), (count), smem_raw, tid)
 
 /* Element (row, k) of a K-major operand whose descriptor is `desc`: rows of 128 bytes, 8-row groups SBO apart. */
 DEVICE_FN float desc_elem(__local const uchar* arena, ulong desc, int row, int k) {
@@ -71,19 +87,54 @@ DEVICE_FN float desc_elem(__local const uchar* arena, ulong desc, int row, int k
     addr ^= ((addr >> 7) & 7u) << 4;
     return elem16(*(__local const ushort*)(arena + addr));
 }
-<#list wgmmaN as n>
 
-/* d[64 x ${n}] += A (64 x 16) * B (${n} x 16)^T for one warpgroup; thread (warp w, lane 4g + t) owns rows
- * 16w + g and 16w + g + 8, columns 8j + 2t and 8j + 2t + 1: d[4j + 2h + q]. */
-DEVICE_FN void wgmma_m64n${n}(float* d, ulong a, ulong b, __local const uchar* arena, int tid) {
+/* d[64 x n] += A (64 x 16) * B (n x 16)^T for one warpgroup; thread (warp w, lane 4g + t) owns rows 16w + g and
+ * 16w + g + 8, columns 8j + 2t and 8j + 2t + 1: d[4j + 2h + q]. */
+DEVICE_FN void wgmma_exec(float* d, ulong a, ulong b, int n, __local const uchar* arena, int tid) {
     const int w = (tid & 127) >> 5, g = (tid & 31) >> 2, t = tid & 3;
-    for (int j = 0; j < ${n} / 8; ++j)
+    for (int j = 0; j < n / 8; ++j)
         for (int h = 0; h < 2; ++h)
             for (int q = 0; q < 2; ++q) {
                 float s = d[4 * j + 2 * h + q];
                 for (int k = 0; k < 16; ++k) s += desc_elem(arena, a, 16 * w + g + 8 * h, k) * desc_elem(arena, b, 8 * j + 2 * t + q, k);
                 d[4 * j + 2 * h + q] = s;
             }
+}
+
+DEVICE_FN void wgmma_issue(wgmma_queue* q, ulong a, ulong b, int n) {
+    if (q->ops == WGMMA_MAX_OPS) { q->overflow = 1; return; }
+    q->a[q->ops] = a;
+    q->b[q->ops] = b;
+    q->n[q->ops++] = n;
+}
+
+DEVICE_FN void wgmma_commit(wgmma_queue* q) {
+    if (q->groups == WGMMA_MAX_GROUPS) { q->overflow = 1; return; }
+    q->ends[q->groups++] = q->ops;
+}
+
+/* wait_group keep: the oldest groups run until at most `keep` are pending. */
+DEVICE_FN void wgmma_retire(wgmma_queue* q, int keep, float* d, int count, __local const uchar* arena, int tid) {
+    while (q->groups > keep) {
+        const int end = q->ends[0];
+        for (int i = 0; i < end; ++i) wgmma_exec(d, q->a[i], q->b[i], q->n[i], arena, tid);
+        for (int i = end; i < q->ops; ++i) {
+            q->a[i - end] = q->a[i];
+            q->b[i - end] = q->b[i];
+            q->n[i - end] = q->n[i];
+        }
+        q->ops -= end;
+        for (int g = 1; g < q->groups; ++g) q->ends[g - 1] = q->ends[g] - end;
+        q->groups--;
+    }
+    if (q->overflow)
+        for (int i = 0; i < count; ++i) d[i] = NAN;
+}
+<#list wgmmaN as n>
+
+/* Queues d[64 x ${n}] += A (64 x 16 from desc a) * B (${n} x 16 from desc b)^T; runs at the wait that retires its group. */
+DEVICE_FN void wgmma_m64n${n}(float* d, ulong a, ulong b, wgmma_queue* q) {
+    wgmma_issue(q, a, b, ${n});
 }
 </#list>
 </#if>
