@@ -117,6 +117,37 @@ class NvccTest {
         assertTrue(rc.report().kernels().stream().anyMatch(k -> k.kernel().equals("moe_expert_choice")), rc.log());
     }
 
+    /**
+     * Warp specialisation (producer = 1) on sm_90a: a producer warpgroup hands stages to two math warpgroups through
+     * mbarriers (cp.async arrivals, parity waits), gives its registers to them with setmaxnreg (no C7508: the entry
+     * count is fixed), keeps one wgmma group in flight, and nothing spills; the same source still builds the mma.sync
+     * loop for sm_80, whose producer warps only copy (its 128 x 128 tile spills there: a Hopper plan is not run on sm_80).
+     */
+    @Test
+    void warpSpecialisedWgmmaCompiles(@TempDir Path dir) throws Exception {
+        var s = Presets.get("qwen3-30b-a3b");
+        var h100 = CudaDialect.cuda("sm_90a"); // 4 stages of 128 x (128 + 256) rows: Hopper's shared memory, not sm_80's
+        KernelPlan plan = Lowering.lower(s, h100, Lowering.lower(s, h100).params().withOverrides(java.util.Map.of(
+                "block_m", "128", "warps_m", "8", "block_n", "128", "stages", "4", "producer", "1")));
+        assertEquals(384, plan.params().gemmThreads(), "two math warpgroups and the producer");
+        Nvcc.Result r = compile(plan, dir);
+        assertEquals(List.of(), r.report().warnings(), "ptxas warnings (C7508: setmaxnreg ignored)");
+        int math = KernelParams.mathRegisters(384, 256);
+        assertEquals(232, math, "168 at entry: the producer's 128 x 128 freed registers give each math thread 64 more");
+        for (ResourceUsage k : r.report().forArch("sm_90a")) assertFalse(k.spills(), k.toString()); // (sm_80 never runs a Hopper plan's tiles)
+        String sm90a = Files.readString(r.ptx().get(1));
+        for (String gemm : List.of("moe_group_gemm_1", "moe_group_gemm_2")) {
+            String f = entry(sm90a, gemm);
+            for (String want : List.of("mbarrier.init.shared::cta.b64", "mbarrier.try_wait.parity.shared::cta.b64", "cp.async.mbarrier.arrive.noinc.shared::cta.b64",
+                    "mbarrier.arrive.shared::cta.b64", "setmaxnreg.dec.sync.aligned.u32 40;", "setmaxnreg.inc.sync.aligned.u32 " + math + ";",
+                    "wgmma.wait_group.sync.aligned 1;", "fence.proxy.async.shared::cta", ".maxnreg 168"))
+                assertTrue(f.contains(want), "sm_90a " + gemm + " lacks " + want);
+            assertFalse(f.contains("bar.sync") && f.indexOf("bar.sync") > f.indexOf("setmaxnreg"), gemm + ": no block barrier after the roles split");
+        }
+        assertTrue(entry(sm90a, "moe_group_gemm_1").contains("wgmma.mma_async.sync.aligned.m64n256k16"), "gate and up of 128 columns in one instruction");
+        assertTrue(entry(Files.readString(r.ptx().get(0)), "moe_group_gemm_1").contains("mma.sync.aligned.m16n8k16"), "sm_80 falls back to mma.sync");
+    }
+
     /** The fp16 rendering picks the f16 instruction forms. */
     @Test
     void fp16UsesHalfTensorCoreInstructions(@TempDir Path dir) throws Exception {

@@ -178,6 +178,15 @@ public final class SourceEmitter {
             d.put("GEMM1_SMEM_BYTES", p.sharedBytes(gated));
             d.put("GEMM2_ROWS_OFFSET", p.rowTableOffset(false));
             d.put("GEMM2_SMEM_BYTES", p.sharedBytes(false));
+            d.put("GEMM1_BARS_OFFSET", p.barrierOffset(gated));
+            d.put("GEMM2_BARS_OFFSET", p.barrierOffset(false));
+            d.put("MATH_THREADS", p.mathThreads());
+            d.put("PRODUCER_THREADS", KernelParams.PRODUCER_THREADS);
+            if (p.producer()) { // setmaxnreg: the producer gives registers back, the math warpgroups take them (balanced at launch's count)
+                d.put("LAUNCH_REGISTERS", KernelParams.launchRegisters(p.gemmThreads()));
+                d.put("PRODUCER_REGISTERS", KernelParams.PRODUCER_REGISTERS);
+                d.put("MATH_REGISTERS", KernelParams.mathRegisters(p.gemmThreads(), p.mathThreads()));
+            }
         }
         return d;
     }

@@ -50,9 +50,11 @@ final class Constraints {
                 p -> p.gemm().tensorCores() && p.blockK() % 8 == 0 && (32 * p.warpsM() * p.warpsN()) % (p.blockK() / 8) != 0
                         ? why("block_k = " + p.blockK() + ": block_k / 8 = " + p.blockK() / 8 + " must divide the " + 32 * p.warpsM() * p.warpsN() + " threads")
                         : none()));
-        c.add(new Constraint("tc-threads", GROUP_GEMM, "tensor cores: 32 × warps_m × warps_n ≤ min(512, max threads per block (" + maxThreads + "))",
+        c.add(new Constraint("tc-threads", GROUP_GEMM, "tensor cores: 32 × warps_m × warps_n ≤ min(512, max threads per block (" + maxThreads + ")), with a producer 128 more ≤ max threads",
                 p -> p.gemm().tensorCores() && (p.warpsM() * p.warpsN() > 16 || 32 * p.warpsM() * p.warpsN() > maxThreads)
-                        ? why("warps_m × warps_n = " + p.warpsM() * p.warpsN() + ": must be ≤ " + Math.min(16, maxThreads / 32) + " (" + Math.min(512, maxThreads) + " threads)") : none()));
+                        ? why("warps_m × warps_n = " + p.warpsM() * p.warpsN() + ": must be ≤ " + Math.min(16, maxThreads / 32) + " (" + Math.min(512, maxThreads) + " threads)")
+                        : p.gemmThreads() > maxThreads ? why("producer = 1: " + p.mathThreads() + " math threads + 128 = " + p.gemmThreads() + ": must be ≤ " + maxThreads)
+                        : none()));
         c.add(new Constraint("tc-warp-rows", GROUP_GEMM, "tensor cores: block_m a multiple of 16 × warps_m (m16 fragments)",
                 p -> p.gemm().tensorCores() && p.blockM() % (16 * p.warpsM()) != 0
                         ? why("block_m = " + p.blockM() + ": must be a multiple of 16 × warps_m = " + 16 * p.warpsM()) : none()));
@@ -72,6 +74,7 @@ final class Constraints {
                         ? why("block_n = " + p.blockN() + ": wgmma needs a multiple of 8 with the gated tile (2 × block_n) ≤ 256") : none()));
         boolean emulated = !t.caps().tensorCores();
         String smem = "stages × (block_m + " + (gated ? "2·" : "") + "block_n) × (block_k + 8, wgmma: block_k) × 2 (+ 1024, wgmma) + 4 × block_m"
+                + " (+ 16 × (2 × stages + 1), producer)"
                 + (emulated ? " + 1536 × warps (emulated fragments)" : "");
         c.add(new Constraint("tc-shared-memory", GROUP_GEMM, "tensor cores: " + smem + " ≤ shared memory per block (" + l.sharedBytesPerBlock() + " B)",
                 p -> p.gemm().tensorCores() && tcSharedBytes(p, gated, emulated) > l.sharedBytesPerBlock()
@@ -81,7 +84,7 @@ final class Constraints {
                     + ") ≤ 255 and × threads ≤ registers per block (" + l.registersPerBlock() + "); an estimate, ptxas reports the real count",
                     p -> {
                         if (!p.gemm().tensorCores()) return none();
-                        long regs = registerEstimate(p, gated), total = regs * p.gemmThreads();
+                        long regs = registerEstimate(p, gated), total = regs * p.mathThreads() + (p.producer() ? KernelParams.PRODUCER_REGISTERS * KernelParams.PRODUCER_THREADS : 0);
                         return regs > 255 || total > l.registersPerBlock()
                                 ? why("about " + regs + " registers × " + p.gemmThreads() + " threads = " + total + ": must be ≤ 255 per thread and ≤ "
                                 + l.registersPerBlock() + " per block; lower block_n or block_m, or raise warps") : none();
@@ -147,7 +150,7 @@ final class Constraints {
     }
 
     static long tcSharedBytes(KernelParams p, boolean gated, boolean emulated) {
-        return p.rowTableOffset(gated) + 4L * p.blockM() + (emulated ? (long) EMULATION_BYTES_PER_WARP * p.warpsM() * p.warpsN() : 0);
+        return p.sharedBytes(gated) + (emulated ? (long) EMULATION_BYTES_PER_WARP * p.warpsM() * p.warpsN() : 0);
     }
 
     /** fp32 accumulators per thread (a warp's (block_m / warps_m) × (B rows / warps_n) outputs over 32 lanes) plus the overhead. */

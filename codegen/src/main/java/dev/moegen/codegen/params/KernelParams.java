@@ -77,6 +77,8 @@ public final class KernelParams {
     public int warpsN() { return ints[Param.WARPS_N.ordinal()]; }
     public int stages() { return ints[Param.STAGES.ordinal()]; }
     public int groupM() { return ints[Param.GROUP_M.ordinal()]; }
+    /** Whether a producer warpgroup feeds the math warpgroups (wgmma only). */
+    public boolean producer() { return gemm == Gemm.WGMMA && ints[Param.PRODUCER.ordinal()] == 1; }
     public int splitK() { return ints[Param.SPLIT_K.ordinal()]; }
     public int splitMaxTokens() { return ints[Param.SPLIT_MAX_TOKENS.ordinal()]; }
     public int gateWg() { return ints[Param.GATE_WG.ordinal()]; }
@@ -134,8 +136,31 @@ public final class KernelParams {
         return switch (gemm) {
             case SIMT -> blockM() * blockN();
             case TILED -> tile(false).threads();
-            case MMA, WGMMA -> 32 * warpsM() * warpsN();
+            case MMA, WGMMA -> mathThreads() + (producer() ? PRODUCER_THREADS : 0);
         };
+    }
+
+    /** Threads of a warpgroup: the producer's size (setmaxnreg works per warpgroup). */
+    public static final int PRODUCER_THREADS = 128;
+    /** Registers a producer thread keeps after setmaxnreg.dec: it only computes addresses and issues copies. */
+    public static final int PRODUCER_REGISTERS = 40;
+
+    /** Registers per thread a block of {@code threads} starts with when ptxas takes all its launch bounds allow (64 K per SM, 8 at a time, ≤ 255). */
+    public static int launchRegisters(int threads) {
+        return Math.min(255, 65536 / threads) & ~7;
+    }
+
+    /**
+     * What setmaxnreg.inc raises each math thread to: the registers the producer gives back shared among them, 8 at a
+     * time, at most 240 — so the raise never waits for registers the block does not have (232 with 2 math warpgroups).
+     */
+    public static int mathRegisters(int threads, int mathThreads) {
+        return Math.min(240, ((launchRegisters(threads) * threads - PRODUCER_REGISTERS * PRODUCER_THREADS) / mathThreads) & ~7);
+    }
+
+    /** Tensor-core threads that compute (all but the producer warpgroup). */
+    public int mathThreads() {
+        return 32 * warpsM() * warpsN();
     }
 
     /** Threads per GroupGEMM 2 block (differs from {@link #gemmThreads} only where the tiled loop's GEMM 2 tile does). */
@@ -150,7 +175,15 @@ public final class KernelParams {
 
     /** Dynamic shared memory of a tensor-core GroupGEMM block: the tiles, then the row table. */
     public int sharedBytes(boolean gated) {
-        return gemm.tensorCores() ? (int) Math.min(Integer.MAX_VALUE, rowTableOffset(gated) + 4L * blockM()) : 0;
+        return gemm.tensorCores() ? (int) Math.min(Integer.MAX_VALUE, barrierOffset(gated) + (producer() ? 16L * (2L * stages() + 1) : 0)) : 0;
+    }
+
+    /**
+     * Where the producer's mbarriers start, after the row table, 16-byte aligned: a full and an empty barrier per stage
+     * and a fault word (16 bytes each: CUDA's 8-byte mbarrier, or the OpenCL emulation's count, expected count and phase).
+     */
+    public long barrierOffset(boolean gated) {
+        return (rowTableOffset(gated) + 4L * blockM() + 15) / 16 * 16;
     }
 
     /**

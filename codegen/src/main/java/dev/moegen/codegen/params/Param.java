@@ -20,6 +20,8 @@ public enum Param {
     WARPS_N(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), Loops.TENSOR_CORES, "warps along N"),
     STAGES(Family.GROUP_GEMM, new Domain.IntRange(1, 8, List.of(2, 3, 4, 5)), Loops.TENSOR_CORES, "shared-memory pipeline depth"),
     GROUP_M(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 4, 8, 16)), Loops.TENSOR_CORES, "row tiles visited together so a weight tile is reused from L2"),
+    PRODUCER(Family.GROUP_GEMM, new Domain.IntRange(0, 1, List.of(0, 1)), Loops.WGMMA,
+            "1: a producer warpgroup loads every tile and hands it to the math warpgroups through mbarriers (warp specialisation)"),
     SPLIT_K(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 2, 4, 8)), Loops.ALL, "K slices of GroupGEMM 2 on the decode path"),
     SPLIT_MAX_TOKENS(Family.GROUP_GEMM, new Domain.IntRange(0, 1 << 20, List.of(0, 32)), Loops.ALL, "split-K applies when T <= this"),
     GATE_WG(Family.GATING, new Domain.PowerOfTwo(1, 1024, 32), Loops.ALL, "work-items per token in the gating kernel"),
@@ -35,7 +37,8 @@ public enum Param {
 
     /** Sets of main loops (a holder: enum constants may not read the enum's own static fields). */
     private static final class Loops {
-        static final Set<Gemm> ALL = EnumSet.allOf(Gemm.class), TENSOR_CORES = EnumSet.of(Gemm.MMA, Gemm.WGMMA), TILED = EnumSet.of(Gemm.TILED);
+        static final Set<Gemm> ALL = EnumSet.allOf(Gemm.class), TENSOR_CORES = EnumSet.of(Gemm.MMA, Gemm.WGMMA), TILED = EnumSet.of(Gemm.TILED),
+                WGMMA = EnumSet.of(Gemm.WGMMA);
     }
 
     private final Family family;

@@ -26,6 +26,16 @@
 #define ROW_STEP (GEMM_THREADS / CHUNKS_K)
 #define PASSES(rows) (((rows) + ROW_STEP - 1) / ROW_STEP)
 #define PASS_ROW(rows, r0, p) ((rows) % ROW_STEP == 0 || (r0) + (p) * ROW_STEP < (rows))
+/* warp specialisation (wgmma with PRODUCER): a producer warpgroup after the MATH_THREADS math threads */
+#define USE_WS (USE_WGMMA && PRODUCER)
+#define MBAR(bars, i) ((bars) + 16 * (i))
+/* setmaxnreg needs the register count at entry fixed: a warp-specialised kernel states it (CUDA cannot combine
+   that with launch bounds) */
+#if USE_WS && defined(KERNEL_MAXNREG)
+#define GEMM_KERNEL(n) KERNEL_MAXNREG(LAUNCH_REGISTERS)
+#else
+#define GEMM_KERNEL(n) KERNEL_WG(n)
+#endif
 #define WM (BLOCK_M / WARPS_M)
 #define WN (BLOCK_N / WARPS_N)
 #define MI (WM / 16)
@@ -59,6 +69,25 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
 </#list>
 #endif
 
+<#-- The producer's turn for k tile i of the slice: wait until its stage is free, copy, arrive on full[stage] once the copies land. -->
+<#macro ws_produce stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N") A = (stage == 1)?then("x", "inter")>{
+            const int s_ = (${i}) % STAGES;
+            mbar_wait(MBAR(bars, STAGES + s_), (((${i}) / STAGES) & 1) ^ 1, bars);
+            gemm${stage}_produce_tile(As + s_ * TILE_ELEMS(BLOCK_M), Bs + s_ * TILE_ELEMS(${BR}), s_row, ${A}, wexp, n0, kt0 + (${i}), tid - MATH_THREADS);
+            mbar_arrive_copies(MBAR(bars, s_), bars);
+        }
+</#macro>
+<#-- A math warpgroup's turn for k tile i: wait for its stage, issue its wgmma group, retire the previous group and free that one's stage. -->
+<#macro ws_consume stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N")>{
+            const int s_ = (${i}) % STAGES;
+            mbar_wait(MBAR(bars, s_), ((${i}) / STAGES) & 1, bars);
+            ASYNC_TO_TENSOR_FENCE(); /* the producer's copies, written through the generic proxy, read by wgmma */
+            wgmma_tile_${stage}(acc, As + s_ * TILE_ELEMS(BLOCK_M) + tile_offset(64 * wg, 0, BLOCK_M), Bs + s_ * TILE_ELEMS(${BR}) WGMMA_CALL_ARGS);
+            WGMMA_COMMIT();
+            WGMMA_WAIT(1, acc, ${BR} / 2);
+            if ((${i}) > 0) mbar_arrive(MBAR(bars, STAGES + ((${i}) - 1) % STAGES), bars);
+        }
+</#macro>
 <#macro group_gemm_tc stage>
 <#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated A = "x" W = "w13"><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false A = "inter" W = "w2"></#if>
 <#assign BR = gatedStage?then("(2 * BLOCK_N)", "BLOCK_N") sets = gatedStage?then(2, 1)>
@@ -81,7 +110,26 @@ DEVICE_FN void gemm${stage}_stage_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* b
         }
 }
 
-${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
+#if USE_WS
+/* The producer's copy of k tile kt into one stage: its PRODUCER_THREADS threads gather the A rows and the weight
+ * rows chunk by chunk (its address arithmetic is off the math warps' path, so nothing is hoisted here). */
+DEVICE_FN void gemm${stage}_produce_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* bs, LOCAL_PTR const int* s_row, GLOBAL const act_t* ${A},
+                              GLOBAL const act_t* wexp, int n0, int kt, int t) {
+    const int k0 = kt * BLOCK_K;
+    for (int i = t; i < BLOCK_M * CHUNKS_K; i += PRODUCER_THREADS) {
+        const int r = i / CHUNKS_K, c = i % CHUNKS_K * 8, row = s_row[r];
+        const int ok = row >= 0 && k0 + c < ${K};
+        copy16(as + tile_offset(r, c, BLOCK_M), ${A} + (ok ? (idx_t)row * ${K} + k0 + c : 0), ok);
+    }
+    for (int i = t; i < ${BR} * CHUNKS_K; i += PRODUCER_THREADS) {
+        const int j = i / CHUNKS_K, c = i % CHUNKS_K * 8, n = n0 + j % BLOCK_N;
+        const int ok = n < ${N} && k0 + c < ${K};
+        copy16(bs + tile_offset(j, c, ${BR}), wexp + (ok ? (idx_t)(<#if gatedStage>(j >= BLOCK_N ? INTER : 0) + </#if>n) * ${K} + k0 + c : 0), ok);
+    }
+}
+#endif
+
+${kq["moe_group_gemm_" + stage]?replace("KERNEL_WG(", "GEMM_KERNEL(")} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
     SHARED_ARENA(smem_raw, GEMM${stage}_SMEM_BYTES);
     /* 1 KiB aligned: the swizzle pattern repeats every 8 rows of 128 bytes */
     LOCAL_PTR ushort* tiles = (LOCAL_PTR ushort*)ALIGN_SHARED(smem_raw, USE_WGMMA ? 1024 : 16);
@@ -103,25 +151,6 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
         s_row[r] = a >= sentinel ? -1 : <#if stage == 1>a / SLOTS<#else>m0 + r</#if>;
     }
     BARRIER();
-    /* where this thread's 16-byte chunks come from, for every k tile */
-    const int c = tid % CHUNKS_K * 8, r0 = tid / CHUNKS_K;
-    int a_row[PASSES(BLOCK_M)];
-    ${expertOffset} b_src[PASSES(${BR})];
-#pragma unroll
-    for (int p = 0; p < PASSES(BLOCK_M); ++p) {
-        a_row[p] = PASS_ROW(BLOCK_M, r0, p) ? s_row[r0 + p * ROW_STEP] : -1;
-    }
-#pragma unroll
-    for (int p = 0; p < PASSES(${BR}); ++p) {
-        const int j = r0 + p * ROW_STEP, n = n0 + j % BLOCK_N;
-        b_src[p] = PASS_ROW(${BR}, r0, p) && n < ${N} ? (${expertOffset})(<#if gatedStage>(j >= BLOCK_N ? INTER : 0) + </#if>n) * ${K} + c : -1;
-    }
-    GLOBAL const act_t* wexp = ${W} + e * <#if stage == 1>N1<#else>HIDDEN</#if> * ${K};
-    /* prologue: LOOKAHEAD tiles in flight (an empty group where the slice is shorter keeps the count uniform) */
-    for (int s = 0; s < LOOKAHEAD; ++s) {
-        if (kt0 + s < kt1) gemm${stage}_stage_tile(As + s * TILE_ELEMS(BLOCK_M), Bs + s * TILE_ELEMS(${BR}), ${A}, wexp, a_row, b_src, r0, c, kt0 + s);
-        ASYNC_COMMIT();
-    }
 #if USE_WGMMA
     /* warpgroup wg owns rows [64 wg, 64 wg + 64); thread: rows 16 (warp % 4) + g (+ 8), all ${BR} columns */
     const int wg = warp >> 2, wr = 16 * (warp & 3);
@@ -141,6 +170,61 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 #pragma unroll
     for (int q = 0; q < 4; ++q) acc[u][mi][ni][q] = 0.0f;
 #endif
+    GLOBAL const act_t* wexp = ${W} + e * <#if stage == 1>N1<#else>HIDDEN</#if> * ${K};
+#if USE_WS
+    /* warp specialisation: the last warpgroup loads, the others compute; stage s is handed over through mbarriers
+       full[s] (the producer's copies landed) and empty[s] (every math thread is done reading it) */
+    LOCAL_PTR unsigned char* bars = smem_raw + GEMM${stage}_BARS_OFFSET;
+    if (tid == 0) {
+        for (int s = 0; s < STAGES; ++s) {
+            mbar_init(MBAR(bars, s), PRODUCER_THREADS);
+            mbar_init(MBAR(bars, STAGES + s), MATH_THREADS);
+        }
+        MBAR_FAULT_INIT(bars);
+    }
+    BARRIER();
+    const int n_tiles = kt1 - kt0;
+#if WS_LOCKSTEP
+    /* one interleaving of the two roles, in barrier-separated steps: the producer WS_LAG tiles ahead, the most the
+       protocol allows; a wait that would block here is a protocol error and poisons the result */
+    for (int step = 0; step < n_tiles + WS_LAG; ++step) {
+        if (tid >= MATH_THREADS && step < n_tiles) <@ws_produce stage "step"/>
+        BARRIER();
+        if (tid < MATH_THREADS && step >= WS_LAG) <@ws_consume stage "step - WS_LAG"/>
+        BARRIER();
+    }
+#else
+    if (tid >= MATH_THREADS) {
+        SETMAXNREG_PRODUCER();
+        for (int i = 0; i < n_tiles; ++i) <@ws_produce stage "i"/>
+        ASYNC_WAIT(0);
+        return; /* the epilogue is the math warpgroups' */
+    }
+    SETMAXNREG_MATH();
+    for (int i = 0; i < n_tiles; ++i) <@ws_consume stage "i"/>
+#endif
+    WGMMA_WAIT(0, acc, ${BR} / 2);
+    if (MBAR_FAULT(bars))
+        for (int i = 0; i < ${BR} / 2; ++i) acc[i] = NAN;
+#else
+    /* where this thread's 16-byte chunks come from, for every k tile */
+    const int c = tid % CHUNKS_K * 8, r0 = tid / CHUNKS_K;
+    int a_row[PASSES(BLOCK_M)];
+    ${expertOffset} b_src[PASSES(${BR})];
+#pragma unroll
+    for (int p = 0; p < PASSES(BLOCK_M); ++p) {
+        a_row[p] = PASS_ROW(BLOCK_M, r0, p) ? s_row[r0 + p * ROW_STEP] : -1;
+    }
+#pragma unroll
+    for (int p = 0; p < PASSES(${BR}); ++p) {
+        const int j = r0 + p * ROW_STEP, n = n0 + j % BLOCK_N;
+        b_src[p] = PASS_ROW(${BR}, r0, p) && n < ${N} ? (${expertOffset})(<#if gatedStage>(j >= BLOCK_N ? INTER : 0) + </#if>n) * ${K} + c : -1;
+    }
+    /* prologue: LOOKAHEAD tiles in flight (an empty group where the slice is shorter keeps the count uniform) */
+    for (int s = 0; s < LOOKAHEAD; ++s) {
+        if (kt0 + s < kt1) gemm${stage}_stage_tile(As + s * TILE_ELEMS(BLOCK_M), Bs + s * TILE_ELEMS(${BR}), ${A}, wexp, a_row, b_src, r0, c, kt0 + s);
+        ASYNC_COMMIT();
+    }
     for (int kt = kt0; kt < kt1; ++kt) {
         ASYNC_WAIT(LOOKAHEAD - 1);
         ASYNC_TO_TENSOR_FENCE();
@@ -157,6 +241,9 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
         WGMMA_COMMIT();
         WGMMA_WAIT(1, acc, ${BR} / 2); /* tile kt - 1's group is done: its stage is free after the next barrier */
 #else
+#if MATH_THREADS < GEMM_THREADS
+        if (tid >= MATH_THREADS) continue; /* a producer plan built without wgmma: its producer warps only copy */
+#endif
 #pragma unroll
         for (int kk = 0; kk < BLOCK_K; kk += 16) {
             uint af[MI][4];
@@ -186,30 +273,37 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 #if USE_WGMMA
     WGMMA_WAIT(0, acc, ${BR} / 2);
 #endif
-    /* epilogue: each thread's outputs straight from its accumulators */
+#endif
+    /* epilogue: each thread's outputs straight from its accumulators (a block branch, not a return: PoCL
+       mishandles work-items leaving a kernel with barriers early) */
+#if MATH_THREADS < GEMM_THREADS
+    if (tid < MATH_THREADS) /* the producer warpgroup has no outputs */
+#endif
+    {
 #if USE_WGMMA
 #pragma unroll
-    for (int ni = 0; ni < BLOCK_N / 8; ++ni)
+        for (int ni = 0; ni < BLOCK_N / 8; ++ni)
 #pragma unroll
-    for (int h = 0; h < 2; ++h) {
-        const int r = wg * 64 + wr + g + 8 * h, n = n0 + ni * 8 + 2 * t4, p = m0 + r;
-        if (s_row[r] < 0 || n >= ${N}) continue;
+        for (int h = 0; h < 2; ++h) {
+            const int r = wg * 64 + wr + g + 8 * h, n = n0 + ni * 8 + 2 * t4, p = m0 + r;
+            if (s_row[r] < 0 || n >= ${N}) continue;
 #pragma unroll
-        for (int j = 0; j < 2; ++j) <@store stage "p" "n + j" "acc[ni * 4 + 2 * h + j]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + j]", "0.0f")/>;
-    }
+            for (int j = 0; j < 2; ++j) <@store stage "p" "n + j" "acc[ni * 4 + 2 * h + j]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + j]", "0.0f")/>;
+        }
 #else
 #pragma unroll
-    for (int mi = 0; mi < MI; ++mi)
+        for (int mi = 0; mi < MI; ++mi)
 #pragma unroll
-    for (int ni = 0; ni < NI; ++ni)
+        for (int ni = 0; ni < NI; ++ni)
 #pragma unroll
-    for (int h = 0; h < 2; ++h) {
-        const int r = wm * WM + mi * 16 + g + 8 * h, n = n0 + wn * WN + ni * 8 + 2 * t4, p = m0 + r;
-        if (s_row[r] < 0 || n >= ${N}) continue;
+        for (int h = 0; h < 2; ++h) {
+            const int r = wm * WM + mi * 16 + g + 8 * h, n = n0 + wn * WN + ni * 8 + 2 * t4, p = m0 + r;
+            if (s_row[r] < 0 || n >= ${N}) continue;
 #pragma unroll
-        for (int j = 0; j < 2; ++j) <@store stage "p" "n + j" "acc[0][mi][ni][2 * h + j]" gatedStage?then("acc[1][mi][ni][2 * h + j]", "0.0f")/>;
-    }
+            for (int j = 0; j < 2; ++j) <@store stage "p" "n + j" "acc[0][mi][ni][2 * h + j]" gatedStage?then("acc[1][mi][ni][2 * h + j]", "0.0f")/>;
+        }
 #endif
+    }
 }
 </#macro>
 <@group_gemm_tc stage=1/>

@@ -61,4 +61,33 @@ DEVICE_FN void wgmma_m64n${n}(float* d, unsigned long long a, unsigned long long
                  : "l"(a), "l"(b));
 }
 </#list>
+
+#if PRODUCER
+#define WS_LOCKSTEP 0
+/* a kernel whose register count at entry is fixed (setmaxnreg moves registers between its warpgroups) */
+#define KERNEL_MAXNREG(r) extern "C" __global__ __maxnreg__(r)
+/* mbarriers for the producer/consumer hand-over (16-byte slots, the barrier in the first 8) */
+DEVICE_FN unsigned mbar_addr(unsigned char* b) { return (unsigned)__cvta_generic_to_shared(b); }
+DEVICE_FN void mbar_init(unsigned char* b, int count) {
+    asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" :: "r"(mbar_addr(b)), "r"(count) : "memory");
+}
+#define MBAR_FAULT_INIT(bars)
+#define MBAR_FAULT(bars) 0
+/* arrives once this thread's earlier cp.async copies have landed; .noinc: the arrival is one of the count init set */
+DEVICE_FN void mbar_arrive_copies(unsigned char* b, unsigned char* bars) {
+    asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" :: "r"(mbar_addr(b)) : "memory");
+}
+DEVICE_FN void mbar_arrive(unsigned char* b, unsigned char* bars) {
+    asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" :: "r"(mbar_addr(b)) : "memory");
+}
+/* waits until the barrier's phase of this parity has completed */
+DEVICE_FN void mbar_wait(unsigned char* b, int parity, unsigned char* bars) {
+    asm volatile("{\n.reg .pred done;\nWAIT_%=:\n"
+                 "mbarrier.try_wait.parity.shared::cta.b64 done, [%0], %1;\n"
+                 "@!done bra WAIT_%=;\n}\n" :: "r"(mbar_addr(b)), "r"(parity) : "memory");
+}
+/* the producer warpgroup gives registers back, the math warpgroups take them (sizes from the launch's count) */
+#define SETMAXNREG_PRODUCER() asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" :: "n"(PRODUCER_REGISTERS))
+#define SETMAXNREG_MATH() asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" :: "n"(MATH_REGISTERS))
+#endif
 #endif

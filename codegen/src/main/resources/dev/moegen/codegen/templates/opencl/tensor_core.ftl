@@ -23,7 +23,11 @@ DEVICE_FN float elem16(ushort u) {
 <#if dtype == "bf16">
     return as_float((uint)u << 16);
 <#else>
-    return vload_half(0, (const __private half*)&u);
+    /* fp16 bits to float by hand: vload_half through the address of a private variable crashes PoCL inside the
+       warp-specialised lock step */
+    const uint sign = (uint)(u & 0x8000u) << 16, ex = (u >> 10) & 0x1fu, man = u & 0x3ffu;
+    if (ex == 0) return as_float(sign | as_uint((float)man * 0x1p-24f)); /* zero and subnormals */
+    return as_float(sign | (ex == 0x1f ? 0x7f800000u | (man << 13) : ((ex + 112u) << 23) | (man << 13)));
 </#if>
 }
 
@@ -137,4 +141,44 @@ DEVICE_FN void wgmma_m64n${n}(float* d, ulong a, ulong b, wgmma_queue* q) {
     wgmma_issue(q, a, b, ${n});
 }
 </#list>
+#if PRODUCER
+
+/* The producer/consumer hand-over, emulated. PoCL runs a work-group's work-items one after another between
+ * barriers, so a spinning wait would never end: the kernel runs the two roles in lock step instead (WS_LOCKSTEP),
+ * the producer WS_LAG tiles ahead, and a wait checks that the phase it waits for has completed at that point of
+ * the schedule. A wait that would block (a wrong count, parity or order) sets the fault word, and the math
+ * threads then write NaN, so the rows fail. A barrier slot: pending arrivals, arrivals per phase, phase. */
+#define WS_LOCKSTEP 1
+#define WS_LAG (STAGES - 2)
+#define SETMAXNREG_PRODUCER()
+#define SETMAXNREG_MATH()
+/* the fault word: the slot after the 2 × STAGES barriers */
+#define WS_FAULT(bars) ((__local volatile int*)((bars) + 32 * STAGES))
+#define MBAR_FAULT_INIT(bars) (*WS_FAULT(bars) = 0)
+#define MBAR_FAULT(bars) (*WS_FAULT(bars))
+
+DEVICE_FN void mbar_init(__local uchar* b, int count) {
+    __local int* m = (__local int*)b;
+    m[0] = count;
+    m[1] = count;
+    m[2] = 0;
+}
+
+DEVICE_FN void mbar_arrive(__local uchar* b, __local uchar* bars) {
+    __local int* m = (__local int*)b;
+    if (atomic_dec(&m[0]) == 1) { /* the last arrival completes the phase and re-arms the barrier */
+        m[0] = m[1];
+        m[2] ^= 1;
+    }
+}
+
+/* the copies are synchronous here, so they have landed when the thread arrives */
+DEVICE_FN void mbar_arrive_copies(__local uchar* b, __local uchar* bars) {
+    mbar_arrive(b, bars);
+}
+
+DEVICE_FN void mbar_wait(__local uchar* b, int parity, __local uchar* bars) {
+    if ((((__local volatile int*)b)[2] & 1) == parity) atomic_xchg(WS_FAULT(bars), 1);
+}
+#endif
 </#if>
