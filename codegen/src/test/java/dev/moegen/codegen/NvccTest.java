@@ -64,6 +64,11 @@ class NvccTest {
             assertTrue(entry(sm80, gemm).contains("cp.async.cg.shared.global"), "sm_80 " + gemm);
             assertTrue(entry(sm90a, gemm).contains("wgmma.mma_async.sync.aligned.m64n"), "sm_90a " + gemm);
             assertFalse(entry(sm90a, gemm).contains("mma.sync"), "sm_90a " + gemm + " is all wgmma");
+            // a thread's two adjacent outputs leave in one store: packed 16-bit pair (GEMM 1), float2 (GEMM 2)
+            for (String ptx : List.of(sm80, sm90a)) {
+                String want = gemm.endsWith("1") ? "st.global.u32" : "st.global.v2.f32";
+                assertTrue(entry(ptx, gemm).contains(want) && !entry(ptx, gemm).contains(gemm.endsWith("1") ? "st.global.u16" : "st.global.f32"), gemm + " stores pairs: " + want);
+            }
             String loop = kLoop(entry(sm90a, gemm));
             assertTrue(loop.contains("wgmma.wait_group.sync.aligned 1;"), "sm_90a " + gemm + ": one group stays in flight across k tiles");
             assertTrue(entry(sm90a, gemm).contains("wgmma.wait_group.sync.aligned 0;"), "sm_90a " + gemm + ": drained before the epilogue");

@@ -29,13 +29,7 @@
 /* warp specialisation (wgmma with PRODUCER): a producer warpgroup after the MATH_THREADS math threads */
 #define USE_WS (USE_WGMMA && PRODUCER)
 #define MBAR(bars, i) ((bars) + 16 * (i))
-/* setmaxnreg needs the register count at entry fixed: a warp-specialised kernel states it (CUDA cannot combine
-   that with launch bounds) */
-#if USE_WS && defined(KERNEL_MAXNREG)
-#define GEMM_KERNEL(n) KERNEL_MAXNREG(LAUNCH_REGISTERS)
-#else
-#define GEMM_KERNEL(n) KERNEL_WG(n)
-#endif
+
 #define WM (BLOCK_M / WARPS_M)
 #define WN (BLOCK_N / WARPS_N)
 #define MI (WM / 16)
@@ -53,6 +47,39 @@ DEVICE_FN int tile_offset(int r, int c, int rows) {
 
 #define TILE_ELEMS(rows) ((rows) * (USE_WGMMA ? BLOCK_K : TILE_STRIDE))
 #define LD_SHARED_U32(p) (*(LOCAL_PTR const uint*)(p))
+/* A thread's two adjacent outputs (n even; N, H and I multiples of 8) leave in one 4-byte (GEMM 1, 16-bit) or
+   8-byte (GEMM 2, fp32) store instead of two. */
+<#if dtype == "bf16">
+#define STORE_ACT_PAIR(p, i, a, b) (*(GLOBAL uint*)((p) + (i)) = (uint)float_to_bf16(a) | ((uint)float_to_bf16(b) << 16))
+<#else>
+#define STORE_ACT_PAIR(p, i, a, b) STORE_HALF_PAIR(p, i, a, b)
+</#if>
+
+DEVICE_FN void gemm1_store_pair(GLOBAL act_t* out,<#if expertBias> GLOBAL const float* b13,</#if> idx_t e, int p, int n, float g0, float u0, float g1, float u1) {
+<#if expertBias>
+    g0 += b13[e * N1 + n];
+    g1 += b13[e * N1 + n + 1];
+<#if gated>
+    u0 += b13[e * N1 + INTER + n];
+    u1 += b13[e * N1 + INTER + n + 1];
+</#if>
+</#if>
+    STORE_ACT_PAIR(out, (idx_t)p * INTER + n, activate(g0, u0), activate(g1, u1));
+}
+
+DEVICE_FN void gemm2_store_pair(GLOBAL float* out,<#if expertBias> GLOBAL const float* b2,</#if> GLOBAL const float* topk_weights,
+                                idx_t e, int p, int a, int n, float c0, float c1, int split, int T) {
+<#if expertBias>
+    if (split == 0) {
+        c0 += b2[e * HIDDEN + n];
+        c1 += b2[e * HIDDEN + n + 1];
+    }
+</#if>
+    const float w = topk_weights[a];
+    STORE_FLOAT_PAIR(out, ((idx_t)split * MAX_PADDED(T) + p) * HIDDEN + n, c0 * w, c1 * w);
+}
+<#-- The pair store of outputs (p, n) and (p, n + 1): gate/up pairs for stage 1, accumulators for stage 2. -->
+<#macro store_pair stage p n a0 a1 u0 u1><#if stage == 1>gemm1_store_pair(out,<#if expertBias> b13,</#if> e, ${p}, ${n}, ${a0}, ${u0}, ${a1}, ${u1})<#else>gemm2_store_pair(out,<#if expertBias> b2,</#if> topk_weights, e, ${p}, sorted_token_ids[${p}], ${n}, ${a0}, ${a1}, split, T)</#if></#macro>
 #if USE_WGMMA
 
 <#include "wgmma_desc.ftl">
@@ -129,7 +156,7 @@ DEVICE_FN void gemm${stage}_produce_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort*
 }
 #endif
 
-${kq["moe_group_gemm_" + stage]?replace("KERNEL_WG(", "GEMM_KERNEL(")} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
+${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
     SHARED_ARENA(smem_raw, GEMM${stage}_SMEM_BYTES);
     /* 1 KiB aligned: the swizzle pattern repeats every 8 rows of 128 bytes */
     LOCAL_PTR ushort* tiles = (LOCAL_PTR ushort*)ALIGN_SHARED(smem_raw, USE_WGMMA ? 1024 : 16);
@@ -287,8 +314,7 @@ ${kq["moe_group_gemm_" + stage]?replace("KERNEL_WG(", "GEMM_KERNEL(")} void moe_
         for (int h = 0; h < 2; ++h) {
             const int r = wg * 64 + wr + g + 8 * h, n = n0 + ni * 8 + 2 * t4, p = m0 + r;
             if (s_row[r] < 0 || n >= ${N}) continue;
-#pragma unroll
-            for (int j = 0; j < 2; ++j) <@store stage "p" "n + j" "acc[ni * 4 + 2 * h + j]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + j]", "0.0f")/>;
+            <@store_pair stage "p" "n" "acc[ni * 4 + 2 * h]" "acc[ni * 4 + 2 * h + 1]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h]", "0.0f") gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + 1]", "0.0f")/>;
         }
 #else
 #pragma unroll
@@ -299,13 +325,22 @@ ${kq["moe_group_gemm_" + stage]?replace("KERNEL_WG(", "GEMM_KERNEL(")} void moe_
         for (int h = 0; h < 2; ++h) {
             const int r = wm * WM + mi * 16 + g + 8 * h, n = n0 + wn * WN + ni * 8 + 2 * t4, p = m0 + r;
             if (s_row[r] < 0 || n >= ${N}) continue;
-#pragma unroll
-            for (int j = 0; j < 2; ++j) <@store stage "p" "n + j" "acc[0][mi][ni][2 * h + j]" gatedStage?then("acc[1][mi][ni][2 * h + j]", "0.0f")/>;
+            <@store_pair stage "p" "n" "acc[0][mi][ni][2 * h]" "acc[0][mi][ni][2 * h + 1]" gatedStage?then("acc[1][mi][ni][2 * h]", "0.0f") gatedStage?then("acc[1][mi][ni][2 * h + 1]", "0.0f")/>;
         }
 #endif
     }
 }
 </#macro>
+/* setmaxnreg needs the register count at entry fixed: the warp-specialised GroupGEMMs state it instead of launch
+   bounds (CUDA takes one or the other) */
+#if USE_WS && defined(KERNEL_MAXNREG)
+#pragma push_macro("KERNEL_WG")
+#undef KERNEL_WG
+#define KERNEL_WG(n) KERNEL_MAXNREG(LAUNCH_REGISTERS)
+#endif
 <@group_gemm_tc stage=1/>
 
 <@group_gemm_tc stage=2/>
+#if USE_WS && defined(KERNEL_MAXNREG)
+#pragma pop_macro("KERNEL_WG")
+#endif

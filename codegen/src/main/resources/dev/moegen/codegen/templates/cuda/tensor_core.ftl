@@ -18,6 +18,9 @@
 #define ASYNC_TO_TENSOR_FENCE()
 #endif
 
+#define STORE_HALF_PAIR(p, i, a, b) (*(__half2*)((p) + (i)) = __floats2half2_rn((a), (b)))
+#define STORE_FLOAT_PAIR(p, i, a, b) (*(float2*)((p) + (i)) = make_float2((a), (b)))
+
 /* Rounds a shared-memory pointer up to `a` bytes in the shared window (the generic address may differ). */
 DEVICE_FN unsigned char* align_shared(unsigned char* p, unsigned a) {
     const unsigned s = (unsigned)__cvta_generic_to_shared(p);

@@ -14,6 +14,9 @@
 #define ASYNC_WAIT(n)
 #define ASYNC_TO_TENSOR_FENCE()
 
+#define STORE_HALF_PAIR(p, i, a, b) vstore_half2_rte((float2)((a), (b)), 0, (p) + (i))
+#define STORE_FLOAT_PAIR(p, i, a, b) vstore2((float2)((a), (b)), 0, (p) + (i))
+
 DEVICE_FN void copy16(__local ushort* dst, __global const act_t* src, int ok) {
     if (ok) *(__local uint4*)dst = *(__global const uint4*)src;
     else *(__local uint4*)dst = (uint4)(0u);
