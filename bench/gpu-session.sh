@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One call on a lent GPU machine (see the README, "On a GPU"): devices; the tensor-core SASS check; every
 # preset verified through the CUDA backend with the device's default GroupGEMM (wgmma on sm_90a), then the
-# mma.sync and SIMT loops on two presets so a failure points at one loop; then issue 4's benchmark shapes
-# with floors measured in the same run. Runs from the self-contained bundle (bin/bundle, carried as
+# mma.sync and SIMT loops on two presets so a failure points at one loop; the warp-specialised wgmma loop
+# (producer=1, opt-in until this run has measured it), each run under a timeout so a hang in its mbarrier
+# hand-over costs seconds, not the call; then issue 4's benchmark shapes with floors measured in the same
+# run, and producer=1 against the default at prefill. Runs from the self-contained bundle (bin/bundle, carried as
 # dist/moegen): no JDK or Maven there. Writes everything under $OUT (default ./gpu-out).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,10 +38,25 @@ for g in mma simt tiled; do
   done
 done
 
+# warp specialisation: one math warpgroup (64 x 64) and two (128 x 128, gate+up in one m64n256 instruction)
+ws1=gemm=wgmma,block_m=64,warps_m=4,warps_n=1,block_n=64,block_k=64,stages=4,producer=1
+ws2=gemm=wgmma,block_m=128,warps_m=8,warps_n=1,block_n=128,block_k=64,stages=4,producer=1
+for ws in "$ws1" "$ws2"; do
+  for p in qwen3-30b-a3b mixtral-8x7b; do
+    tag=$p-ws-$(echo "$ws" | sed 's/.*block_m=\([0-9]*\).*/\1/')
+    timeout 120 $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param "$ws" > "$out/verify-$tag.txt" 2>&1 || status=1
+    echo "$tag: $(tail -1 "$out/verify-$tag.txt")"
+  done
+done
+
 $m bench --backend cuda --spec bench/specs/mixtral-8x7b-tp2.yaml --tokens 1,16,128,1024,4096 --reps 10 \
   --out "$out/bench-mixtral-8x7b-tp2.json" | tee "$out/bench-mixtral-8x7b-tp2.txt" || status=1
 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --reps 10 \
   --out "$out/bench-qwen3-30b-a3b.json" | tee "$out/bench-qwen3-30b-a3b.txt" || status=1
 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,128,4096 --reps 10 --param gemm=mma \
   --out "$out/bench-qwen3-30b-a3b-mma.json" | tee "$out/bench-qwen3-30b-a3b-mma.txt" || status=1
+if grep -q "0 failed" "$out/verify-qwen3-30b-a3b-ws-128.txt" 2>/dev/null; then
+  timeout 300 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$ws2" \
+    --out "$out/bench-qwen3-30b-a3b-ws.json" | tee "$out/bench-qwen3-30b-a3b-ws.txt" || status=1
+fi
 exit $status

@@ -139,6 +139,11 @@ class NvccTest {
         assertEquals(List.of(), r.report().warnings(), "ptxas warnings (C7508: setmaxnreg ignored)");
         int math = KernelParams.mathRegisters(384, 256);
         assertEquals(232, math, "168 at entry: the producer's 128 x 128 freed registers give each math thread 64 more");
+        for (int[] tm : new int[][] {{256, 128}, {384, 256}, {512, 384}}) { // math warpgroups: 1, 2, 3
+            int entry = KernelParams.launchRegisters(tm[0]), raised = KernelParams.mathRegisters(tm[0], tm[1]);
+            assertTrue(raised >= entry && raised <= 240 && raised % 8 == 0, tm[0] + " threads: entry " + entry + ", raised " + raised);
+            assertTrue((long) raised * tm[1] + 40L * 128 <= (long) entry * tm[0], tm[0] + " threads: the raise fits in what the block holds");
+        }
         for (ResourceUsage k : r.report().forArch("sm_90a")) assertFalse(k.spills(), k.toString()); // (sm_80 never runs a Hopper plan's tiles)
         String sm90a = Files.readString(r.ptx().get(1));
         for (String gemm : List.of("moe_group_gemm_1", "moe_group_gemm_2")) {

@@ -145,17 +145,22 @@ public final class KernelParams {
     /** Registers a producer thread keeps after setmaxnreg.dec: it only computes addresses and issues copies. */
     public static final int PRODUCER_REGISTERS = 40;
 
-    /** Registers per thread a block of {@code threads} starts with when ptxas takes all its launch bounds allow (64 K per SM, 8 at a time, ≤ 255). */
+    /**
+     * Registers per thread a warp-specialised block of {@code threads} starts with (its fixed entry count): all of the
+     * 64 K an SM has, 8 at a time, at most 240 — the most setmaxnreg.inc raises to, which may not be below it.
+     */
     public static int launchRegisters(int threads) {
-        return Math.min(255, 65536 / threads) & ~7;
+        return Math.min(240, 65536 / threads) & ~7;
     }
 
     /**
      * What setmaxnreg.inc raises each math thread to: the registers the producer gives back shared among them, 8 at a
-     * time, at most 240 — so the raise never waits for registers the block does not have (232 with 2 math warpgroups).
+     * time, at most 240 and never below the entry count — so the raise never waits for registers the block does not
+     * have (232 with 2 math warpgroups; 240 = the entry count with one).
      */
     public static int mathRegisters(int threads, int mathThreads) {
-        return Math.min(240, ((launchRegisters(threads) * threads - PRODUCER_REGISTERS * PRODUCER_THREADS) / mathThreads) & ~7);
+        int launch = launchRegisters(threads);
+        return Math.max(launch, Math.min(240, ((launch * threads - PRODUCER_REGISTERS * PRODUCER_THREADS) / mathThreads) & ~7));
     }
 
     /** Tensor-core threads that compute (all but the producer warpgroup). */
