@@ -55,6 +55,9 @@ $m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --rep
   --out "$out/bench-qwen3-30b-a3b.json" | tee "$out/bench-qwen3-30b-a3b.txt" || status=1
 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,128,4096 --reps 10 --param gemm=mma \
   --out "$out/bench-qwen3-30b-a3b-mma.json" | tee "$out/bench-qwen3-30b-a3b-mma.txt" || status=1
+# decode forward as one CUDA graph (opt-in): bench's wall column times forward(), and bench fails if its y differs
+MOEGEN_CUDA_GRAPHS=1 timeout 300 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 \
+  --out "$out/bench-qwen3-30b-a3b-graphs.json" | tee "$out/bench-qwen3-30b-a3b-graphs.txt" || status=1
 if grep -q "0 failed" "$out/verify-qwen3-30b-a3b-ws-128.txt" 2>/dev/null; then
   timeout 300 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$ws2" \
     --out "$out/bench-qwen3-30b-a3b-ws.json" | tee "$out/bench-qwen3-30b-a3b-ws.txt" || status=1

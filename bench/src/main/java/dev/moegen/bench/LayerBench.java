@@ -123,6 +123,9 @@ public final class LayerBench {
                 }
             }
             LayerRun last = timed.last();
+            // the wall figure timed forward()'s path (recorded and replayed where the backend records): its y must be the timed run's
+            if (!Arrays.equals(layer.forward(x, t), last.f(BufferId.Y)))
+                throw new IllegalStateException("T=" + t + ": forward() and the timed run of the same input give different y (" + s.describe() + ")");
             int touched = touched(last, plan);
             double bytes = bytes(plan, t, touched, last.i(BufferId.NUM_TOKENS_POST_PADDED)[0]);
             int computed = computed(last);

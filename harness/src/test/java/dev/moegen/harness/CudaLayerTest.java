@@ -49,4 +49,28 @@ class CudaLayerTest {
             }
         }
     }
+
+    /**
+     * The untimed forward recorded as a CUDA graph (moegen.cuda.graphs): the first forward of a token count captures,
+     * later ones replay; each replay reads the x uploaded just before it, and y is bitwise what the timed run gives.
+     */
+    @Test
+    void graphReplayedForwardIsTheTimedRun() {
+        Guards.gpu("CUDA", Cuda.unavailableReason());
+        MoeLayerSpec s = Presets.get("qwen3-30b-a3b").scaled(8);
+        System.setProperty("moegen.cuda.graphs", "true");
+        try (DeviceSession gpu = Backends.open("cuda")) {
+            PlanLayer layer = new PlanLayer(gpu, Lowering.lower(s, gpu.target()), 64);
+            LayerInputs w = LayerInputs.random(s, 1, 42);
+            layer.setWeights(w.weights());
+            for (int t : new int[] {1, 16, 1}) // 1 again: a replay of the first capture
+                for (int seed : new int[] {3, 4}) {
+                    LayerInputs in = LayerInputs.random(s, t, seed).withWeightsOf(w);
+                    float[] timed = layer.run(in.x(), t).f(dev.moegen.codegen.plan.BufferId.Y);
+                    assertArrayEquals(timed, layer.forward(in.x(), t), "T=" + t + " input " + seed);
+                }
+        } finally {
+            System.clearProperty("moegen.cuda.graphs");
+        }
+    }
 }

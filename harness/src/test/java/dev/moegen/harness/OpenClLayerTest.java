@@ -83,6 +83,20 @@ class OpenClLayerTest {
         matchesReference(s, tokens);
     }
 
+    /** forward() (the untimed, replayable sequence) gives bitwise the y of the timed, checked run, input after input. */
+    @org.junit.jupiter.api.Test
+    void forwardIsTheTimedRun() {
+        MoeLayerSpec s = Presets.get("mixtral-8x7b").scaled(32);
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target()), 20);
+        LayerInputs w = LayerInputs.random(s, 1, 8);
+        layer.setWeights(w.weights());
+        for (int t : new int[] {1, 20, 1}) {
+            LayerInputs in = LayerInputs.random(s, t, 30 + t).withWeightsOf(w);
+            float[] timed = layer.run(in.x(), t).f(dev.moegen.codegen.plan.BufferId.Y);
+            assertArrayEquals(timed, layer.forward(in.x(), t), "T=" + t);
+        }
+    }
+
     /** After a plain forward, loadStats() launches the statistics kernel alone and returns what a checked run computes. */
     @org.junit.jupiter.api.Test
     void loadStatsAfterAForwardMatchTheCheckedRun() {

@@ -55,15 +55,15 @@ public final class LayerTimer {
 
     /**
      * {@code reps} forwards back to back after {@link #WALL_WARMUP} untimed ones (the host path JIT-compiled), each timed by the host's clock from the upload of x to the
-     * one wait: the wall time a caller sees, launch overhead included. Run it while nothing else computes (not
+     * one wait: the wall time a caller of forward() sees, launch overhead included (y left on the device). Run it while nothing else computes (not
      * right after a peer: a BLAS library's threads keep spinning on the cores for a while after each call).
      */
     public static Timing.Stats wall(PlanLayer layer, float[] x, int tokens, int reps) {
-        for (int i = 0; i < WALL_WARMUP; i++) layer.launch(x, tokens);
+        for (int i = 0; i < WALL_WARMUP; i++) layer.forwardOnDevice(x, tokens);
         long[] walls = new long[reps];
         for (int r = 0; r < reps; r++) {
             long w0 = System.nanoTime();
-            layer.launch(x, tokens);
+            layer.forwardOnDevice(x, tokens); // as forward() runs it: one recorded launch where the backend records (CUDA graphs)
             walls[r] = System.nanoTime() - w0;
         }
         return Timing.Stats.of(walls);

@@ -16,7 +16,8 @@ final class CuLib {
     final MethodHandle init, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute, primaryCtxRetain,
             primaryCtxRelease, ctxSetCurrent, ctxSynchronize, moduleLoadData, moduleGetFunction, moduleUnload, memAlloc, memFree,
             memcpyHtoD, memcpyDtoH, memsetD8, launchKernel, eventCreate, eventRecord, eventElapsedTime,
-            eventDestroy, getErrorName, funcSetAttribute, driverGetVersion;
+            eventDestroy, getErrorName, funcSetAttribute, driverGetVersion, streamCreate, streamDestroy, streamBeginCapture, streamEndCapture,
+            graphInstantiate, graphLaunch, graphDestroy, graphExecDestroy;
 
     private CuLib(SymbolLookup l) {
         init = downcall(l, "cuInit", JAVA_INT, JAVA_INT);
@@ -45,6 +46,14 @@ final class CuLib {
         eventDestroy = downcall(l, "cuEventDestroy_v2", JAVA_INT, ADDRESS);
         getErrorName = downcall(l, "cuGetErrorName", JAVA_INT, JAVA_INT, ADDRESS);
         funcSetAttribute = downcall(l, "cuFuncSetAttribute", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+        streamCreate = downcall(l, "cuStreamCreate", JAVA_INT, ADDRESS, JAVA_INT);
+        streamDestroy = downcall(l, "cuStreamDestroy_v2", JAVA_INT, ADDRESS);
+        streamBeginCapture = downcall(l, "cuStreamBeginCapture_v2", JAVA_INT, ADDRESS, JAVA_INT);
+        streamEndCapture = downcall(l, "cuStreamEndCapture", JAVA_INT, ADDRESS, ADDRESS);
+        graphInstantiate = downcall(l, "cuGraphInstantiateWithFlags", JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
+        graphLaunch = downcall(l, "cuGraphLaunch", JAVA_INT, ADDRESS, ADDRESS);
+        graphDestroy = downcall(l, "cuGraphDestroy", JAVA_INT, ADDRESS);
+        graphExecDestroy = downcall(l, "cuGraphExecDestroy", JAVA_INT, ADDRESS);
     }
 
     static Optional<CuLib> get() {

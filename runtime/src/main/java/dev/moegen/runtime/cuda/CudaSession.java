@@ -19,7 +19,11 @@ import java.util.*;
 /**
  * {@link DeviceSession} on a CUDA device's primary context. Kernels: the plan's CUDA source compiled
  * by nvcc to a cubin for the device's architecture (once per distinct source per session), loaded
- * with cuModuleLoadData. Launch timing from CUDA events around each launch.
+ * with cuModuleLoadData. Launches go to one stream of the session (a blocking one: the synchronous copies
+ * order with it); launch timing from CUDA events around each launch. With {@code MOEGEN_CUDA_GRAPHS=1} (or
+ * the system property {@code moegen.cuda.graphs=true})
+ * a replayable sequence (a layer's untimed forward) is captured into a CUDA graph once per key and
+ * replayed as one launch — opt-in until a GPU run has measured it.
  */
 public final class CudaSession implements DeviceSession {
     private record CuBuffer(long ptr) implements Buffer {}
@@ -47,7 +51,13 @@ public final class CudaSession implements DeviceSession {
     private record InFlight(MemorySegment start, MemorySegment end, Pending pending) {}
 
     private final List<InFlight> inFlight = new ArrayList<>();
+    private final MemorySegment stream;
+    /** Instantiated graphs by the key their launches were captured under. */
+    private final Map<Object, MemorySegment> graphs = new HashMap<>();
+    private final boolean useGraphs = "1".equals(System.getenv("MOEGEN_CUDA_GRAPHS")) || Boolean.getBoolean("moegen.cuda.graphs");
+    private boolean capturing;
     private boolean closed;
+    private static final int CU_STREAM_CAPTURE_MODE_RELAXED = 2;
 
     public CudaSession(CudaDevice device) {
         this.device = device;
@@ -56,6 +66,9 @@ public final class CudaSession implements DeviceSession {
         cu.call(cu.primaryCtxRetain, "cuDevicePrimaryCtxRetain", ctx, device.ordinal());
         context = ctx.get(ADDRESS, 0);
         current();
+        MemorySegment st = arena.allocate(ADDRESS);
+        cu.call(cu.streamCreate, "cuStreamCreate", st, 0); // flags 0: ordered with the legacy stream's synchronous copies
+        stream = st.get(ADDRESS, 0);
         try {
             workDir = dev.moegen.dsl.io.Cleanup.register(Files.createTempDirectory("moegen-cuda"));
         } catch (IOException e) {
@@ -162,17 +175,60 @@ public final class CudaSession implements DeviceSession {
             long[] g = launch.global(), l = launch.local();
             int gx = grid(g, l, 0), gy = grid(g, l, 1), gz = grid(g, l, 2);
             int bx = (int) l[0], by = l.length > 1 ? (int) l[1] : 1, bz = l.length > 2 ? (int) l[2] : 1;
+            String what = "cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + "x" + bz + ", " + launch.sharedBytes() + " B shared)";
+            if (capturing) { // a node of the graph being captured: no events, no device time
+                cu.call(cu.launchKernel, what, kernel.function, gx, gy, gz, bx, by, bz, launch.sharedBytes(), stream, params, MemorySegment.NULL);
+                return new Pending(name);
+            }
             MemorySegment e0 = a.allocate(ADDRESS), e1 = a.allocate(ADDRESS);
             cu.call(cu.eventCreate, "cuEventCreate", e0, 0);
             cu.call(cu.eventCreate, "cuEventCreate", e1, 0);
             Pending p = new Pending(name);
             InFlight f = new InFlight(e0.get(ADDRESS, 0), e1.get(ADDRESS, 0), p);
             inFlight.add(f); // destroyed by finish() or close() whatever happens below
-            cu.call(cu.eventRecord, "cuEventRecord", f.start(), MemorySegment.NULL);
-            cu.call(cu.launchKernel, "cuLaunchKernel(" + name + ", grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + "x" + bz
-                    + ", " + launch.sharedBytes() + " B shared)", kernel.function, gx, gy, gz, bx, by, bz, launch.sharedBytes(), MemorySegment.NULL, params, MemorySegment.NULL);
-            cu.call(cu.eventRecord, "cuEventRecord", f.end(), MemorySegment.NULL);
+            cu.call(cu.eventRecord, "cuEventRecord", f.start(), stream);
+            cu.call(cu.launchKernel, what, kernel.function, gx, gy, gz, bx, by, bz, launch.sharedBytes(), stream, params, MemorySegment.NULL);
+            cu.call(cu.eventRecord, "cuEventRecord", f.end(), stream);
             return p;
+        }
+    }
+
+    /**
+     * With MOEGEN_CUDA_GRAPHS=1: the first call for a key captures {@code launches} from the session's stream into a
+     * graph (relaxed mode, so the lazy shared-memory opt-in may run inside) and instantiates it; every call launches
+     * that graph on the stream. Otherwise the launches are enqueued one by one.
+     */
+    @Override
+    public void enqueueReplayable(Object key, Runnable launches) {
+        if (!useGraphs) {
+            launches.run();
+            return;
+        }
+        current();
+        MemorySegment exec = graphs.get(key);
+        if (exec == null) exec = capture(key, launches);
+        cu.call(cu.graphLaunch, "cuGraphLaunch", exec, stream);
+    }
+
+    private MemorySegment capture(Object key, Runnable launches) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment graph = a.allocate(ADDRESS), exec = a.allocate(ADDRESS);
+            cu.call(cu.streamBeginCapture, "cuStreamBeginCapture", stream, CU_STREAM_CAPTURE_MODE_RELAXED);
+            capturing = true;
+            try {
+                launches.run();
+            } finally {
+                capturing = false;
+                cu.call(cu.streamEndCapture, "cuStreamEndCapture", stream, graph); // ends the capture even when a launch failed
+            }
+            try {
+                cu.call(cu.graphInstantiate, "cuGraphInstantiateWithFlags", exec, graph.get(ADDRESS, 0), 0L);
+            } finally {
+                cu.call(cu.graphDestroy, "cuGraphDestroy", graph.get(ADDRESS, 0));
+            }
+            MemorySegment e = exec.get(ADDRESS, 0);
+            graphs.put(key, e);
+            return e;
         }
     }
 
@@ -215,6 +271,9 @@ public final class CudaSession implements DeviceSession {
             current();
             cu.call(cu.ctxSynchronize, "cuCtxSynchronize");
             destroyEvents();
+            for (MemorySegment g : graphs.values()) cu.call(cu.graphExecDestroy, "cuGraphExecDestroy", g);
+            graphs.clear();
+            cu.call(cu.streamDestroy, "cuStreamDestroy", stream);
             for (long p : allocations) cu.call(cu.memFree, "cuMemFree", p);
             for (MemorySegment m : modules.values()) cu.call(cu.moduleUnload, "cuModuleUnload", m);
             cu.call(cu.primaryCtxRelease, "cuDevicePrimaryCtxRelease", device.ordinal());

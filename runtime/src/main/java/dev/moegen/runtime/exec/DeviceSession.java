@@ -98,6 +98,16 @@ public interface DeviceSession extends AutoCloseable {
      */
     Pending enqueue(Kernel k, String name, List<Object> args, Launch launch);
 
+    /**
+     * Enqueues what {@code launches} enqueues as one replayable unit keyed by {@code key} (equal keys: the same kernels
+     * with the same arguments). A backend that can record a launch sequence records it the first time and replays the
+     * recording afterwards: one launch for the whole sequence, and no device time per kernel (the {@link Pending}s
+     * {@code launches} gets are never completed). By default the launches are enqueued one by one, timed.
+     */
+    default void enqueueReplayable(Object key, Runnable launches) {
+        launches.run();
+    }
+
     /** Waits for everything enqueued, then completes each pending launch with its device time (profiling events). */
     void finish();
 

@@ -31,6 +31,8 @@ public final class PlanLayer {
     private final MemorySegment xStaging;
     /** The key of the gating's random stream for the next forwards (noisy gating, GShard's second expert). */
     private volatile int seed;
+    /** This layer in replay keys: a recorded forward holds its buffers and kernels, so it is this layer's alone. */
+    private final Object replayKey = new Object();
 
     public PlanLayer(DeviceSession dev, KernelPlan plan, int maxTokens) {
         this(dev, plan, maxTokens, Prebuilt.NONE);
@@ -149,10 +151,23 @@ public final class PlanLayer {
 
     /** y[tokens][H] for x: launches and reads back y alone (what a model's forward pass needs). */
     public float[] forward(float[] x, int tokens) {
-        launch(x, tokens);
+        forwardOnDevice(x, tokens);
         try (Arena a = Arena.ofConfined()) {
             return readFloats(a, BufferId.Y, tokens);
         }
+    }
+
+    /**
+     * A forward that leaves y on the device: uploads x, enqueues the kernels as one replayable sequence (a CUDA graph
+     * where the session records them: one launch per forward), waits once. No device times.
+     */
+    public void forwardOnDevice(float[] x, int tokens) {
+        checkTokens(tokens);
+        stage(x, tokens);
+        dev.enqueueReplayable(java.util.List.of(replayKey, tokens, seed), () -> {
+            for (PlannedKernel k : plan.kernelsFor(tokens, false)) dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens));
+        });
+        dev.finish();
     }
 
     /**
@@ -185,13 +200,7 @@ public final class PlanLayer {
 
     private Map<KernelRole, Long> launch(float[] x, int tokens, boolean stats) {
         checkTokens(tokens);
-        PlannedBuffer xb = plan.buffer(BufferId.X);
-        long n = plan.elements(BufferId.X, tokens);
-        checkLength(xb, x, n);
-        // x is staged in memory this layer owns, so the copy can be enqueued without a wait: it stays valid until finish()
-        MemorySegment staged = xStaging.asSlice(0, n * xb.dtype().bytes());
-        HostCodec.encodeInto(staged, xb.dtype(), x);
-        dev.enqueueWrite(buffers.get(BufferId.X), staged);
+        stage(x, tokens);
         Map<KernelRole, Pending> pending = new LinkedHashMap<>();
         for (PlannedKernel k : plan.kernelsFor(tokens, stats))
             pending.put(k.role(), dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens)));
@@ -199,6 +208,16 @@ public final class PlanLayer {
         Map<KernelRole, Long> nanos = new LinkedHashMap<>();
         pending.forEach((role, p) -> nanos.put(role, p.nanos()));
         return nanos;
+    }
+
+    /** Enqueues the upload of x; x is staged in memory this layer owns, so the copy needs no wait: it stays valid until finish(). */
+    private void stage(float[] x, int tokens) {
+        PlannedBuffer xb = plan.buffer(BufferId.X);
+        long n = plan.elements(BufferId.X, tokens);
+        checkLength(xb, x, n);
+        MemorySegment staged = xStaging.asSlice(0, n * xb.dtype().bytes());
+        HostCodec.encodeInto(staged, xb.dtype(), x);
+        dev.enqueueWrite(buffers.get(BufferId.X), staged);
     }
 
     private List<Object> args(PlannedKernel k, int tokens) {
