@@ -4,7 +4,9 @@
 # mma.sync and SIMT loops on two presets so a failure points at one loop; the warp-specialised wgmma loop
 # (producer=1, opt-in until this run has measured it), each run under a timeout so a hang in its mbarrier
 # hand-over costs seconds, not the call; then issue 4's benchmark shapes with floors measured in the same
-# run, and producer=1 against the default at prefill. Runs from the self-contained bundle (bin/bundle, carried as
+# run and the PyTorch peers on the same inputs (an eager loop over the experts and torch._grouped_mm: --peers
+# auto picks them on CUDA where python3 has PyTorch), producer=1 against the default at prefill, and the
+# decode forward as a CUDA graph. Runs from the self-contained bundle (bin/bundle, carried as
 # dist/moegen): no JDK or Maven there. Writes everything under $OUT (default ./gpu-out).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -1,6 +1,7 @@
 package dev.moegen.bench;
 
-import dev.moegen.bench.peer.NumpyPeer;
+import dev.moegen.bench.peer.PeerKind;
+import dev.moegen.bench.peer.PythonPeer;
 import dev.moegen.codegen.emit.SourceEmitter;
 import dev.moegen.dsl.io.AtomicFiles;
 import dev.moegen.harness.dump.Dumps;
@@ -55,15 +56,19 @@ public final class LayerBench {
 
     /**
      * How to run: timed repetitions, bytes copied for the bandwidth floor, bytes touched to flush caches, the seed;
-     * {@code numpy}: time the NumPy peer alongside and take NumPy's sgemm and copy as independent floors (its host
-     * weights then come from the seed, not from the device); {@code nativeBlas}: let the peer's OpenBLAS pick this
-     * processor's kernels ({@link NumpyPeer#start}).
+     * {@code peers}: time these alongside, each run alternating with moegen's (the host weights then come from the
+     * seed, not from the device); with NumPy among them, NumPy's sgemm and copy are independent floors;
+     * {@code nativeBlas}: let the NumPy peer's OpenBLAS pick this processor's kernels ({@link PythonPeer#start}).
      */
-    public record Options(int reps, long floorBytes, long flushBytes, long seed, boolean numpy, boolean nativeBlas) {}
+    public record Options(int reps, long floorBytes, long flushBytes, long seed, List<PeerKind> peers, boolean nativeBlas) {
+        public Options {
+            peers = List.copyOf(peers);
+        }
+    }
 
     /** Benchmarks the session target's default plan, without peers. */
     public static Report run(DeviceSession s, MoeLayerSpec spec, int[] tokens, int reps, long floorBytes, long flushBytes, long seed) throws IOException {
-        return run(s, Lowering.lower(spec, s.target()), tokens, new Options(reps, floorBytes, flushBytes, seed, false, false), f -> {}, r -> {});
+        return run(s, Lowering.lower(spec, s.target()), tokens, new Options(reps, floorBytes, flushBytes, seed, List.of(), false), f -> {}, r -> {});
     }
 
     /** As it goes, {@code onFloors} gets the floors once measured and {@code onRow} each token count's row. */
@@ -83,14 +88,14 @@ public final class LayerBench {
         MoeLayerSpec spec = basePlan.spec();
         int reps = o.reps();
         Floors floors = Floors.measure(s, o.floorBytes(), reps);
-        if (o.numpy()) {
-            double[] np = NumpyPeer.floors(o.nativeBlas());
+        if (o.peers().contains(PeerKind.NUMPY)) {
+            double[] np = PythonPeer.floors(o.nativeBlas());
             floors = floors.withIndependent("numpy", np[1], np[0]);
         }
         onFloors.accept(floors);
         PlanLayer baseLayer = new PlanLayer(s, basePlan, maxT);
         SplittableRandom rnd = new SplittableRandom(o.seed());
-        LayerInputs hostWeights = o.numpy() ? LayerInputs.random(spec, 1, o.seed()) : null;
+        LayerInputs hostWeights = o.peers().isEmpty() ? null : LayerInputs.random(spec, 1, o.seed());
         if (hostWeights != null) baseLayer.setWeights(hostWeights.weights()); // the peer reads the same weights from a dump
         else fillOnDevice(s, baseLayer, basePlan, rnd, maxT);
         Map<dev.moegen.codegen.params.KernelParams, PlanLayer> layers = new HashMap<>(Map.of(basePlan.params(), baseLayer));
@@ -109,14 +114,33 @@ public final class LayerBench {
                 Path dump = Files.createTempDirectory("moegen-bench-peer");
                 try {
                     Dumps.of(spec, in, Reference.forward(in, plan.params().blockM()), o.seed() + t, plan.params().blockM()).writeInto(dump);
-                    try (NumpyPeer peer = NumpyPeer.start(dump, o.nativeBlas())) {
-                        for (int w = 0; w < 2; w++) peer.runOnceMs();
-                        long[] peerNs = new long[reps];
+                    List<PythonPeer> running = new ArrayList<>();
+                    try {
+                        for (PeerKind k : o.peers()) {
+                            try {
+                                running.add(PythonPeer.start(k, dump, o.nativeBlas()));
+                            } catch (IOException e) { // a peer that cannot compute this layer leaves its columns empty, said in the name
+                                running.add(null);
+                                peers.add(new PeerRow(k.label() + " (not run: " + e.getMessage() + ")", Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                            }
+                        }
+                        List<PythonPeer> live = running.stream().filter(java.util.Objects::nonNull).toList();
+                        for (PythonPeer peer : live) for (int w = 0; w < 2; w++) peer.runOnceMs();
+                        long[][] peerNs = new long[live.size()][reps];
                         int[] at = {0};
-                        timed = LayerTimer.time(layer, x, t, 2, reps, flush, () -> peerNs[at[0]++] = Math.round(peer.runOnceMs() * 1e6));
-                        Timing.Stats ps = Timing.Stats.of(peerNs);
-                        peers.add(new PeerRow(peer.name() + (o.nativeBlas() ? "" : " (machine's OPENBLAS_CORETYPE)"), ps.medianMs(), ps.min() / 1e6, ps.max() / 1e6,
-                                peer.relError()));
+                        timed = LayerTimer.time(layer, x, t, 2, reps, flush, () -> { // each rep: moegen, then every peer once
+                            for (int i = 0; i < live.size(); i++) peerNs[i][at[0]] = Math.round(live.get(i).runOnceMs() * 1e6);
+                            at[0]++;
+                        });
+                        for (int i = 0, j = 0; i < running.size(); i++) {
+                            PythonPeer peer = running.get(i);
+                            if (peer == null) continue;
+                            Timing.Stats ps = Timing.Stats.of(peerNs[j++]);
+                            String name = peer.name() + (o.peers().get(i) == PeerKind.NUMPY && !o.nativeBlas() ? " (machine's OPENBLAS_CORETYPE)" : "");
+                            peers.add(i, new PeerRow(name, ps.medianMs(), ps.min() / 1e6, ps.max() / 1e6, peer.relError()));
+                        }
+                    } finally {
+                        for (PythonPeer peer : running) if (peer != null) peer.close();
                     }
                 } finally {
                     AtomicFiles.deleteTree(dump);

@@ -78,11 +78,11 @@ class LayerBenchTest {
     @Test
     void numpyPeerAndReportFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         Guards.openCl(OpenCl.unavailableReason());
-        Guards.numpy(dev.moegen.bench.peer.NumpyPeer.unavailableReason());
+        Guards.numpy(dev.moegen.bench.peer.PythonPeer.unavailableReason());
         try (DeviceSession s = Backends.open("opencl")) {
             var spec = Presets.get("deepseek-v3").scaled(64); // grouped, bias-corrected, shared slice: the peer's hardest routing
             var plan = Lowering.lower(spec, s.target());
-            var r = LayerBench.run(s, plan, new int[] {1, 9}, new LayerBench.Options(3, 1 << 20, 1 << 20, 5, true, false), f -> {}, row -> {});
+            var r = LayerBench.run(s, plan, new int[] {1, 9}, new LayerBench.Options(3, 1 << 20, 1 << 20, 5, java.util.List.of(dev.moegen.bench.peer.PeerKind.NUMPY), false), f -> {}, row -> {});
             var f = r.floors();
             assertEquals("numpy", f.independentSource());
             assertTrue(f.independentFlops() > 0 && f.independentBandwidth() > 0);
@@ -119,7 +119,7 @@ class LayerBenchTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"gshard-noisy", "per-sequence", "deepseek-v2", "dbrx-p2", "expert-choice"})
     void numpyPeerComputesEveryRoutingRule(String kind, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        Guards.numpy(dev.moegen.bench.peer.NumpyPeer.unavailableReason());
+        Guards.numpy(dev.moegen.bench.peer.PythonPeer.unavailableReason());
         var b = dev.moegen.dsl.layer.MoeLayerSpec.builder(kind).dtype(dev.moegen.dsl.types.DType.FP32).hidden(32).intermediate(16);
         var softmax = dev.moegen.dsl.layer.Routing.softmax(true);
         var spec = switch (kind) {
@@ -136,7 +136,7 @@ class LayerBenchTest {
         if (!kind.equals("deepseek-v2") && !kind.equals("dbrx-p2"))
             assertTrue(java.util.Arrays.stream(ref.routing().ids()).anyMatch(id -> id < 0), "the case must drop assignments");
         dev.moegen.harness.dump.Dumps.of(spec, in, ref, 7, 16).writeInto(dir);
-        try (var peer = dev.moegen.bench.peer.NumpyPeer.start(dir, false)) {
+        try (var peer = dev.moegen.bench.peer.PythonPeer.start(dir, false)) {
             assertTrue(peer.relError() < 1e-5, kind + ": the peer's y against the reference's: " + peer.relError());
         }
     }

@@ -1,6 +1,8 @@
 package dev.moegen.cli;
 
 import dev.moegen.bench.LayerBench;
+import dev.moegen.bench.peer.PeerKind;
+import dev.moegen.bench.peer.PythonPeer;
 import dev.moegen.codegen.plan.KernelPlan;
 import dev.moegen.codegen.plan.KernelRole;
 import dev.moegen.codegen.plan.Lowering;
@@ -34,7 +36,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--flush-mib", defaultValue = "128", description = "buffer touched before each run to flush caches, MiB (default: ${DEFAULT-VALUE})") int flushMib;
     @Option(names = "--out", description = "write the report as JSON (atomically)") Path out;
     @Option(names = "--peers", defaultValue = "auto", description = "numpy: time the NumPy peer on the same inputs, alternating with moegen's runs, and take "
-            + "NumPy's sgemm and copy as independent floors; auto: numpy when python3 has NumPy and the layer's weights fit in 2 GiB of fp32; none (default: ${DEFAULT-VALUE})")
+            + "NumPy's sgemm and copy as independent floors; torch: the PyTorch peers on the GPU (an eager loop over the experts and torch._grouped_mm); "
+            + "auto: torch on a CUDA device where python3 has PyTorch with CUDA, else numpy where python3 has NumPy, when the layer's weights fit in 2 GiB "
+            + "of fp32 on the host; none (default: ${DEFAULT-VALUE})")
     String peers;
     @Option(names = "--report", description = "write report.json, report.md and PNG charts (time and % of floor vs T per kernel, moegen vs peers) into this folder")
     Path report;
@@ -48,11 +52,11 @@ final class BenchCommand implements Callable<Integer> {
         if (report != null) dev.moegen.dsl.io.OutputFolder.check(report, force, "--report"); // before minutes of measuring
         var o = cmd.commandLine().getOut();
         LayerBench.Report r;
-        boolean numpy = numpyPeer(s, o);
         List<String> header = new ArrayList<>(List.of("T", "experts hit", "total ms", "spread", "wall ms", "gemm1 ms", "gemm2 ms", "MB moved", "GFLOP", "floor ms",
                 "of floor", "bound", "gemm weights/BW", "gemm FLOP/peak"));
-        if (numpy) header.addAll(List.of("numpy ms", "numpy spread", "numpy/moegen"));
         try (DeviceSession dev = backend.open()) {
+            List<PeerKind> peerKinds = peers(s, dev, o);
+            for (PeerKind k : peerKinds) header.addAll(List.of(k.label() + " ms", k.label() + " spread", k.label() + "/moegen"));
             params.useDevice(dev.device(), dev.target(), o);
             var rp = params.resolve(s, dev.target(), tokens.stream().mapToInt(Integer::intValue).max().orElseThrow());
             KernelPlan plan = Lowering.lower(s, dev.target(), rp.params());
@@ -69,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             o.flush();
             try (Progress bar = Progress.start("bench", tokens.size() + 1)) {
-                var opts = new LayerBench.Options(reps, floorMib * (1L << 20), flushMib * (1L << 20), 1, numpy, true);
+                var opts = new LayerBench.Options(reps, floorMib * (1L << 20), flushMib * (1L << 20), 1, peerKinds, true);
                 r = LayerBench.run(dev, plans::get, tokens.stream().mapToInt(Integer::intValue).toArray(), opts,
                         f -> {
                             o.printf("floors (measured now): copy bandwidth %.1f GB/s over %d MiB, fp32 FMA %.1f GFLOP/s, tensor cores (%s) %.1f GFLOP/s%n",
@@ -99,20 +103,34 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Whether to run the NumPy peer: asked for, or auto and possible here (said in one line when auto cannot). */
-    private boolean numpyPeer(MoeLayerSpec s, java.io.PrintWriter o) {
+    /** The peers to run: asked for, or auto and possible here (said in one line when auto finds none). */
+    private List<PeerKind> peers(MoeLayerSpec s, DeviceSession session, java.io.PrintWriter o) {
+        List<PeerKind> torch = List.of(PeerKind.TORCH_EAGER, PeerKind.TORCH_GROUPED_MM);
+        long weightBytes = 4L * (LayerBench.weightElements(s));
+        var tooBig = weightBytes > (2L << 30)
+                ? java.util.Optional.of("the layer's weights need " + (weightBytes >> 20) + " MiB as fp32 on the host (over 2 GiB); use --scale") : java.util.Optional.<String>empty();
         switch (peers) {
-            case "none" -> { return false; }
-            case "numpy", "auto" -> {
-                var why = dev.moegen.bench.peer.NumpyPeer.unavailableReason();
-                long weightBytes = 4L * (LayerBench.weightElements(s));
-                if (why.isEmpty() && weightBytes > (2L << 30)) why = java.util.Optional.of("the layer's weights need " + (weightBytes >> 20) + " MiB as fp32 on the host (over 2 GiB); use --scale");
-                if (why.isEmpty()) return true;
-                if (peers.equals("numpy")) throw new IllegalArgumentException("--peers numpy: " + why.get());
-                o.println("peers: none (" + why.get() + ")");
-                return false;
+            case "none" -> { return List.of(); }
+            case "numpy", "torch" -> {
+                PeerKind k = peers.equals("numpy") ? PeerKind.NUMPY : PeerKind.TORCH_EAGER;
+                var why = tooBig.or(() -> PythonPeer.unavailableReason(k));
+                if (why.isPresent()) throw new IllegalArgumentException("--peers " + peers + ": " + why.get());
+                return peers.equals("numpy") ? List.of(PeerKind.NUMPY) : torch;
             }
-            default -> throw new IllegalArgumentException("--peers = '" + peers + "': allowed: auto, numpy, none");
+            case "auto" -> {
+                if (tooBig.isPresent()) {
+                    o.println("peers: none (" + tooBig.get() + ")");
+                    return List.of();
+                }
+                var noTorch = session.backend() == dev.moegen.codegen.platform.BackendId.CUDA ? PythonPeer.unavailableReason(PeerKind.TORCH_EAGER)
+                        : java.util.Optional.of("not a CUDA device");
+                if (noTorch.isEmpty()) return torch;
+                var noNumpy = PythonPeer.unavailableReason(PeerKind.NUMPY);
+                if (noNumpy.isEmpty()) return List.of(PeerKind.NUMPY);
+                o.println("peers: none (" + noNumpy.get() + ")");
+                return List.of();
+            }
+            default -> throw new IllegalArgumentException("--peers = '" + peers + "': allowed: auto, numpy, torch, none");
         }
     }
 
@@ -125,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
                 String.format("%.1f%%", 100 * row.floorFraction()), row.bound(),
                 String.format("%.1f%%", 100 * row.gemmWeightBandwidth()), String.format("%.1f%%", 100 * row.gemmComputeFraction())));
         for (LayerBench.PeerRow p : row.peers())
-            c.addAll(List.of(String.format("%.3f", p.medianMs()), String.format("%.3f–%.3f", p.minMs(), p.maxMs()), String.format("%.2f×", p.medianMs() / row.wallMs())));
+            c.addAll(Double.isNaN(p.medianMs()) ? List.of("–", "–", "–")
+                    : List.of(String.format("%.3f", p.medianMs()), String.format("%.3f–%.3f", p.minMs(), p.maxMs()), String.format("%.2f×", p.medianMs() / row.wallMs())));
         return c;
     }
 }

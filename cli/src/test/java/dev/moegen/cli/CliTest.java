@@ -66,6 +66,20 @@ class CliTest {
         assertTrue(t.err().contains("--tokens = 0"), t.err());
     }
 
+    /** Peers asked for by name that cannot run here say why (no PyTorch, or no GPU for it) and exit 2; a peer name not known lists the allowed ones. */
+    @Test
+    void peersThatCannotRunSayWhy() {
+        dev.moegen.testkit.Guards.openCl(dev.moegen.runtime.opencl.OpenCl.unavailableReason());
+        var torch = dev.moegen.bench.peer.PythonPeer.unavailableReason(dev.moegen.bench.peer.PeerKind.TORCH_EAGER);
+        org.junit.jupiter.api.Assumptions.assumeTrue(torch.isPresent(), "PyTorch with a GPU is here");
+        Run r = run("bench", "--preset", "mixtral-8x7b", "--scale", "64", "--tokens", "1", "--reps", "1", "--peers", "torch");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--peers torch: ") && r.err().contains("torch eager"), r.err());
+        Run bad = run("bench", "--preset", "mixtral-8x7b", "--scale", "64", "--tokens", "1", "--peers", "jax");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("allowed: auto, numpy, torch, none"), bad.err());
+    }
+
     @Test
     void verifyPrintsATableAndPassesThenReadsADump(@TempDir Path dir) throws Exception {
         dev.moegen.testkit.Guards.openCl(dev.moegen.runtime.opencl.OpenCl.unavailableReason());
