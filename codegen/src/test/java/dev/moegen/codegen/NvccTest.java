@@ -124,7 +124,7 @@ class NvccTest {
 
     /**
      * Warp specialisation (producer = 1) on sm_90a: a producer warpgroup hands stages to two math warpgroups through
-     * mbarriers (cp.async arrivals, parity waits), gives its registers to them with setmaxnreg (no C7508: the entry
+     * mbarriers (cp.async arrivals for the gathered rows, TMA transaction bytes for the weight tiles, parity waits), gives its registers to them with setmaxnreg (no C7508: the entry
      * count is fixed), keeps one wgmma group in flight, and nothing spills; the same source still builds the mma.sync
      * loop for sm_80, whose producer warps only copy (its 128 x 128 tile spills there: a Hopper plan is not run on sm_80).
      */
@@ -150,7 +150,10 @@ class NvccTest {
             String f = entry(sm90a, gemm);
             for (String want : List.of("mbarrier.init.shared::cta.b64", "mbarrier.try_wait.parity.shared::cta.b64", "cp.async.mbarrier.arrive.noinc.shared::cta.b64",
                     "mbarrier.arrive.shared::cta.b64", "setmaxnreg.dec.sync.aligned.u32 40;", "setmaxnreg.inc.sync.aligned.u32 " + math + ";",
-                    "wgmma.wait_group.sync.aligned 1;", "fence.proxy.async.shared::cta", ".maxnreg 168"))
+                    "wgmma.wait_group.sync.aligned 1;", "fence.proxy.async.shared::cta", ".maxnreg 168",
+                    // the weight tiles by TMA through the tensor map passed by value, their bytes counted on full[s]
+                    "mbarrier.expect_tx.relaxed.cta.shared::cta.b64", "cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes",
+                    ".param .align 64 .b8 " + gemm + "_param_"))
                 assertTrue(f.contains(want), "sm_90a " + gemm + " lacks " + want);
             assertFalse(f.contains("bar.sync") && f.indexOf("bar.sync") > f.indexOf("setmaxnreg"), gemm + ": no block barrier after the roles split");
         }

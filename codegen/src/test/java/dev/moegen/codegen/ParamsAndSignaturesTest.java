@@ -113,6 +113,33 @@ class ParamsAndSignaturesTest {
     private static final Pattern SIGNATURE = Pattern.compile("(?:KERNEL|KERNEL_WG\\(\\w+\\)) void (\\w+)\\(([^)]*)\\)");
 
     /** The generated C signatures and the host's argument binding come from one definition: parse one, compare with the other. */
+    /**
+     * The warp-specialised loop's GroupGEMMs take their weight's TMA tensor map last, by value, in both spellings; the
+     * plan describes each map (all experts' rows, boxes of block_n rows x 64 columns) and other loops have none.
+     */
+    @Test
+    void warpSpecialisedGroupGemmsTakeTheirWeightsTensorMap() {
+        var s = Presets.get("qwen3-30b-a3b");
+        Target h100 = CudaDialect.cuda("sm_90a");
+        KernelPlan ws = Lowering.lower(s, h100, Heuristic.defaults(s, h100).toBuilder().set(Param.PRODUCER, 1).build());
+        for (var role : List.of(KernelRole.GROUP_GEMM_1, KernelRole.GROUP_GEMM_2)) {
+            var args = ws.kernel(role).args();
+            var last = (KernelArg.TensorMap) args.get(args.size() - 1);
+            assertEquals(role == KernelRole.GROUP_GEMM_1 ? BufferId.W13 : BufferId.W2, last.weight());
+            for (var b : List.of(BackendId.CUDA, BackendId.OPENCL))
+                assertTrue(SourceEmitter.emit(ws, b).text().contains(", int T, TENSOR_MAP_PARAM " + last.name() + ")"), b + " " + role);
+        }
+        var w13 = ws.tensorMap(BufferId.W13).orElseThrow();
+        assertEquals(new TensorMapSpec(BufferId.W13, 128L * 2 * 768, 2048, 64, 64, 2), w13);
+        assertEquals(64 * 64 * 2, w13.boxBytes());
+        assertEquals(new TensorMapSpec(BufferId.W2, 128L * 2048, 768, 64, 64, 2), ws.tensorMap(BufferId.W2).orElseThrow());
+        KernelPlan plain = Lowering.lower(s, h100);
+        assertTrue(plain.tensorMap(BufferId.W13).isEmpty());
+        assertTrue(plain.kernel(KernelRole.GROUP_GEMM_1).args().stream().noneMatch(a -> a instanceof KernelArg.TensorMap));
+        var bad = assertThrows(IllegalArgumentException.class, () -> new TensorMapSpec(BufferId.W2, 8, 12, 64, 64, 2));
+        assertTrue(bad.getMessage().contains("rows of 24 bytes; TMA needs a multiple of 16"), bad.getMessage());
+    }
+
     @ParameterizedTest
     @MethodSource("presets")
     void generatedSignaturesMatchTheHostArgumentOrder(String preset) {

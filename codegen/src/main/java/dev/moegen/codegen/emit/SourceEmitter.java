@@ -82,6 +82,7 @@ public final class SourceEmitter {
         // a weight row's offset within one expert's matrix: 32-bit where every expert's matrix fits (fewer registers)
         long expertElems = Math.max((long) s.activation().gemm1Width(s.intermediate()), s.hidden()) * Math.max(s.hidden(), s.intermediate());
         m.put("expertOffset", expertElems < Integer.MAX_VALUE ? "int" : "idx_t");
+        m.put("tensorMapMagic", Integer.toUnsignedString(dev.moegen.codegen.plan.TensorMapSpec.EMULATION_MAGIC));
         m.put("activation", s.activation().id());
         m.put("gated", s.activation().gated());
         m.put("clampLimit", floatLiteral(Activation.CLAMP_LIMIT));
@@ -107,7 +108,7 @@ public final class SourceEmitter {
     /** Each kernel's C parameter list by entry name, rendered from its {@link KernelRole#signature}. */
     static Map<String, String> signatures(KernelPlan plan) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (KernelRole r : KernelRole.values()) m.put(r.entry(), r.renderSignature(plan.spec()));
+        for (KernelRole r : KernelRole.values()) m.put(r.entry(), r.renderSignature(plan.spec(), plan.params().producer()));
         return m;
     }
 

@@ -28,6 +28,17 @@ public sealed interface KernelArg {
         }
     }
 
+    /**
+     * A weight's TMA tensor map, passed by value (128 bytes): what the warp-specialised wgmma loop's producer loads
+     * the weight tiles through. The host encodes it from the weight's device buffer and {@link TensorMapSpec}.
+     */
+    record TensorMap(BufferId weight) implements KernelArg {
+        @Override
+        public String name() {
+            return "tmap_" + weight.id();
+        }
+    }
+
     /** The scalars a launch passes. */
     enum ScalarArg {
         /** the token count T */

@@ -33,6 +33,23 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
         };
     }
 
+    /**
+     * The TMA view of a weight the warp-specialised wgmma loop loads its tiles through: all experts' rows of w13
+     * ([E'·N1][H]) or w2 ([E'·H][I]), boxes of block_n rows × one 128-byte swizzled column block (64 16-bit elements).
+     * Empty for other loops.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.util.Optional<TensorMapSpec> tensorMap(BufferId id) {
+        if (!params.producer()) return java.util.Optional.empty();
+        long h = spec.hidden(), i = spec.intermediate(), e = spec.totalExperts(), n1 = spec.activation().gemm1Width(i);
+        int bytes = spec.dtype().bytes();
+        return switch (id) {
+            case W13 -> java.util.Optional.of(new TensorMapSpec(id, e * n1, h, params.blockN(), 64, bytes));
+            case W2 -> java.util.Optional.of(new TensorMapSpec(id, e * h, i, params.blockN(), 64, bytes));
+            default -> java.util.Optional.empty();
+        };
+    }
+
     /** Each weight's device layout by name, for plan.json: "k-major, panels of P" where {@link #transpose} lays it out, else "as given". */
     @com.fasterxml.jackson.annotation.JsonProperty("weight_layout")
     public java.util.Map<String, String> weightLayout() {

@@ -60,6 +60,17 @@ public enum KernelRole {
         return geometry;
     }
 
+    /**
+     * The arguments in order, for layer {@code s} (optional biases only where the layer has them); with
+     * {@code tensorMaps} (the warp-specialised wgmma loop) the GroupGEMMs also take their weight's TMA tensor map.
+     */
+    public List<KernelArg> signature(MoeLayerSpec s, boolean tensorMaps) {
+        List<KernelArg> args = new ArrayList<>(signature(s));
+        if (tensorMaps && this == GROUP_GEMM_1) args.add(new KernelArg.TensorMap(W13));
+        if (tensorMaps && this == GROUP_GEMM_2) args.add(new KernelArg.TensorMap(W2));
+        return args;
+    }
+
     /** The arguments in order, for layer {@code s} (optional biases only where the layer has them). */
     public List<KernelArg> signature(MoeLayerSpec s) {
         Sig g = new Sig(s);
@@ -85,12 +96,13 @@ public enum KernelRole {
     }
 
     /** The C parameter list for the shared kernel bodies: "GLOBAL const act_t* x, ..., int T". */
-    public String renderSignature(MoeLayerSpec s) {
+    public String renderSignature(MoeLayerSpec s, boolean tensorMaps) {
         List<String> parts = new ArrayList<>();
-        for (KernelArg a : signature(s)) {
+        for (KernelArg a : signature(s, tensorMaps)) {
             parts.add(switch (a) {
                 case KernelArg.Buffer b -> "GLOBAL " + (b.writes() ? "" : "const ") + cType(b.buffer()) + "* " + b.param();
                 case KernelArg.Scalar sc -> "int " + sc.scalar().id();
+                case KernelArg.TensorMap m -> "TENSOR_MAP_PARAM " + m.name(); // spelled by the dialect's tensor-core header
             });
         }
         return String.join(", ", parts);

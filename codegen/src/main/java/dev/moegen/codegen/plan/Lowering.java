@@ -46,7 +46,7 @@ public final class Lowering {
         List<String> choice = new ArrayList<>();
         for (OpNode n : g.nodes()) {
             switch (n.op()) {
-                case RouterGemm r -> kernels.add(kernel(spec, KernelRole.ROUTER_GEMM, List.of(n.name())));
+                case RouterGemm r -> kernels.add(kernel(spec, params, KernelRole.ROUTER_GEMM, List.of(n.name())));
                 case Softmax x -> gating.add(n.name());
                 case Sigmoid x -> gating.add(n.name());
                 case CorrectionBias x -> gating.add(n.name());
@@ -59,17 +59,17 @@ public final class Lowering {
                 case RandomSecondExpert x -> gating.add(n.name());
                 case CapacityLimit x -> align.add(n.name());
                 case Permutation x -> {
-                    kernels.add(kernel(spec, KernelRole.GATING, gating));
+                    kernels.add(kernel(spec, params, KernelRole.GATING, gating));
                     gating.clear();
-                    if (!choice.isEmpty()) kernels.add(kernel(spec, KernelRole.EXPERT_CHOICE, choice));
+                    if (!choice.isEmpty()) kernels.add(kernel(spec, params, KernelRole.EXPERT_CHOICE, choice));
                     align.add(n.name());
                     for (KernelRole r : List.of(KernelRole.ALIGN_COUNT, KernelRole.ALIGN_SCAN, KernelRole.ALIGN_SCATTER, KernelRole.ALIGN_FUSED))
-                        kernels.add(kernel(spec, r, align));
+                        kernels.add(kernel(spec, params, r, align));
                 }
-                case GroupGemm gg when gg.gatherTokens() -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_1, List.of(n.name())));
-                case GroupGemm gg -> kernels.add(kernel(spec, KernelRole.GROUP_GEMM_2, List.of(n.name())));
-                case Combine c -> kernels.add(kernel(spec, KernelRole.COMBINE, List.of(n.name())));
-                case LoadStatistics x -> kernels.add(kernel(spec, KernelRole.LOAD_STATS, List.of(n.name())));
+                case GroupGemm gg when gg.gatherTokens() -> kernels.add(kernel(spec, params, KernelRole.GROUP_GEMM_1, List.of(n.name())));
+                case GroupGemm gg -> kernels.add(kernel(spec, params, KernelRole.GROUP_GEMM_2, List.of(n.name())));
+                case Combine c -> kernels.add(kernel(spec, params, KernelRole.COMBINE, List.of(n.name())));
+                case LoadStatistics x -> kernels.add(kernel(spec, params, KernelRole.LOAD_STATS, List.of(n.name())));
                 case ExpertChoice x -> choice.add(n.name()); // its own kernel after the gating: a selection over all tokens
             }
         }
@@ -77,7 +77,7 @@ public final class Lowering {
         return new KernelPlan(spec, target, params, kernels, buffers);
     }
 
-    private static PlannedKernel kernel(MoeLayerSpec spec, KernelRole role, List<String> fuses) {
-        return new PlannedKernel(role, role.signature(spec), fuses);
+    private static PlannedKernel kernel(MoeLayerSpec spec, KernelParams params, KernelRole role, List<String> fuses) {
+        return new PlannedKernel(role, role.signature(spec, params.producer()), fuses);
     }
 }

@@ -17,7 +17,7 @@ final class CuLib {
             primaryCtxRelease, ctxSetCurrent, ctxSynchronize, moduleLoadData, moduleGetFunction, moduleUnload, memAlloc, memFree,
             memcpyHtoD, memcpyDtoH, memsetD8, launchKernel, eventCreate, eventRecord, eventElapsedTime,
             eventDestroy, getErrorName, funcSetAttribute, driverGetVersion, streamCreate, streamDestroy, streamBeginCapture, streamEndCapture,
-            graphInstantiate, graphLaunch, graphDestroy, graphExecDestroy;
+            graphInstantiate, graphLaunch, graphDestroy, graphExecDestroy, tensorMapEncodeTiled;
 
     private CuLib(SymbolLookup l) {
         init = downcall(l, "cuInit", JAVA_INT, JAVA_INT);
@@ -54,6 +54,8 @@ final class CuLib {
         graphLaunch = downcall(l, "cuGraphLaunch", JAVA_INT, ADDRESS, ADDRESS);
         graphDestroy = downcall(l, "cuGraphDestroy", JAVA_INT, ADDRESS);
         graphExecDestroy = downcall(l, "cuGraphExecDestroy", JAVA_INT, ADDRESS);
+        tensorMapEncodeTiled = downcall(l, "cuTensorMapEncodeTiled", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     }
 
     static Optional<CuLib> get() {

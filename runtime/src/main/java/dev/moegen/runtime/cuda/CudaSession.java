@@ -141,6 +141,27 @@ public final class CudaSession implements DeviceSession {
         }
     }
 
+    private static final int CU_TENSOR_MAP_DATA_TYPE_UINT16 = 1, CU_TENSOR_MAP_INTERLEAVE_NONE = 0, CU_TENSOR_MAP_SWIZZLE_128B = 3,
+            CU_TENSOR_MAP_L2_PROMOTION_L2_128B = 2, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE = 0;
+
+    /**
+     * cuTensorMapEncodeTiled over the weight: 16-bit elements moved as raw bits, dims (cols, rows), the row stride in
+     * bytes, boxes of (boxCols, boxRows), the 128-byte swizzle the wgmma tiles use, zeros past the edges.
+     */
+    @Override
+    public byte[] tensorMap(Buffer weight, dev.moegen.codegen.plan.TensorMapSpec m) {
+        if (m.elementBytes() != 2) throw new IllegalArgumentException("tensor map of " + m.weight().id() + ": " + m.elementBytes() + "-byte elements; the wgmma loop reads 16-bit ones");
+        current();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment map = a.allocate(dev.moegen.codegen.plan.TensorMapSpec.BYTES, 64);
+            cu.call(cu.tensorMapEncodeTiled, "cuTensorMapEncodeTiled(" + m + ")", map, CU_TENSOR_MAP_DATA_TYPE_UINT16, 2, ((CuBuffer) weight).ptr(),
+                    a.allocateFrom(JAVA_LONG, m.cols(), m.rows()), a.allocateFrom(JAVA_LONG, m.cols() * m.elementBytes()),
+                    a.allocateFrom(JAVA_INT, m.boxCols(), m.boxRows()), a.allocateFrom(JAVA_INT, 1, 1),
+                    CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_128B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+            return map.toArray(JAVA_BYTE);
+        }
+    }
+
     @Override
     public void write(Buffer b, MemorySegment host) {
         current();

@@ -76,6 +76,18 @@ public interface DeviceSession extends AutoCloseable {
         return load(plan, Prebuilt.NONE);
     }
 
+    /**
+     * The 128 bytes of a TMA tensor map over {@code weight} as {@code m} describes it, for a kernel to take by value.
+     * Backends without a TMA engine emulate it: by default moegen's own descriptor (magic, cols, rows, box cols, box
+     * rows as little-endian 32-bit words), which the emulation reads and checks against the kernel's box.
+     */
+    default byte[] tensorMap(Buffer weight, dev.moegen.codegen.plan.TensorMapSpec m) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(dev.moegen.codegen.plan.TensorMapSpec.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(dev.moegen.codegen.plan.TensorMapSpec.EMULATION_MAGIC).putInt(Math.toIntExact(m.cols())).putInt(Math.toIntExact(m.rows()))
+                .putInt(m.boxCols()).putInt(m.boxRows());
+        return b.array();
+    }
+
     Buffer alloc(long bytes);
 
     void write(Buffer b, MemorySegment host);

@@ -31,6 +31,8 @@ public final class PlanLayer {
     private final MemorySegment xStaging;
     /** The key of the gating's random stream for the next forwards (noisy gating, GShard's second expert). */
     private volatile int seed;
+    /** The weights' TMA tensor maps (warp-specialised wgmma plans), encoded at first use. */
+    private final Map<BufferId, byte[]> tensorMaps = new java.util.EnumMap<>(BufferId.class);
     /** This layer in replay keys: a recorded forward holds its buffers and kernels, so it is this layer's alone. */
     private final Object replayKey = new Object();
 
@@ -225,6 +227,8 @@ public final class PlanLayer {
         for (KernelArg a : k.args()) {
             args.add(switch (a) {
                 case KernelArg.Buffer b -> buffers.get(b.buffer());
+                // encoded once per weight buffer: the map holds the buffer's address, which never changes for this layer
+                case KernelArg.TensorMap m -> tensorMaps.computeIfAbsent(m.weight(), w -> dev.tensorMap(buffers.get(w), plan.tensorMap(w).orElseThrow()));
                 case KernelArg.Scalar sc -> switch (sc.scalar()) {
                     case TOKENS -> tokens;
                     case CAPACITY -> plan.capacity(tokens);

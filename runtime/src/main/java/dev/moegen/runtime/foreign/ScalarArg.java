@@ -14,8 +14,13 @@ public final class ScalarArg {
             case Integer i -> a.allocateFrom(JAVA_INT, i);
             case Long l -> a.allocateFrom(JAVA_LONG, l);
             case Float f -> a.allocateFrom(JAVA_FLOAT, f);
+            case byte[] b -> { // a struct passed by value (a TMA tensor map): 64-byte aligned as CUtensorMap is
+                MemorySegment m = a.allocate(b.length, 64);
+                MemorySegment.copy(b, 0, m, JAVA_BYTE, 0, b.length);
+                yield m;
+            }
             default -> throw new IllegalArgumentException("kernel argument of type " + value.getClass().getSimpleName()
-                    + ": allowed Integer, Long, Float or a device buffer");
+                    + ": allowed Integer, Long, Float, byte[] (a struct by value) or a device buffer");
         };
     }
 }

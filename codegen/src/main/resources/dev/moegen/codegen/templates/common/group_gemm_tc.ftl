@@ -96,11 +96,13 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
 </#list>
 #endif
 
-<#-- The producer's turn for k tile i of the slice: wait until its stage is free, copy, arrive on full[stage] once the copies land. -->
-<#macro ws_produce stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N") A = (stage == 1)?then("x", "inter")>{
+<#-- The producer's turn for k tile i of the slice: wait until its stage is free, start the weight tile's TMA (one thread),
+     gather the A rows, arrive on full[stage] once the copies land (the TMA bytes complete it). -->
+<#macro ws_produce stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N") A = (stage == 1)?then("x", "inter") W = (stage == 1)?then("w13", "w2")>{
             const int s_ = (${i}) % STAGES;
             mbar_wait(MBAR(bars, STAGES + s_), (((${i}) / STAGES) & 1) ^ 1, bars);
-            gemm${stage}_produce_tile(As + s_ * TILE_ELEMS(BLOCK_M), Bs + s_ * TILE_ELEMS(${BR}), s_row, ${A}, wexp, n0, kt0 + (${i}), tid - MATH_THREADS);
+            if (tid == MATH_THREADS) gemm${stage}_tma_b(Bs + s_ * TILE_ELEMS(${BR}), &tmap_${W}, ${W}, e, n0, kt0 + (${i}), MBAR(bars, s_));
+            gemm${stage}_gather_a(As + s_ * TILE_ELEMS(BLOCK_M), s_row, ${A}, kt0 + (${i}), tid - MATH_THREADS);
             mbar_arrive_copies(MBAR(bars, s_), bars);
         }
 </#macro>
@@ -138,20 +140,28 @@ DEVICE_FN void gemm${stage}_stage_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* b
 }
 
 #if USE_WS
-/* The producer's copy of k tile kt into one stage: its PRODUCER_THREADS threads gather the A rows and the weight
- * rows chunk by chunk (its address arithmetic is off the math warps' path, so nothing is hoisted here). */
-DEVICE_FN void gemm${stage}_produce_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* bs, LOCAL_PTR const int* s_row, GLOBAL const act_t* ${A},
-                              GLOBAL const act_t* wexp, int n0, int kt, int t) {
+/* The producer's A rows of k tile kt: its PRODUCER_THREADS threads gather them chunk by chunk (TMA cannot gather rows;
+ * the address arithmetic is off the math warps' path, so nothing is hoisted here). */
+DEVICE_FN void gemm${stage}_gather_a(LOCAL_PTR ushort* as, LOCAL_PTR const int* s_row, GLOBAL const act_t* ${A}, int kt, int t) {
     const int k0 = kt * BLOCK_K;
     for (int i = t; i < BLOCK_M * CHUNKS_K; i += PRODUCER_THREADS) {
         const int r = i / CHUNKS_K, c = i % CHUNKS_K * 8, row = s_row[r];
         const int ok = row >= 0 && k0 + c < ${K};
         copy16(as + tile_offset(r, c, BLOCK_M), ${A} + (ok ? (idx_t)row * ${K} + k0 + c : 0), ok);
     }
-    for (int i = t; i < ${BR} * CHUNKS_K; i += PRODUCER_THREADS) {
-        const int j = i / CHUNKS_K, c = i % CHUNKS_K * 8, n = n0 + j % BLOCK_N;
-        const int ok = n < ${N} && k0 + c < ${K};
-        copy16(bs + tile_offset(j, c, ${BR}), wexp + (ok ? (idx_t)(<#if gatedStage>(j >= BLOCK_N ? INTER : 0) + </#if>n) * ${K} + k0 + c : 0), ok);
+}
+
+/* The weight tile of k tile kt by TMA, issued by one producer thread: per 64-column block a box of BLOCK_N rows<#if gatedStage>
+ * for the gate rows and one for the up rows (I further), the up box BLOCK_N rows below in the stage</#if>; the engine
+ * writes the 128-byte swizzle wgmma reads and zeros past K and past the last expert, and counts the bytes on full[s]. */
+DEVICE_FN void gemm${stage}_tma_b(LOCAL_PTR ushort* bs, const tensor_map_t* m, GLOBAL const act_t* ${W}, idx_t e, int n0, int kt, LOCAL_PTR unsigned char* full) {
+    mbar_expect_tx(full, ${BR} * BLOCK_K * 2);
+    const int row = (int)(e * <#if stage == 1>N1<#else>HIDDEN</#if>) + n0;
+    for (int cb = 0; cb < BLOCK_K / 64; ++cb) {
+        tma_load_2d(bs + cb * ${BR} * 64, m, ${W}, kt * BLOCK_K + 64 * cb, row, full);
+<#if gatedStage>
+        tma_load_2d(bs + cb * ${BR} * 64 + BLOCK_N * 64, m, ${W}, kt * BLOCK_K + 64 * cb, row + INTER, full);
+</#if>
     }
 }
 #endif
@@ -197,7 +207,6 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 #pragma unroll
     for (int q = 0; q < 4; ++q) acc[u][mi][ni][q] = 0.0f;
 #endif
-    GLOBAL const act_t* wexp = ${W} + e * <#if stage == 1>N1<#else>HIDDEN</#if> * ${K};
 #if USE_WS
     /* warp specialisation: the last warpgroup loads, the others compute; stage s is handed over through mbarriers
        full[s] (the producer's copies landed) and empty[s] (every math thread is done reading it) */
@@ -234,6 +243,7 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
     if (MBAR_FAULT(bars))
         for (int i = 0; i < ${BR} / 2; ++i) acc[i] = NAN;
 #else
+    GLOBAL const act_t* wexp = ${W} + e * <#if stage == 1>N1<#else>HIDDEN</#if> * ${K};
     /* where this thread's 16-byte chunks come from, for every k tile */
     const int c = tid % CHUNKS_K * 8, r0 = tid / CHUNKS_K;
     int a_row[PASSES(BLOCK_M)];

@@ -18,6 +18,9 @@
 #define ASYNC_TO_TENSOR_FENCE()
 #endif
 
+/* a TMA tensor map passed by value (CUtensorMap: 128 bytes, 64-aligned); the warp-specialised loop's weights */
+typedef struct __align__(64) { unsigned long long words[16]; } tensor_map_t;
+#define TENSOR_MAP_PARAM const __grid_constant__ tensor_map_t
 #define STORE_HALF_PAIR(p, i, a, b) (*(__half2*)((p) + (i)) = __floats2half2_rn((a), (b)))
 #define STORE_FLOAT_PAIR(p, i, a, b) (*(float2*)((p) + (i)) = make_float2((a), (b)))
 
@@ -82,6 +85,15 @@ DEVICE_FN void mbar_arrive_copies(unsigned char* b, unsigned char* bars) {
 }
 DEVICE_FN void mbar_arrive(unsigned char* b, unsigned char* bars) {
     asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" :: "r"(mbar_addr(b)) : "memory");
+}
+/* the transaction bytes the phase also waits for (the TMA boxes), set before they can arrive */
+DEVICE_FN void mbar_expect_tx(unsigned char* b, unsigned bytes) {
+    asm volatile("mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [%0], %1;\n" :: "r"(mbar_addr(b)), "r"(bytes) : "memory");
+}
+/* box (x, y) of a 2-D tensor map into shared memory, its bytes counted on the barrier when they land */
+DEVICE_FN void tma_load_2d(ushort* dst, const tensor_map_t* m, const act_t* w, int x, int y, unsigned char* bar) {
+    asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3}], [%4];\n"
+                 :: "r"((unsigned)__cvta_generic_to_shared(dst)), "l"((unsigned long long)m), "r"(x), "r"(y), "r"(mbar_addr(bar)) : "memory");
 }
 /* waits until the barrier's phase of this parity has completed */
 DEVICE_FN void mbar_wait(unsigned char* b, int parity, unsigned char* bars) {

@@ -17,6 +17,10 @@
 #define STORE_HALF_PAIR(p, i, a, b) vstore_half2_rte((float2)((a), (b)), 0, (p) + (i))
 #define STORE_FLOAT_PAIR(p, i, a, b) vstore2((float2)((a), (b)), 0, (p) + (i))
 
+/* a TMA tensor map passed by value: here moegen's own descriptor (TensorMapSpec: magic, cols, rows, box cols, box rows) */
+typedef struct { uint words[32]; } tensor_map_t;
+#define TENSOR_MAP_PARAM tensor_map_t
+
 DEVICE_FN void copy16(__local ushort* dst, __global const act_t* src, int ok) {
     if (ok) *(__local uint4*)dst = *(__global const uint4*)src;
     else *(__local uint4*)dst = (uint4)(0u);
@@ -165,14 +169,42 @@ DEVICE_FN void mbar_init(__local uchar* b, int count) {
     m[0] = count;
     m[1] = count;
     m[2] = 0;
+    m[3] = 0;
+}
+
+/* a phase completes when its arrivals and its transaction bytes are both in; the barrier re-arms for the next */
+DEVICE_FN void mbar_complete(__local int* m) {
+    m[0] = m[1];
+    m[2] ^= 1;
 }
 
 DEVICE_FN void mbar_arrive(__local uchar* b, __local uchar* bars) {
     __local int* m = (__local int*)b;
-    if (atomic_dec(&m[0]) == 1) { /* the last arrival completes the phase and re-arms the barrier */
-        m[0] = m[1];
-        m[2] ^= 1;
-    }
+    if (atomic_dec(&m[0]) == 1 && m[3] == 0) mbar_complete(m);
+}
+
+DEVICE_FN void mbar_expect_tx(__local uchar* b, uint bytes) {
+    atomic_add(&((__local int*)b)[3], (int)bytes);
+}
+
+DEVICE_FN void mbar_complete_tx(__local uchar* b, uint bytes) {
+    __local int* m = (__local int*)b;
+    if (atomic_sub(&m[3], (int)bytes) == (int)bytes && m[0] == 0) mbar_complete(m);
+}
+
+/* TMA, emulated: box (x, y) of BLOCK_N rows x 64 columns read through the descriptor the host encoded (checked against
+ * this kernel's box: a mismatch writes NaN), zeros past the tensor's edges, stored with the 128-byte swizzle the engine
+ * writes (16-byte chunk j of row r at chunk j ^ (r % 8)); then its bytes complete on the barrier. */
+DEVICE_FN void tma_load_2d(__local ushort* dst, const tensor_map_t* m, __global const act_t* w, int x, int y, __local uchar* bar) {
+    const uint cols = m->words[1], rows = m->words[2];
+    const int ok = m->words[0] == ${tensorMapMagic}u && m->words[3] == 64u && m->words[4] == (uint)BLOCK_N;
+    __global const ushort* src = (__global const ushort*)w;
+    for (int r = 0; r < BLOCK_N; ++r)
+        for (int c = 0; c < 64; ++c) {
+            const uint gy = (uint)(y + r), gx = (uint)(x + c);
+            dst[r * 64 + ((((c >> 3) ^ (r & 7))) << 3) + (c & 7)] = !ok ? (ushort)0xffffu : gy < rows && gx < cols ? src[(size_t)gy * cols + gx] : (ushort)0;
+        }
+    mbar_complete_tx(bar, BLOCK_N * 64 * 2);
 }
 
 /* the copies are synchronous here, so they have landed when the thread arrives */
