@@ -12,6 +12,7 @@ import dev.moegen.codegen.params.KernelParams.Gemm;
 import dev.moegen.codegen.plan.*;
 import dev.moegen.codegen.platform.BackendId;
 import dev.moegen.codegen.platform.Dialects;
+import dev.moegen.codegen.platform.DeviceLimits;
 import dev.moegen.codegen.platform.Target;
 import dev.moegen.dsl.preset.Presets;
 import java.nio.charset.StandardCharsets;
@@ -115,7 +116,8 @@ class ParamsAndSignaturesTest {
     /** The generated C signatures and the host's argument binding come from one definition: parse one, compare with the other. */
     /**
      * The warp-specialised loop's GroupGEMMs take their weight's TMA tensor map last, by value, in both spellings; the
-     * plan describes each map (all experts' rows, boxes of block_n rows x 64 columns) and other loops have none.
+     * plan describes each map (all experts' rows, boxes of block_n rows x 64 columns) and other loops have none; they run
+     * persistent, a block per multiprocessor.
      */
     @Test
     void warpSpecialisedGroupGemmsTakeTheirWeightsTensorMap() {
@@ -133,7 +135,15 @@ class ParamsAndSignaturesTest {
         assertEquals(new TensorMapSpec(BufferId.W13, 128L * 2 * 768, 2048, 64, 64, 2), w13);
         assertEquals(64 * 64 * 2, w13.boxBytes());
         assertEquals(new TensorMapSpec(BufferId.W2, 128L * 2048, 768, 64, 64, 2), ws.tensorMap(BufferId.W2).orElseThrow());
-        KernelPlan plain = Lowering.lower(s, h100);
+        // persistent: at most a block per multiprocessor (a device's count; unknown for a bare architecture: a block per tile)
+        var l0 = h100.limits();
+        Target device = h100.withLimits(new DeviceLimits(l0.maxThreadsPerBlock(), l0.sharedBytesPerBlock(), l0.staticSharedBytes(), l0.registersPerBlock(), 132,
+                l0.simdWidth(), l0.globalMemBytes()));
+        KernelPlan onDevice = Lowering.lower(s, device, ws.params());
+        assertArrayEquals(new long[] {132L * 256, 1, 1}, onDevice.launch(onDevice.kernel(KernelRole.GROUP_GEMM_1), 4096).global(), "4096 tokens: more tiles than multiprocessors");
+        assertEquals(ws.maxPadded(4096) / 64 * (768 / 64) * 256, ws.launch(ws.kernel(KernelRole.GROUP_GEMM_1), 4096).global()[0]);
+        KernelPlan plain = Lowering.lower(s, device);
+        assertTrue(plain.launch(plain.kernel(KernelRole.GROUP_GEMM_1), 4096).global()[0] > 132L * 128, "one block per tile without the producer");
         assertTrue(plain.tensorMap(BufferId.W13).isEmpty());
         assertTrue(plain.kernel(KernelRole.GROUP_GEMM_1).args().stream().noneMatch(a -> a instanceof KernelArg.TensorMap));
         var bad = assertThrows(IllegalArgumentException.class, () -> new TensorMapSpec(BufferId.W2, 8, 12, 64, 64, 2));

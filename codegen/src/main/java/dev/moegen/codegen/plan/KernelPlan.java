@@ -192,6 +192,8 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
         if (!params.gemm().tensorCores())
             return new Launch(new long[] {(n + bn - 1) / bn * bn, maxPadded(tokens), splits}, new long[] {bn, bm, 1});
         long tiles = Math.multiplyExact((n + bn - 1) / bn, maxPadded(tokens) / bm), threads = params.gemmThreads();
+        int units = target.limits().computeUnits();
+        if (params.producer() && units > 0) tiles = Math.min(tiles, units); // persistent: a block per multiprocessor walks the tiles
         return new Launch(new long[] {Math.multiplyExact(tiles, threads), 1, splits}, new long[] {threads, 1, 1}, params.sharedBytes(gated));
     }
 

@@ -85,37 +85,68 @@ DEVICE_FN void gemm2_store_pair(GLOBAL float* out,<#if expertBias> GLOBAL const 
 <#include "wgmma_desc.ftl">
 <#list wgmmaTiles as t>
 
-/* Issues one BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 steps of m64n${t.n}k16 (a: this warpgroup's 64 rows); the caller commits and waits. */
-DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCAL_PTR const ushort* b WGMMA_PARAMS) {
+/* Issues one BLOCK_K tile of GEMM ${t.stage}: BLOCK_K / 16 steps of m64n${t.n}k16 (a: this warpgroup's 64 rows); accumulate = 0
+ * starts the sums afresh (a tile's first k tile); the caller commits and waits. */
+DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCAL_PTR const ushort* b, int accumulate WGMMA_PARAMS) {
     WGMMA_FENCE();
 #pragma unroll
     for (int kk = 0; kk < BLOCK_K; kk += 16)
         wgmma_m64n${t.n}(acc, wgmma_desc(WGMMA_ADDR(a + tile_offset(0, kk, BLOCK_M))),
-                       wgmma_desc(WGMMA_ADDR(b + tile_offset(0, kk, ${t.n}))) WGMMA_ARGS);
+                       wgmma_desc(WGMMA_ADDR(b + tile_offset(0, kk, ${t.n}))), kk > 0 || accumulate WGMMA_ARGS);
 }
 </#list>
 #endif
 
-<#-- The producer's turn for k tile i of the slice: wait until its stage is free, start the weight tile's TMA (one thread),
-     gather the A rows, arrive on full[stage] once the copies land (the TMA bytes complete it). -->
+<#-- Tile t of the valid ones (the padded rows num_tokens_post_padded, a prefix) in GROUP_M order: pid_m, pid_n. -->
+<#macro ws_tile t>
+            const int t_ = ${t}, per_group_ = GROUP_M * num_n, first_m_ = t_ / per_group_ * GROUP_M, rows_ = min(valid_m - first_m_, GROUP_M);
+            const int pid_m = first_m_ + (t_ % per_group_) % rows_, pid_n = (t_ % per_group_) / rows_, m0 = pid_m * BLOCK_M, n0 = pid_n * BLOCK_N;
+            const idx_t e = expert_ids[pid_m];
+</#macro>
+<#-- The producer's turn for iteration i (tile i / n_k of this block, k tile i % n_k of the slice): wait until its stage is
+     free, start the weight tile's TMA (one thread), gather the A rows, arrive on full[stage] once the copies land (the TMA
+     bytes complete it). -->
 <#macro ws_produce stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N") A = (stage == 1)?then("x", "inter") W = (stage == 1)?then("w13", "w2")>{
-            const int s_ = (${i}) % STAGES;
+<@ws_tile "GROUP_ID(0) + (" + i + ") / n_k * NUM_GROUPS(0)"/>
+            const int s_ = (${i}) % STAGES, kt_ = kt0 + (${i}) % n_k;
             mbar_wait(MBAR(bars, STAGES + s_), (((${i}) / STAGES) & 1) ^ 1, bars);
-            if (tid == MATH_THREADS) gemm${stage}_tma_b(Bs + s_ * TILE_ELEMS(${BR}), &tmap_${W}, ${W}, e, n0, kt0 + (${i}), MBAR(bars, s_));
-            gemm${stage}_gather_a(As + s_ * TILE_ELEMS(BLOCK_M), s_row, ${A}, kt0 + (${i}), tid - MATH_THREADS);
+            if (tid == MATH_THREADS) gemm${stage}_tma_b(Bs + s_ * TILE_ELEMS(${BR}), &tmap_${W}, ${W}, e, n0, kt_, MBAR(bars, s_));
+            gemm${stage}_gather_a(As + s_ * TILE_ELEMS(BLOCK_M), sorted_token_ids, ${A}, m0, sentinel, kt_, tid - MATH_THREADS);
             mbar_arrive_copies(MBAR(bars, s_), bars);
         }
 </#macro>
-<#-- A math warpgroup's turn for k tile i: wait for its stage, issue its wgmma group, retire the previous group and free that one's stage. -->
+<#-- A math warpgroup's turn for iteration i: wait for its stage, issue its wgmma group (a tile's first afresh), retire
+     the previous group of the tile and free that one's stage. -->
 <#macro ws_consume stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N")>{
-            const int s_ = (${i}) % STAGES;
+            const int s_ = (${i}) % STAGES, k_ = (${i}) % n_k;
             mbar_wait(MBAR(bars, s_), ((${i}) / STAGES) & 1, bars);
             ASYNC_TO_TENSOR_FENCE(); /* the producer's copies, written through the generic proxy, read by wgmma */
-            wgmma_tile_${stage}(acc, As + s_ * TILE_ELEMS(BLOCK_M) + tile_offset(64 * wg, 0, BLOCK_M), Bs + s_ * TILE_ELEMS(${BR}) WGMMA_CALL_ARGS);
+            wgmma_tile_${stage}(acc, As + s_ * TILE_ELEMS(BLOCK_M) + tile_offset(64 * wg, 0, BLOCK_M), Bs + s_ * TILE_ELEMS(${BR}), k_ > 0 WGMMA_CALL_ARGS);
             WGMMA_COMMIT();
             WGMMA_WAIT(1, acc, ${BR} / 2);
-            if ((${i}) > 0) mbar_arrive(MBAR(bars, STAGES + ((${i}) - 1) % STAGES), bars);
+            if (k_ > 0) mbar_arrive(MBAR(bars, STAGES + ((${i}) - 1) % STAGES), bars);
         }
+</#macro>
+<#-- After a tile's last iteration i: retire everything, free that stage for the next tile's loads, write the outputs. -->
+<#macro ws_tile_end stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N")>{
+            WGMMA_WAIT(0, acc, ${BR} / 2);
+            mbar_arrive(MBAR(bars, STAGES + (${i}) % STAGES), bars);
+            if (MBAR_FAULT(bars))
+                for (int q = 0; q < ${BR} / 2; ++q) acc[q] = NAN;
+<@ws_tile "GROUP_ID(0) + (" + i + ") / n_k * NUM_GROUPS(0)"/>
+<@ws_epilogue stage/>
+        }
+</#macro>
+<#-- The math threads' outputs of a tile from their accumulators; rows from sorted_token_ids (the producer has no row table to share). -->
+<#macro ws_epilogue stage><#local N = (stage == 1)?then("INTER", "HIDDEN") gatedStage = (stage == 1 && gated)>
+#pragma unroll
+            for (int ni = 0; ni < BLOCK_N / 8; ++ni)
+#pragma unroll
+            for (int h = 0; h < 2; ++h) {
+                const int r = wg * 64 + wr + g + 8 * h, n = n0 + ni * 8 + 2 * t4, p = m0 + r;
+                if (sorted_token_ids[p] >= sentinel || n >= ${N}) continue;
+                <@store_pair stage "p" "n" "acc[ni * 4 + 2 * h]" "acc[ni * 4 + 2 * h + 1]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h]", "0.0f") gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + 1]", "0.0f")/>;
+            }
 </#macro>
 <#macro group_gemm_tc stage>
 <#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated A = "x" W = "w13"><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false A = "inter" W = "w2"></#if>
@@ -140,12 +171,13 @@ DEVICE_FN void gemm${stage}_stage_tile(LOCAL_PTR ushort* as, LOCAL_PTR ushort* b
 }
 
 #if USE_WS
-/* The producer's A rows of k tile kt: its PRODUCER_THREADS threads gather them chunk by chunk (TMA cannot gather rows;
- * the address arithmetic is off the math warps' path, so nothing is hoisted here). */
-DEVICE_FN void gemm${stage}_gather_a(LOCAL_PTR ushort* as, LOCAL_PTR const int* s_row, GLOBAL const act_t* ${A}, int kt, int t) {
+/* The producer's A rows of k tile kt of the tile at row m0: its PRODUCER_THREADS threads gather them chunk by chunk (TMA
+ * cannot gather rows; the address arithmetic is off the math warps' path, so nothing is hoisted here). */
+DEVICE_FN void gemm${stage}_gather_a(LOCAL_PTR ushort* as, GLOBAL const int* sorted_token_ids, GLOBAL const act_t* ${A}, int m0, int sentinel, int kt, int t) {
     const int k0 = kt * BLOCK_K;
     for (int i = t; i < BLOCK_M * CHUNKS_K; i += PRODUCER_THREADS) {
-        const int r = i / CHUNKS_K, c = i % CHUNKS_K * 8, row = s_row[r];
+        const int r = i / CHUNKS_K, c = i % CHUNKS_K * 8, a = sorted_token_ids[m0 + r];
+        const int row = a >= sentinel ? -1 : <#if stage == 1>a / SLOTS<#else>m0 + r</#if>;
         const int ok = row >= 0 && k0 + c < ${K};
         copy16(as + tile_offset(r, c, BLOCK_M), ${A} + (ok ? (idx_t)row * ${K} + k0 + c : 0), ok);
     }
@@ -167,6 +199,68 @@ DEVICE_FN void gemm${stage}_tma_b(LOCAL_PTR ushort* bs, const tensor_map_t* m, G
 #endif
 
 ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_gemm_" + stage]}) {
+#if USE_WS
+    /* Warp specialised and persistent: a grid of at most one block per multiprocessor, each taking the valid tiles
+       GROUP_ID, GROUP_ID + NUM_GROUPS, ... (GroupGEMM 2: of its K slice). The last warpgroup loads, the others compute;
+       stage s passes through mbarriers full[s] (A copies landed, weight bytes in) and empty[s] (every math thread done
+       reading it); the stage and phase count runs on across tiles, so the next tile's loads overlap this one's epilogue. */
+    SHARED_ARENA(smem_raw, GEMM${stage}_SMEM_BYTES);
+    LOCAL_PTR ushort* tiles = (LOCAL_PTR ushort*)ALIGN_SHARED(smem_raw, 1024);
+    LOCAL_PTR ushort* As = tiles;
+    LOCAL_PTR ushort* Bs = tiles + STAGES * TILE_ELEMS(BLOCK_M);
+    LOCAL_PTR unsigned char* bars = smem_raw + GEMM${stage}_BARS_OFFSET;
+    const int tid = LOCAL_ID(0), lane = tid & 31, warp = tid >> 5, g = lane >> 2, t4 = lane & 3, sentinel = T * SLOTS;
+    const int wg = warp >> 2, wr = 16 * (warp & 3);
+<@k_slice stage K/>
+    const int n_k = kt1 - kt0, num_n = (${N} + BLOCK_N - 1) / BLOCK_N, valid_m = num_tokens_post_padded[0] / BLOCK_M;
+    const int tiles_total = valid_m * num_n;
+    const int mine = GROUP_ID(0) < tiles_total ? (tiles_total - 1 - GROUP_ID(0)) / NUM_GROUPS(0) + 1 : 0, iters = mine * n_k;
+    float acc[${BR} / 2];
+    WGMMA_QUEUE_DECL
+    if (n_k == 0) { /* an empty K slice still writes its (zero) share of each tile */
+        for (int q = 0; q < ${BR} / 2; ++q) acc[q] = 0.0f;
+        if (tid < MATH_THREADS)
+            for (int j = 0; j < mine; ++j) {
+<@ws_tile "GROUP_ID(0) + j * NUM_GROUPS(0)"/>
+<@ws_epilogue stage/>
+            }
+        return;
+    }
+    if (tid == 0) {
+        for (int s = 0; s < STAGES; ++s) {
+            mbar_init(MBAR(bars, s), PRODUCER_THREADS);
+            mbar_init(MBAR(bars, STAGES + s), MATH_THREADS);
+        }
+        MBAR_FAULT_INIT(bars);
+    }
+    BARRIER();
+#if WS_LOCKSTEP
+    /* one interleaving of the two roles, in barrier-separated steps: the producer WS_LAG iterations ahead, the most the
+       protocol allows; a wait that would block here is a protocol error and poisons the result */
+    for (int step = 0; step < iters + WS_LAG; ++step) {
+        if (tid >= MATH_THREADS && step < iters) <@ws_produce stage "step"/>
+        BARRIER();
+        if (tid < MATH_THREADS && step >= WS_LAG) {
+            <@ws_consume stage "step - WS_LAG"/>
+            if ((step - WS_LAG) % n_k == n_k - 1) <@ws_tile_end stage "step - WS_LAG"/>
+        }
+        BARRIER();
+    }
+#else
+    if (tid >= MATH_THREADS) {
+        SETMAXNREG_PRODUCER();
+        for (int i = 0; i < iters; ++i) <@ws_produce stage "i"/>
+        ASYNC_WAIT(0);
+        return;
+    }
+    SETMAXNREG_MATH();
+    /* a loop per tile, its wait for everything and epilogue after it: ptxas then sees no accumulator read while a group is in flight */
+    for (int j = 0; j < mine; ++j) {
+        for (int k = 0; k < n_k; ++k) <@ws_consume stage "j * n_k + k"/>
+        <@ws_tile_end stage "j * n_k + n_k - 1"/>
+    }
+#endif
+#else
     SHARED_ARENA(smem_raw, GEMM${stage}_SMEM_BYTES);
     /* 1 KiB aligned: the swizzle pattern repeats every 8 rows of 128 bytes */
     LOCAL_PTR ushort* tiles = (LOCAL_PTR ushort*)ALIGN_SHARED(smem_raw, USE_WGMMA ? 1024 : 16);
@@ -207,42 +301,6 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 #pragma unroll
     for (int q = 0; q < 4; ++q) acc[u][mi][ni][q] = 0.0f;
 #endif
-#if USE_WS
-    /* warp specialisation: the last warpgroup loads, the others compute; stage s is handed over through mbarriers
-       full[s] (the producer's copies landed) and empty[s] (every math thread is done reading it) */
-    LOCAL_PTR unsigned char* bars = smem_raw + GEMM${stage}_BARS_OFFSET;
-    if (tid == 0) {
-        for (int s = 0; s < STAGES; ++s) {
-            mbar_init(MBAR(bars, s), PRODUCER_THREADS);
-            mbar_init(MBAR(bars, STAGES + s), MATH_THREADS);
-        }
-        MBAR_FAULT_INIT(bars);
-    }
-    BARRIER();
-    const int n_tiles = kt1 - kt0;
-#if WS_LOCKSTEP
-    /* one interleaving of the two roles, in barrier-separated steps: the producer WS_LAG tiles ahead, the most the
-       protocol allows; a wait that would block here is a protocol error and poisons the result */
-    for (int step = 0; step < n_tiles + WS_LAG; ++step) {
-        if (tid >= MATH_THREADS && step < n_tiles) <@ws_produce stage "step"/>
-        BARRIER();
-        if (tid < MATH_THREADS && step >= WS_LAG) <@ws_consume stage "step - WS_LAG"/>
-        BARRIER();
-    }
-#else
-    if (tid >= MATH_THREADS) {
-        SETMAXNREG_PRODUCER();
-        for (int i = 0; i < n_tiles; ++i) <@ws_produce stage "i"/>
-        ASYNC_WAIT(0);
-        return; /* the epilogue is the math warpgroups' */
-    }
-    SETMAXNREG_MATH();
-    for (int i = 0; i < n_tiles; ++i) <@ws_consume stage "i"/>
-#endif
-    WGMMA_WAIT(0, acc, ${BR} / 2);
-    if (MBAR_FAULT(bars))
-        for (int i = 0; i < ${BR} / 2; ++i) acc[i] = NAN;
-#else
     GLOBAL const act_t* wexp = ${W} + e * <#if stage == 1>N1<#else>HIDDEN</#if> * ${K};
     /* where this thread's 16-byte chunks come from, for every k tile */
     const int c = tid % CHUNKS_K * 8, r0 = tid / CHUNKS_K;
@@ -274,7 +332,7 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
         LOCAL_PTR const ushort* as = As + st * TILE_ELEMS(BLOCK_M);
         LOCAL_PTR const ushort* bs = Bs + st * TILE_ELEMS(${BR});
 #if USE_WGMMA
-        wgmma_tile_${stage}(acc, as + tile_offset(64 * wg, 0, BLOCK_M), bs WGMMA_CALL_ARGS);
+        wgmma_tile_${stage}(acc, as + tile_offset(64 * wg, 0, BLOCK_M), bs, 1 WGMMA_CALL_ARGS);
         WGMMA_COMMIT();
         WGMMA_WAIT(1, acc, ${BR} / 2); /* tile kt - 1's group is done: its stage is free after the next barrier */
 #else
@@ -310,7 +368,6 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
 #if USE_WGMMA
     WGMMA_WAIT(0, acc, ${BR} / 2);
 #endif
-#endif
     /* epilogue: each thread's outputs straight from its accumulators (a block branch, not a return: PoCL
        mishandles work-items leaving a kernel with barriers early) */
 #if MATH_THREADS < GEMM_THREADS
@@ -339,6 +396,7 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
         }
 #endif
     }
+#endif
 }
 </#macro>
 /* setmaxnreg needs the register count at entry fixed: the warp-specialised GroupGEMMs state it instead of launch

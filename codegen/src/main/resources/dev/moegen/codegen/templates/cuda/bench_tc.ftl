@@ -34,7 +34,7 @@ KERNEL void moe_bench_wgmma(GLOBAL float* out, int iters) {
     for (int it = 0; it < iters; ++it) {
         WGMMA_FENCE();
 #pragma unroll
-        for (int kk = 0; kk < 64; kk += 16) wgmma_m64n256(d, wgmma_desc(WGMMA_ADDR(sa + kk)), wgmma_desc(WGMMA_ADDR(sb + kk)));
+        for (int kk = 0; kk < 64; kk += 16) wgmma_m64n256(d, wgmma_desc(WGMMA_ADDR(sa + kk)), wgmma_desc(WGMMA_ADDR(sb + kk)), 1);
         WGMMA_COMMIT();
         WGMMA_WAIT(1, d, 128); /* one group in flight, as the GroupGEMM keeps it */
     }

@@ -59,12 +59,13 @@ DEVICE_FN void mma_16816(float* c, const uint* a, const uint* b) {
     } while (0)
 <#list wgmmaN as n>
 
-/* d[64 x ${n}] += A (64 x 16 from desc a) * B (${n} x 16 K-major from desc b)^T, as one warpgroup. */
-DEVICE_FN void wgmma_m64n${n}(float* d, unsigned long long a, unsigned long long b) {
-    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+/* d[64 x ${n}] = (accumulate ? d : 0) + A (64 x 16 from desc a) * B (${n} x 16 K-major from desc b)^T, as one warpgroup
+ * (accumulate = 0: wgmma's scale-d, so a new tile needs no zeroing of registers a group in flight may still own). */
+DEVICE_FN void wgmma_m64n${n}(float* d, unsigned long long a, unsigned long long b, int accumulate) {
+    asm volatile("{\n.reg .pred p;\nsetp.ne.b32 p, %${n/2 + 2}, 0;\n"
                  "wgmma.mma_async.sync.aligned.m64n${n}k16.f32.${mmaType}.${mmaType} {<#list 0..<(n/2) as i>%${i}<#sep>, </#list>}, %${n/2}, %${n/2 + 1}, p, 1, 1, 0, 0;\n}\n"
                  : <#list 0..<(n/2) as i>"+f"(d[${i}])<#sep>, </#list>
-                 : "l"(a), "l"(b));
+                 : "l"(a), "l"(b), "r"(accumulate));
 }
 </#list>
 

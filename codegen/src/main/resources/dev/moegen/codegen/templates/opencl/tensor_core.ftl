@@ -99,10 +99,14 @@ DEVICE_FN float desc_elem(__local const uchar* arena, ulong desc, int row, int k
     return elem16(*(__local const ushort*)(arena + addr));
 }
 
-/* d[64 x n] += A (64 x 16) * B (n x 16)^T for one warpgroup; thread (warp w, lane 4g + t) owns rows 16w + g and
- * 16w + g + 8, columns 8j + 2t and 8j + 2t + 1: d[4j + 2h + q]. */
+/* d[64 x n] += A (64 x 16) * B (n x 16)^T for one warpgroup (n < 0: scale-d 0, d = A * B^T of |n| columns); thread
+ * (warp w, lane 4g + t) owns rows 16w + g and 16w + g + 8, columns 8j + 2t and 8j + 2t + 1: d[4j + 2h + q]. */
 DEVICE_FN void wgmma_exec(float* d, ulong a, ulong b, int n, __local const uchar* arena, int tid) {
     const int w = (tid & 127) >> 5, g = (tid & 31) >> 2, t = tid & 3;
+    if (n < 0) {
+        n = -n;
+        for (int i = 0; i < n / 2; ++i) d[i] = 0.0f;
+    }
     for (int j = 0; j < n / 8; ++j)
         for (int h = 0; h < 2; ++h)
             for (int q = 0; q < 2; ++q) {
@@ -143,9 +147,10 @@ DEVICE_FN void wgmma_retire(wgmma_queue* q, int keep, float* d, int count, __loc
 }
 <#list wgmmaN as n>
 
-/* Queues d[64 x ${n}] += A (64 x 16 from desc a) * B (${n} x 16 from desc b)^T; runs at the wait that retires its group. */
-DEVICE_FN void wgmma_m64n${n}(float* d, ulong a, ulong b, wgmma_queue* q) {
-    wgmma_issue(q, a, b, ${n});
+/* Queues d[64 x ${n}] = (accumulate ? d : 0) + A (64 x 16 from desc a) * B (${n} x 16 from desc b)^T; runs at the wait
+ * that retires its group. */
+DEVICE_FN void wgmma_m64n${n}(float* d, ulong a, ulong b, int accumulate, wgmma_queue* q) {
+    wgmma_issue(q, a, b, accumulate ? ${n} : -${n});
 }
 </#list>
 #if PRODUCER
