@@ -17,6 +17,9 @@
   so the stage it reads is refilled one iteration later than mma.sync's: LOOKAHEAD = STAGES - 1 - MMA_IN_FLIGHT
   tiles load ahead, and the slot refilled in iteration kt is tile kt - 1 - MMA_IN_FLIGHT's, which every
   thread has retired before the barrier at the top of the iteration.
+  With PRODUCER (wgmma only) the kernel is warp specialised and persistent instead: see the USE_WS body below
+  (a producer warpgroup gathers A and loads the weights by TMA, mbarriers hand the stages over, each block walks
+  several tiles).
 -->
 #define TILE_STRIDE (BLOCK_K + 8)
 #define MMA_IN_FLIGHT USE_WGMMA
