@@ -3,6 +3,7 @@ package dev.moegen.runtime.cuda;
 import static java.lang.foreign.ValueLayout.*;
 
 import static dev.moegen.runtime.foreign.NativeLibrary.downcall;
+import static dev.moegen.runtime.foreign.NativeLibrary.optionalDowncall;
 
 import dev.moegen.runtime.foreign.NativeLibrary;
 import java.lang.foreign.*;
@@ -16,8 +17,11 @@ final class CuLib {
     final MethodHandle init, deviceGetCount, deviceGet, deviceGetName, deviceTotalMem, deviceGetAttribute, primaryCtxRetain,
             primaryCtxRelease, ctxSetCurrent, ctxSynchronize, moduleLoadData, moduleGetFunction, moduleUnload, memAlloc, memFree,
             memcpyHtoD, memcpyDtoH, memsetD8, launchKernel, eventCreate, eventRecord, eventElapsedTime,
-            eventDestroy, getErrorName, funcSetAttribute, driverGetVersion, streamCreate, streamDestroy, streamBeginCapture, streamEndCapture,
-            graphInstantiate, graphLaunch, graphDestroy, graphExecDestroy, tensorMapEncodeTiled;
+            eventDestroy, getErrorName, funcSetAttribute, driverGetVersion, streamCreate, streamDestroy;
+    /** CUDA graphs (cuGraphInstantiateWithFlags: 11.4 drivers and later); null on older ones, which then launch kernel by kernel. */
+    final MethodHandle streamBeginCapture, streamEndCapture, graphInstantiate, graphLaunch, graphDestroy, graphExecDestroy;
+    /** CUDA 12 drivers and later (TMA tensor maps); null on older ones, where only the warp-specialised loop is missing. */
+    final MethodHandle tensorMapEncodeTiled;
 
     private CuLib(SymbolLookup l) {
         init = downcall(l, "cuInit", JAVA_INT, JAVA_INT);
@@ -48,13 +52,13 @@ final class CuLib {
         funcSetAttribute = downcall(l, "cuFuncSetAttribute", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
         streamCreate = downcall(l, "cuStreamCreate", JAVA_INT, ADDRESS, JAVA_INT);
         streamDestroy = downcall(l, "cuStreamDestroy_v2", JAVA_INT, ADDRESS);
-        streamBeginCapture = downcall(l, "cuStreamBeginCapture_v2", JAVA_INT, ADDRESS, JAVA_INT);
-        streamEndCapture = downcall(l, "cuStreamEndCapture", JAVA_INT, ADDRESS, ADDRESS);
-        graphInstantiate = downcall(l, "cuGraphInstantiateWithFlags", JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
-        graphLaunch = downcall(l, "cuGraphLaunch", JAVA_INT, ADDRESS, ADDRESS);
-        graphDestroy = downcall(l, "cuGraphDestroy", JAVA_INT, ADDRESS);
-        graphExecDestroy = downcall(l, "cuGraphExecDestroy", JAVA_INT, ADDRESS);
-        tensorMapEncodeTiled = downcall(l, "cuTensorMapEncodeTiled", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+        streamBeginCapture = optionalDowncall(l, "cuStreamBeginCapture_v2", JAVA_INT, ADDRESS, JAVA_INT);
+        streamEndCapture = optionalDowncall(l, "cuStreamEndCapture", JAVA_INT, ADDRESS, ADDRESS);
+        graphInstantiate = optionalDowncall(l, "cuGraphInstantiateWithFlags", JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
+        graphLaunch = optionalDowncall(l, "cuGraphLaunch", JAVA_INT, ADDRESS, ADDRESS);
+        graphDestroy = optionalDowncall(l, "cuGraphDestroy", JAVA_INT, ADDRESS);
+        graphExecDestroy = optionalDowncall(l, "cuGraphExecDestroy", JAVA_INT, ADDRESS);
+        tensorMapEncodeTiled = optionalDowncall(l, "cuTensorMapEncodeTiled", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     }
 

@@ -54,7 +54,8 @@ public final class CudaSession implements DeviceSession {
     private final MemorySegment stream;
     /** Instantiated graphs by the key their launches were captured under. */
     private final Map<Object, MemorySegment> graphs = new HashMap<>();
-    private final boolean useGraphs = "1".equals(System.getenv("MOEGEN_CUDA_GRAPHS")) || Boolean.getBoolean("moegen.cuda.graphs");
+    private final boolean useGraphs = ("1".equals(System.getenv("MOEGEN_CUDA_GRAPHS")) || Boolean.getBoolean("moegen.cuda.graphs"))
+            && cu.graphInstantiate != null && cu.streamBeginCapture != null; // an older driver launches kernel by kernel
     private boolean capturing;
     private boolean closed;
     private static final int CU_STREAM_CAPTURE_MODE_RELAXED = 2;
@@ -151,6 +152,8 @@ public final class CudaSession implements DeviceSession {
     @Override
     public byte[] tensorMap(Buffer weight, dev.moegen.codegen.plan.TensorMapSpec m) {
         if (m.elementBytes() != 2) throw new IllegalArgumentException("tensor map of " + m.weight().id() + ": " + m.elementBytes() + "-byte elements; the wgmma loop reads 16-bit ones");
+        if (cu.tensorMapEncodeTiled == null)
+            throw new IllegalStateException("this NVIDIA driver has no cuTensorMapEncodeTiled (CUDA 12 or later): the warp-specialised loop (producer = 1) cannot run here; use producer = 0");
         current();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment map = a.allocate(dev.moegen.codegen.plan.TensorMapSpec.BYTES, 64);

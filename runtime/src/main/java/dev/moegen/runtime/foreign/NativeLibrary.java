@@ -44,6 +44,11 @@ public final class NativeLibrary<T> {
         return unavailable;
     }
 
+    /** A downcall handle for a function only newer library versions have; null where this one lacks it. */
+    public static MethodHandle optionalDowncall(SymbolLookup lookup, String function, MemoryLayout ret, MemoryLayout... args) {
+        return lookup.find(function).map(sym -> LINKER.downcallHandle(sym, FunctionDescriptor.of(ret, args))).orElse(null);
+    }
+
     /** A downcall handle for {@code function}; a missing symbol makes the whole library unavailable. */
     public static MethodHandle downcall(SymbolLookup lookup, String function, MemoryLayout ret, MemoryLayout... args) {
         MemorySegment sym = lookup.find(function).orElseThrow(() -> new UnsatisfiedLinkError("symbol " + function + " not found"));
