@@ -20,7 +20,8 @@ public enum Param {
     WARPS_N(Family.GROUP_GEMM, new Domain.IntRange(1, 16, List.of(1, 2, 4)), Loops.TENSOR_CORES, "warps along N"),
     STAGES(Family.GROUP_GEMM, new Domain.IntRange(1, 8, List.of(2, 3, 4, 5)), Loops.TENSOR_CORES, "shared-memory pipeline depth"),
     GROUP_M(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 4, 8, 16)), Loops.TENSOR_CORES, "row tiles visited together so a weight tile is reused from L2"),
-    PRODUCER(Family.GROUP_GEMM, new Domain.IntRange(0, 1, List.of(0, 1)), Loops.WGMMA,
+    // searched at 0 alone until a Hopper run has measured the producer loop (a search must not risk a hang on a user's GPU)
+    PRODUCER(Family.GROUP_GEMM, new Domain.IntRange(0, 1, List.of(0)), Loops.WGMMA,
             "1: a producer warpgroup loads every tile and hands it to the math warpgroups through mbarriers (warp specialisation)"),
     SPLIT_K(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1, 2, 4, 8)), Loops.ALL, "K slices of GroupGEMM 2 on the decode path"),
     SPLIT_MAX_TOKENS(Family.GROUP_GEMM, new Domain.IntRange(0, 1 << 20, List.of(0, 32)), Loops.ALL, "split-K applies when T <= this"),
