@@ -51,17 +51,25 @@ for ws in "$ws1" "$ws2"; do
   done
 done
 
-$m bench --backend cuda --spec bench/specs/mixtral-8x7b-tp2.yaml --tokens 1,16,128,1024,4096 --reps 10 \
+# full-size shapes without peers: a peer is checked against the Java reference first, minutes of CPU at this size
+$m bench --backend cuda --peers none --spec bench/specs/mixtral-8x7b-tp2.yaml --tokens 1,16,128,1024,4096 --reps 10 \
   --out "$out/bench-mixtral-8x7b-tp2.json" | tee "$out/bench-mixtral-8x7b-tp2.txt" || status=1
-$m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --reps 10 \
+$m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --reps 10 \
   --out "$out/bench-qwen3-30b-a3b.json" | tee "$out/bench-qwen3-30b-a3b.txt" || status=1
-$m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,128,4096 --reps 10 --param gemm=mma \
+$m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,128,4096 --reps 10 --param gemm=mma \
   --out "$out/bench-qwen3-30b-a3b-mma.json" | tee "$out/bench-qwen3-30b-a3b-mma.txt" || status=1
 # decode forward as one CUDA graph (opt-in): bench's wall column times forward(), and bench fails if its y differs
-MOEGEN_CUDA_GRAPHS=1 timeout 300 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 \
+MOEGEN_CUDA_GRAPHS=1 timeout 300 $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 \
   --out "$out/bench-qwen3-30b-a3b-graphs.json" | tee "$out/bench-qwen3-30b-a3b-graphs.txt" || status=1
 if grep -q "0 failed" "$out/verify-qwen3-30b-a3b-ws-128.txt" 2>/dev/null; then
-  timeout 300 $m bench --backend cuda --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$ws2" \
+  timeout 300 $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$ws2" \
     --out "$out/bench-qwen3-30b-a3b-ws.json" | tee "$out/bench-qwen3-30b-a3b-ws.txt" || status=1
 fi
+# the PyTorch peers (eager loop, torch._grouped_mm) side by side on the same inputs, at a scale the Java reference
+# that checks them first computes in seconds
+for pt in qwen3-30b-a3b:1,16,128,512 mixtral-8x7b:1,16,128; do
+  p=${pt%%:*}
+  timeout 240 $m bench --backend cuda --peers torch --preset "$p" --scale 4 --tokens "${pt#*:}" --reps 10 \
+    --out "$out/bench-$p-s4-peers.json" | tee "$out/bench-$p-s4-peers.txt" || status=1
+done
 exit $status
