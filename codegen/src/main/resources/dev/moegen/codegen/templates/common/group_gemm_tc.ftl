@@ -100,6 +100,7 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
 </#list>
 #endif
 
+<#-- The ws_* macros run inside group_gemm_tc and read the names it assigns for its stage (K, N, A, W, BR, gatedStage). -->
 <#-- Tile t of the valid ones (the padded rows num_tokens_post_padded, a prefix) in GROUP_M order: pid_m, pid_n. -->
 <#macro ws_tile t>
             const int t_ = ${t}, per_group_ = GROUP_M * num_n, first_m_ = t_ / per_group_ * GROUP_M, rows_ = min(valid_m - first_m_, GROUP_M);
@@ -109,7 +110,7 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
 <#-- The producer's turn for iteration i (tile i / n_k of this block, k tile i % n_k of the slice): wait until its stage is
      free, start the weight tile's TMA (one thread), gather the A rows, arrive on full[stage] once the copies land (the TMA
      bytes complete it). -->
-<#macro ws_produce stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N") A = (stage == 1)?then("x", "inter") W = (stage == 1)?then("w13", "w2")>{
+<#macro ws_produce stage i>{
 <@ws_tile "GROUP_ID(0) + (" + i + ") / n_k * NUM_GROUPS(0)"/>
             const int s_ = (${i}) % STAGES, kt_ = kt0 + (${i}) % n_k;
             mbar_wait(MBAR(bars, STAGES + s_), (((${i}) / STAGES) & 1) ^ 1, bars);
@@ -120,7 +121,7 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
 </#macro>
 <#-- A math warpgroup's turn for iteration i: wait for its stage, issue its wgmma group (a tile's first afresh), retire
      the previous group of the tile and free that one's stage. -->
-<#macro ws_consume stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N")>{
+<#macro ws_consume stage i>{
             const int s_ = (${i}) % STAGES, k_ = (${i}) % n_k;
             mbar_wait(MBAR(bars, s_), ((${i}) / STAGES) & 1, bars);
             ASYNC_TO_TENSOR_FENCE(); /* the producer's copies, written through the generic proxy, read by wgmma */
@@ -131,7 +132,7 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
         }
 </#macro>
 <#-- After a tile's last iteration i: retire everything, free that stage for the next tile's loads, write the outputs. -->
-<#macro ws_tile_end stage i><#local BR = (stage == 1 && gated)?then("(2 * BLOCK_N)", "BLOCK_N")>{
+<#macro ws_tile_end stage i>{
             WGMMA_WAIT(0, acc, ${BR} / 2);
             mbar_arrive(MBAR(bars, STAGES + (${i}) % STAGES), bars);
             if (MBAR_FAULT(bars))
@@ -141,7 +142,7 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
         }
 </#macro>
 <#-- The math threads' outputs of a tile from their accumulators; rows from sorted_token_ids (the producer has no row table to share). -->
-<#macro ws_epilogue stage><#local N = (stage == 1)?then("INTER", "HIDDEN") gatedStage = (stage == 1 && gated)>
+<#macro ws_epilogue stage>
 #pragma unroll
             for (int ni = 0; ni < BLOCK_N / 8; ++ni)
 #pragma unroll

@@ -92,11 +92,15 @@ typedef struct {
 #define WGMMA_COMMIT() wgmma_commit(&wq)
 #define WGMMA_WAIT(n, acc, count) wgmma_retire(&wq, (n), (acc), (count), smem_raw, tid)
 
+/* The hardware's 128-byte swizzle of a shared-memory byte address (1 KiB-aligned patterns): bits [4:6] ^= bits [7:9]. */
+DEVICE_FN uint swizzle128(uint addr) {
+    return addr ^ (((addr >> 7) & 7u) << 4);
+}
+
 /* Element (row, k) of a K-major operand whose descriptor is `desc`: rows of 128 bytes, 8-row groups SBO apart. */
 DEVICE_FN float desc_elem(__local const uchar* arena, ulong desc, int row, int k) {
-    uint addr = (uint)((desc & 0x3FFFul) << 4) + (uint)(row >> 3) * (uint)(((desc >> 32) & 0x3FFFul) << 4) + (uint)(row & 7) * 128u + 2u * k;
-    addr ^= ((addr >> 7) & 7u) << 4;
-    return elem16(*(__local const ushort*)(arena + addr));
+    const uint addr = (uint)((desc & 0x3FFFul) << 4) + (uint)(row >> 3) * (uint)(((desc >> 32) & 0x3FFFul) << 4) + (uint)(row & 7) * 128u + 2u * k;
+    return elem16(*(__local const ushort*)(arena + swizzle128(addr)));
 }
 
 /* d[64 x n] += A (64 x 16) * B (n x 16)^T for one warpgroup (n < 0: scale-d 0, d = A * B^T of |n| columns); thread
@@ -198,8 +202,8 @@ DEVICE_FN void mbar_complete_tx(__local uchar* b, uint bytes) {
 }
 
 /* TMA, emulated: box (x, y) of BLOCK_N rows x 64 columns read through the descriptor the host encoded (checked against
- * this kernel's box: a mismatch writes NaN), zeros past the tensor's edges, stored with the 128-byte swizzle the engine
- * writes (16-byte chunk j of row r at chunk j ^ (r % 8)); then its bytes complete on the barrier. */
+ * this kernel's box: a mismatch writes NaN), zeros past the tensor's edges, rows of 128 bytes stored with the engine's
+ * 128-byte swizzle (the box starts on a 1 KiB boundary); then its bytes complete on the barrier. */
 DEVICE_FN void tma_load_2d(__local ushort* dst, const tensor_map_t* m, __global const act_t* w, int x, int y, __local uchar* bar) {
     const uint cols = m->words[1], rows = m->words[2];
     const int ok = m->words[0] == ${tensorMapMagic}u && m->words[3] == 64u && m->words[4] == (uint)BLOCK_N;
@@ -207,7 +211,7 @@ DEVICE_FN void tma_load_2d(__local ushort* dst, const tensor_map_t* m, __global 
     for (int r = 0; r < BLOCK_N; ++r)
         for (int c = 0; c < 64; ++c) {
             const uint gy = (uint)(y + r), gx = (uint)(x + c);
-            dst[r * 64 + ((((c >> 3) ^ (r & 7))) << 3) + (c & 7)] = !ok ? (ushort)0xffffu : gy < rows && gx < cols ? src[(size_t)gy * cols + gx] : (ushort)0;
+            dst[swizzle128(128u * r + 2u * c) / 2] = !ok ? (ushort)0xffffu : gy < rows && gx < cols ? src[(size_t)gy * cols + gx] : (ushort)0;
         }
     mbar_complete_tx(bar, BLOCK_N * 64 * 2);
 }
