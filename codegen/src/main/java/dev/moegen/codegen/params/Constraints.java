@@ -47,11 +47,11 @@ final class Constraints {
                 p -> p.gemm() == Gemm.WGMMA && p.stages() < 3
                         ? why("stages = " + p.stages() + ": wgmma keeps a group in flight while the next is issued, so ≥ 3") : none()));
         c.add(new Constraint("tc-copy-columns", GROUP_GEMM, "tensor cores: block_k / 8 divides 32 × warps_m × warps_n (each thread copies one 16-byte column of every tile)",
-                p -> p.gemm().tensorCores() && p.blockK() % 8 == 0 && (32 * p.warpsM() * p.warpsN()) % (p.blockK() / 8) != 0
-                        ? why("block_k = " + p.blockK() + ": block_k / 8 = " + p.blockK() / 8 + " must divide the " + 32 * p.warpsM() * p.warpsN() + " threads")
+                p -> p.gemm().tensorCores() && p.blockK() % 8 == 0 && p.mathThreads() % (p.blockK() / 8) != 0
+                        ? why("block_k = " + p.blockK() + ": block_k / 8 = " + p.blockK() / 8 + " must divide the " + p.mathThreads() + " threads")
                         : none()));
         c.add(new Constraint("tc-threads", GROUP_GEMM, "tensor cores: 32 × warps_m × warps_n ≤ min(512, max threads per block (" + maxThreads + ")), with a producer 128 more ≤ max threads",
-                p -> p.gemm().tensorCores() && (p.warpsM() * p.warpsN() > 16 || 32 * p.warpsM() * p.warpsN() > maxThreads)
+                p -> p.gemm().tensorCores() && (p.warpsM() * p.warpsN() > 16 || p.mathThreads() > maxThreads)
                         ? why("warps_m × warps_n = " + p.warpsM() * p.warpsN() + ": must be ≤ " + Math.min(16, maxThreads / 32) + " (" + Math.min(512, maxThreads) + " threads)")
                         : p.gemmThreads() > maxThreads ? why("producer = 1: " + p.mathThreads() + " math threads + 128 = " + p.gemmThreads() + ": must be ≤ " + maxThreads)
                         : none()));

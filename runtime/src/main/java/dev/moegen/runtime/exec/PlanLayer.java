@@ -91,7 +91,8 @@ public final class PlanLayer {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment was = a.allocate(bytes, 8), now = a.allocate(bytes, 8);
             dev.read(from.buffers.get(b.id()), was);
-            if (plan.transpose(b.id()).isPresent()) plan.transpose(b.id()).get().apply(was, now, b.dtype().bytes());
+            var mine = plan.transpose(b.id());
+            if (mine.isPresent()) mine.get().apply(was, now, b.dtype().bytes());
             else from.plan.transpose(b.id()).orElseThrow().undo(was, now, b.dtype().bytes());
             dev.write(out, now);
         }
@@ -166,9 +167,7 @@ public final class PlanLayer {
     public void forwardOnDevice(float[] x, int tokens) {
         checkTokens(tokens);
         stage(x, tokens);
-        dev.enqueueReplayable(java.util.List.of(replayKey, tokens, seed), () -> {
-            for (PlannedKernel k : plan.kernelsFor(tokens, false)) dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens));
-        });
+        dev.enqueueReplayable(java.util.List.of(replayKey, tokens, seed), () -> enqueueKernels(tokens, false));
         dev.finish();
     }
 
@@ -203,13 +202,19 @@ public final class PlanLayer {
     private Map<KernelRole, Long> launch(float[] x, int tokens, boolean stats) {
         checkTokens(tokens);
         stage(x, tokens);
-        Map<KernelRole, Pending> pending = new LinkedHashMap<>();
-        for (PlannedKernel k : plan.kernelsFor(tokens, stats))
-            pending.put(k.role(), dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens)));
+        Map<KernelRole, Pending> pending = enqueueKernels(tokens, stats);
         dev.finish();
         Map<KernelRole, Long> nanos = new LinkedHashMap<>();
         pending.forEach((role, p) -> nanos.put(role, p.nanos()));
         return nanos;
+    }
+
+    /** Enqueues the forward's kernels for {@code tokens} (with the load statistics where {@code stats}), in plan order. */
+    private Map<KernelRole, Pending> enqueueKernels(int tokens, boolean stats) {
+        Map<KernelRole, Pending> pending = new LinkedHashMap<>();
+        for (PlannedKernel k : plan.kernelsFor(tokens, stats))
+            pending.put(k.role(), dev.enqueue(kernels.get(k.role()), k.name(), args(k, tokens), plan.launch(k, tokens)));
+        return pending;
     }
 
     /** Enqueues the upload of x; x is staged in memory this layer owns, so the copy needs no wait: it stays valid until finish(). */
