@@ -114,33 +114,34 @@ public final class LayerBench {
                 Path dump = Files.createTempDirectory("moegen-bench-peer");
                 try {
                     Dumps.of(spec, in, Reference.forward(in, plan.params().blockM()), o.seed() + t, plan.params().blockM()).writeInto(dump);
-                    List<PythonPeer> running = new ArrayList<>();
+                    List<PeerKind> kinds = o.peers();
+                    PythonPeer[] started = new PythonPeer[kinds.size()];
+                    String[] notRun = new String[kinds.size()];
                     try {
-                        for (PeerKind k : o.peers()) {
+                        for (int i = 0; i < kinds.size(); i++)
                             try {
-                                running.add(PythonPeer.start(k, dump, o.nativeBlas()));
+                                started[i] = PythonPeer.start(kinds.get(i), dump, o.nativeBlas());
+                                for (int w = 0; w < 2; w++) started[i].runOnceMs();
                             } catch (IOException e) { // a peer that cannot compute this layer leaves its columns empty, said in the name
-                                running.add(null);
-                                peers.add(new PeerRow(k.label() + " (not run: " + e.getMessage() + ")", Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                                notRun[i] = e.getMessage();
                             }
-                        }
-                        List<PythonPeer> live = running.stream().filter(java.util.Objects::nonNull).toList();
-                        for (PythonPeer peer : live) for (int w = 0; w < 2; w++) peer.runOnceMs();
-                        long[][] peerNs = new long[live.size()][reps];
+                        long[][] peerNs = new long[kinds.size()][reps];
                         int[] at = {0};
                         timed = LayerTimer.time(layer, x, t, 2, reps, flush, () -> { // each rep: moegen, then every peer once
-                            for (int i = 0; i < live.size(); i++) peerNs[i][at[0]] = Math.round(live.get(i).runOnceMs() * 1e6);
+                            for (int i = 0; i < started.length; i++) if (started[i] != null) peerNs[i][at[0]] = Math.round(started[i].runOnceMs() * 1e6);
                             at[0]++;
                         });
-                        for (int i = 0, j = 0; i < running.size(); i++) {
-                            PythonPeer peer = running.get(i);
-                            if (peer == null) continue;
-                            Timing.Stats ps = Timing.Stats.of(peerNs[j++]);
-                            String name = peer.name() + (o.peers().get(i) == PeerKind.NUMPY && !o.nativeBlas() ? " (machine's OPENBLAS_CORETYPE)" : "");
-                            peers.add(i, new PeerRow(name, ps.medianMs(), ps.min() / 1e6, ps.max() / 1e6, peer.relError()));
+                        for (int i = 0; i < kinds.size(); i++) {
+                            if (started[i] == null) {
+                                peers.add(new PeerRow(kinds.get(i).label() + " (not run: " + notRun[i] + ")", Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                                continue;
+                            }
+                            Timing.Stats ps = Timing.Stats.of(peerNs[i]);
+                            String name = started[i].name() + (kinds.get(i) == PeerKind.NUMPY && !o.nativeBlas() ? " (machine's OPENBLAS_CORETYPE)" : "");
+                            peers.add(new PeerRow(name, ps.medianMs(), ps.min() / 1e6, ps.max() / 1e6, started[i].relError()));
                         }
                     } finally {
-                        for (PythonPeer peer : running) if (peer != null) peer.close();
+                        for (PythonPeer peer : started) if (peer != null) peer.close();
                     }
                 } finally {
                     AtomicFiles.deleteTree(dump);

@@ -7,9 +7,14 @@ public enum PeerKind {
     /** NumPy on the host, fp32: the CPU peer. */
     NUMPY("numpy", "numpy_moe.py", List.of(), "import numpy"),
     /** PyTorch on the GPU, a loop over the experts hit. */
-    TORCH_EAGER("torch eager", "torch_moe.py", List.of("eager"), "import torch; assert torch.cuda.is_available(), 'torch sees no CUDA device'"),
+    TORCH_EAGER("torch eager", "torch_moe.py", List.of("eager"), Probes.TORCH),
     /** PyTorch on the GPU, torch._grouped_mm for both GroupGEMMs. */
-    TORCH_GROUPED_MM("torch grouped_mm", "torch_moe.py", List.of("grouped_mm"), "import torch; assert torch.cuda.is_available(), 'torch sees no CUDA device'");
+    TORCH_GROUPED_MM("torch grouped_mm", "torch_moe.py", List.of("grouped_mm"), Probes.TORCH);
+
+    /** A holder: enum constants may not read the enum's own static fields. */
+    private static final class Probes {
+        static final String TORCH = "import torch; assert torch.cuda.is_available(), 'torch sees no CUDA device'";
+    }
 
     private final String label, script, probe;
     private final List<String> args;
