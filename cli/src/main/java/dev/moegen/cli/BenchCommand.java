@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
             + "auto: torch on a CUDA device where python3 has PyTorch with CUDA, else numpy where python3 has NumPy, when the layer's weights fit in 2 GiB "
             + "of fp32 on the host; none (default: ${DEFAULT-VALUE})")
     String peers;
-    @Option(names = "--report", description = "write report.json, report.md and PNG charts (time and % of floor vs T per kernel, moegen vs peers) into this folder")
+    @Option(names = "--report", description = "write report.json, report.md and PNG charts (time and %% of floor vs T per kernel, moegen vs peers) into this folder")
     Path report;
     @Option(names = "--force", description = "replace an earlier moegen report in the --report folder") boolean force;
 

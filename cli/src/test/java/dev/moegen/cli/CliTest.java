@@ -276,4 +276,37 @@ class CliTest {
         assertTrue(seed >= 0 && seed < first && first < second && second < summary, out);
         assertEquals(2, out.split("\n-+  -+", -1).length - 1, "one table per token count, printed as each completes: " + out);
     }
+
+    /** picocli formats help text with String.format: a bare % prints a warning and the raw text instead of the help. */
+    @Test
+    void everyHelpTextFormats() {
+        var pending = new java.util.ArrayDeque<picocli.CommandLine.Model.CommandSpec>(List.of(new picocli.CommandLine(new Moegen()).getCommandSpec()));
+        int texts = 0;
+        while (!pending.isEmpty()) {
+            picocli.CommandLine.Model.CommandSpec spec = pending.pop();
+            spec.subcommands().values().forEach(c -> pending.add(c.getCommandSpec()));
+            pending.addAll(spec.mixins().values());
+            for (String line : rawHelpTexts(spec.userObject().getClass())) {
+                assertDoesNotThrow(() -> String.format(line), spec.qualifiedName() + ": " + line);
+                texts++;
+            }
+        }
+        assertTrue(texts > 50, "walked every command's texts: " + texts);
+    }
+
+    /** The annotation texts as written (the spec's description() is already formatted). */
+    private static List<String> rawHelpTexts(Class<?> type) {
+        var texts = new java.util.ArrayList<String>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            var command = c.getAnnotation(picocli.CommandLine.Command.class);
+            if (command != null) texts.addAll(List.of(command.description()));
+            for (var f : c.getDeclaredFields()) {
+                var option = f.getAnnotation(picocli.CommandLine.Option.class);
+                if (option != null) texts.addAll(List.of(option.description()));
+                var positional = f.getAnnotation(picocli.CommandLine.Parameters.class);
+                if (positional != null) texts.addAll(List.of(positional.description()));
+            }
+        }
+        return texts;
+    }
 }
