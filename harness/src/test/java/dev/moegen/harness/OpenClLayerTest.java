@@ -317,19 +317,23 @@ class OpenClLayerTest {
 
     /**
      * The permutation runs as one fused launch while the scan group has a work-item per chunk of assignments, and as
-     * three launches beyond that; both give the exact permutation, with and without a capacity limit.
+     * three launches beyond that; both give the exact permutation, with and without a capacity limit. 43 experts in a
+     * group of 32 take whole experts per work-item; in a group of 128 each expert's chunks are scanned as two segments
+     * side by side (42 work-items idle, segments of unequal length).
      */
-    @org.junit.jupiter.api.Test
-    void alignRunsFusedForFewChunksAndInThreeStepsForMany() {
+    @ParameterizedTest(name = "scan_wg {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {32, 128})
+    void alignRunsFusedForFewChunksAndInThreeStepsForMany(int scanWg) {
         MoeLayerSpec s = MoeLayerSpec.builder("align").dtype(DType.FP32).hidden(32).intermediate(16).experts(40, 3)
                 .routing(dev.moegen.dsl.layer.Routing.softmax(true)).capacityFactor(0.9).build();
-        var params = Heuristic.defaults(s, ctx.target()).toBuilder().set(Param.SCAN_WG, 32).set(Param.ALIGN_CHUNK, 8).build();
+        var params = Heuristic.defaults(s, ctx.target()).toBuilder().set(Param.SCAN_WG, scanWg).set(Param.ALIGN_CHUNK, 8).build();
         KernelPlan plan = Lowering.lower(s, ctx.target(), params);
-        PlanLayer layer = new PlanLayer(ctx, plan, 200);
+        int edge = 8 * scanWg / 3; // 3T/8 chunks: scanWg at T = edge, one more at edge + 1
+        PlanLayer layer = new PlanLayer(ctx, plan, 2 * edge + 31);
         LayerInputs w = LayerInputs.random(s, 1, 8);
         layer.setWeights(w.weights());
-        for (int t : new int[] {1, 85, 86, 200}) { // 3T/8 chunks: 32 at T = 85, 33 at T = 86
-            boolean fused = (3L * t + 7) / 8 <= 32;
+        for (int t : new int[] {1, edge, edge + 1, 2 * edge + 31}) {
+            boolean fused = (3L * t + 7) / 8 <= scanWg;
             var out = LayerVerifier.verify(layer, LayerInputs.random(s, t, 90 + t).withWeightsOf(w));
             for (CheckRow r : out.rows()) assertTrue(r.pass(), "T=" + t + " " + r.kernel() + ": " + r.detail());
             var launched = out.run().kernelNanos().keySet();

@@ -48,7 +48,7 @@ public final class Heuristic {
         int shuffle = t.caps().shuffleWidth();
         KernelParams.Builder b = KernelParams.builder().gemm(g)
                 .set(Param.GATE_WG, shuffle > 0 ? shuffle : vectorDevice(t) ? 1 : clampPow2(s.experts(), 32, 256))
-                .set(Param.SCAN_WG, clampPow2(s.totalExperts(), 32, 256))
+                .set(Param.SCAN_WG, clampPow2(2 * s.totalExperts(), 32, 256)) // two work-items per expert where it fits: the scan runs in segments
                 .set(Param.ALIGN_CHUNK, alignChunk(s))
                 .set(Param.MWI, 1).set(Param.NWI, 1).set(Param.VW, 1) // read by the tiled loop alone
                 .set(Param.PRODUCER, 0) // warp specialisation stays opt-in until measured on a Hopper GPU

@@ -2,8 +2,9 @@
  * Block-padded permutation as a stable counting sort, for any expert count and any T:
  *   1. count    one work-item per chunk of ALIGN_CHUNK assignments: counts[chunk][expert]
  *   2. scan     one work-group: per expert, exclusive prefix over chunks (the rank base of
- *               each chunk), kept = min(total, capacity) for routed experts, padded to BLOCK_M;
- *               exclusive scan of the padded counts -> expert_start; expert id per block;
+ *               each chunk; segments of chunks side by side), kept = min(total, capacity) for routed
+ *               experts, padded to BLOCK_M; exclusive scan of the padded counts in local memory
+ *               -> expert_start; expert id per block;
  *               sentinel in each expert's padding; num_tokens_post_padded
  *   3. scatter  one work-item per chunk, in assignment order: rank -> sorted position or
  *               dropped (rank >= capacity); writes sorted_token_ids and slot_position.
@@ -25,47 +26,90 @@ DEVICE_FN void align_count_chunk(GLOBAL const int* topk_ids, GLOBAL int* chunk_c
     }
 }
 
-/* Step 2 by one work-group of SCAN_WG work-items (every one must call it: it has barriers). */
+/*
+ * Step 2 by one work-group of SCAN_WG work-items (every one must call it: it has barriers). Where the group has at
+ * least two work-items per expert, each expert's chunks are cut into ALIGN_SEGS segments scanned side by side
+ * (a segment's sum, the segments' prefix, then the segment again from its offset), so no work-item walks every
+ * chunk; with more experts than that, a work-item takes whole experts. The experts' padded sizes are then scanned
+ * in local memory in log2(SCAN_WG) steps.
+ */
+#define ALIGN_SEGS (SCAN_WG >= 2 * ALL_EXPERTS ? SCAN_WG / ALL_EXPERTS : 1)
+
+/* A chunk's count as the scan adds it: capped per sequence where SEQ_CAPACITY is set. */
+DEVICE_FN int align_scan_count(int v, int e) {
+#if SEQ_CAPACITY
+    if (e < EXPERTS && v > SEQ_CAPACITY) v = SEQ_CAPACITY;
+#endif
+    return v;
+}
+
 DEVICE_FN void align_scan_group(GLOBAL int* chunk_counts, GLOBAL int* expert_start, GLOBAL int* expert_kept, GLOBAL int* sorted_token_ids,
                                 GLOBAL int* expert_ids, GLOBAL int* num_tokens_post_padded, LOCAL_PTR int* part, idx_t n, int capacity) {
     const int lid = LOCAL_ID(0);
     const int chunks = (int)((n + ALIGN_CHUNK - 1) / ALIGN_CHUNK);
+#if ALIGN_SEGS > 1
+    /* work-item (segment, expert), experts adjacent so a row of chunk_counts is read by neighbouring work-items */
+    const int seg = lid / ALL_EXPERTS, e0 = lid % ALL_EXPERTS, e1 = seg < ALIGN_SEGS ? e0 + 1 : e0;
+    const int len = (chunks + ALIGN_SEGS - 1) / ALIGN_SEGS;
+    const int c0 = seg * len < chunks ? seg * len : chunks, c1 = c0 + len < chunks ? c0 + len : chunks;
+    int sum = 0;
+    for (int e = e0; e < e1; ++e)
+        for (int c = c0; c < c1; ++c) sum += align_scan_count(chunk_counts[(idx_t)c * ALL_EXPERTS + e], e);
+    part[lid] = sum;
+    BARRIER();
+    int total = 0;
+    if (seg == 0) /* the expert's owner: exclusive prefix of its segments, in place */
+        for (int s = 0; s < ALIGN_SEGS; ++s) { const int v = part[s * ALL_EXPERTS + e0]; part[s * ALL_EXPERTS + e0] = total; total += v; }
+    BARRIER();
+    const int offset = part[lid];
+    BARRIER(); /* part is reused for the padded sizes below */
+#else
     const int per = (ALL_EXPERTS + SCAN_WG - 1) / SCAN_WG;
-    const int e0 = lid * per, e1 = e0 + per < ALL_EXPERTS ? e0 + per : ALL_EXPERTS;
+    const int seg = 0, e0 = lid * per < ALL_EXPERTS ? lid * per : ALL_EXPERTS, e1 = e0 + per < ALL_EXPERTS ? e0 + per : ALL_EXPERTS;
+    const int c0 = 0, c1 = chunks, offset = 0;
+    int total = 0;
+#endif
     int mine = 0;
     for (int e = e0; e < e1; ++e) {
-        int run = 0;
-        for (int c = 0; c < chunks; ++c) {
+        int run = offset;
+        for (int c = c0; c < c1; ++c) {
             GLOBAL int* p = chunk_counts + (idx_t)c * ALL_EXPERTS + e;
-            int v = *p;
+            const int v = align_scan_count(*p, e);
             *p = run;
 #if SEQ_CAPACITY
-            if (e < EXPERTS && v > SEQ_CAPACITY) v = SEQ_CAPACITY;
             p[(idx_t)chunks * ALL_EXPERTS] = run + v; /* where this chunk's kept run ends */
 #endif
             run += v;
         }
-        int kept = (e < EXPERTS && run > capacity) ? capacity : run;
-        expert_kept[e] = kept;
-        mine += (kept + BLOCK_M - 1) / BLOCK_M * BLOCK_M;
+#if ALIGN_SEGS == 1
+        total = run;
+#endif
+        if (seg == 0) {
+            const int kept = (e < EXPERTS && total > capacity) ? capacity : total;
+            expert_kept[e] = kept;
+            mine += (kept + BLOCK_M - 1) / BLOCK_M * BLOCK_M;
+        }
     }
+    /* inclusive scan of the padded sizes over the work-items (Hillis-Steele) */
     part[lid] = mine;
     BARRIER();
-    if (lid == 0) {
-        int acc = 0;
-        for (int i = 0; i < SCAN_WG; ++i) { int v = part[i]; part[i] = acc; acc += v; }
-        num_tokens_post_padded[0] = acc;
+    for (int off = 1; off < SCAN_WG; off <<= 1) {
+        const int v = lid >= off ? part[lid - off] : 0;
+        BARRIER();
+        part[lid] += v;
+        BARRIER();
     }
-    BARRIER();
-    int start = part[lid];
-    for (int e = e0; e < e1; ++e) {
-        const int kept = expert_kept[e];
-        const int padded = (kept + BLOCK_M - 1) / BLOCK_M * BLOCK_M;
-        expert_start[e] = start;
-        for (int b = start / BLOCK_M; b < (start + padded) / BLOCK_M; ++b) expert_ids[b] = e;
-        for (int p = start + kept; p < start + padded; ++p) sorted_token_ids[p] = (int)n;
-        start += padded;
-    }
+    if (lid == SCAN_WG - 1) num_tokens_post_padded[0] = part[lid];
+    int start = part[lid] - mine;
+    if (seg == 0)
+        for (int e = e0; e < e1; ++e) {
+            const int kept = expert_kept[e];
+            const int padded = (kept + BLOCK_M - 1) / BLOCK_M * BLOCK_M;
+            expert_start[e] = start;
+            for (int b = start / BLOCK_M; b < (start + padded) / BLOCK_M; ++b) expert_ids[b] = e;
+            for (int p = start + kept; p < start + padded; ++p) sorted_token_ids[p] = (int)n;
+            start += padded;
+        }
 }
 
 DEVICE_FN void align_scatter_chunk(GLOBAL const int* topk_ids, GLOBAL int* chunk_counts, GLOBAL const int* expert_start, GLOBAL int* sorted_token_ids,
