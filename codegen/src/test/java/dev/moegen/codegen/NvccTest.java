@@ -89,6 +89,22 @@ class NvccTest {
         for (Path c : r.cubins()) assertTrue(Files.size(c) > 1000, c.toString());
     }
 
+    /** The wgmma prefill tiles the heuristic takes at large T (128x128, two warpgroups) compile for sm_90a without spills, stack or ptxas warnings. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"qwen3-30b-a3b", "mixtral-8x7b"})
+    void prefillTilesCompileWithoutSpills(String preset, @TempDir Path dir) throws Exception {
+        var spec = Presets.get(preset);
+        KernelParams p = ParamResolver.resolve(spec, CudaDialect.AHEAD_OF_TIME, java.util.Map.of(), TunedParams.NONE, 8192).params();
+        assertEquals(List.of(128, 128, 8), List.of(p.blockM(), p.blockN(), p.warpsM()), "prefill tiles: " + p);
+        Nvcc.Result r = compile(Lowering.lower(spec, CudaDialect.AHEAD_OF_TIME, p), dir);
+        for (ResourceUsage k : r.report().forArch("sm_90a")) {
+            assertFalse(k.spills(), k.toString());
+            if (k.kernel().startsWith("moe_group_gemm")) assertEquals(0, k.stackBytes(), k.toString());
+        }
+        assertEquals(List.of(), r.report().warnings(), "ptxas warnings");
+        assertTrue(entry(Files.readString(r.ptx().get(1)), "moe_group_gemm_1").contains("wgmma.mma_async.sync.aligned.m64n256k16"), "gate and up in one m64n256");
+    }
+
     /** The portable plans compile too: the tiled loop (fp32 layers and odd shapes take it on CUDA) and the SIMT loop, without spills. */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"tiled", "simt"})

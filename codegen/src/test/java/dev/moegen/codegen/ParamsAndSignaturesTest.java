@@ -204,4 +204,25 @@ class ParamsAndSignaturesTest {
         assertTrue(plan.contains("\"num_tokens_post_padded\"") && plan.contains("\"block_m\" : 32"), plan);
         assertFalse(g.compiled(), "OpenCL builds at load time");
     }
+
+    /**
+     * Tiles by regime on wgmma: decode keeps 64x64 tiles; once an expert's mean rows reach 128 (qwen3: T = 2048 at top-8 of
+     * 128) the heuristic takes 128x128 tiles with two warpgroups, 4 stages where Hopper's shared memory holds them and 3
+     * ahead of time (sm_80's limit); the mma loop and the CPU keep their tiles; every point is feasible.
+     */
+    @Test
+    void wgmmaTakesPrefillTilesFromAHundredAndTwentyEightRowsPerExpert() {
+        var qwen3 = Presets.get("qwen3-30b-a3b");
+        Target hopper = CudaDialect.cuda("sm_90a"), aot = CudaDialect.AHEAD_OF_TIME, ampere = CudaDialect.cuda("sm_80");
+        record Want(Target t, int tokens, int blockM, int blockN, int warpsM, int stages) {}
+        for (Want w : List.of(new Want(hopper, 1, 64, 64, 4, 4), new Want(hopper, 2047, 64, 64, 4, 4), new Want(hopper, 2048, 128, 128, 8, 4),
+                new Want(aot, 4096, 128, 128, 8, 3), new Want(ampere, 4096, 64, 64, 4, 3))) {
+            KernelParams p = ParamResolver.resolve(qwen3, w.t(), Map.of(), TunedParams.NONE, w.tokens()).params();
+            String at = w.t().arch() + " T=" + w.tokens() + ": " + p;
+            assertEquals(List.of(w.blockM(), w.blockN(), w.warpsM(), w.stages()), List.of(p.blockM(), p.blockN(), p.warpsM(), p.stages()), at);
+            assertEquals(List.of(), ParameterSpace.of(qwen3, w.t()).violations(p), at);
+        }
+        KernelParams cpu = ParamResolver.resolve(qwen3, OpenClDialect.TARGET, Map.of(), TunedParams.NONE, 4096).params();
+        assertEquals(Heuristic.defaults(qwen3, OpenClDialect.TARGET), cpu, "no regime tiles off wgmma");
+    }
 }

@@ -277,6 +277,8 @@ class OpenClLayerTest {
         "qwen1.5-moe-a2.7b, 32, bf16, '3', 'gemm=wgmma,block_m=64,block_n=16,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=8,split_k=4,split_max_tokens=3'",
         "gpt-oss-120b, 8, fp16, '3,70', 'gemm=wgmma,block_m=128,block_n=8,block_k=128,warps_m=8,warps_n=1,stages=4,group_m=2,split_k=2,split_max_tokens=3'",
         "mixtral-8x7b, 16, bf16, '5,70', 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8'",
+        // the wgmma prefill tile (Heuristic: 128x128, the gated B tile 256 rows, two warpgroups) at ~75 rows per expert
+        "mixtral-8x7b, 16, bf16, '300', 'gemm=wgmma,block_m=128,block_n=128,block_k=64,warps_m=8,warps_n=1,stages=4,group_m=8,split_k=4,split_max_tokens=32'",
         "mixtral-8x7b, 16, bf16, '5,70', 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8,producer=1'",
         "gpt-oss-120b, 8, fp16, '3,70', 'gemm=wgmma,block_m=128,block_n=8,block_k=128,warps_m=8,warps_n=1,stages=4,group_m=2,split_k=2,split_max_tokens=3,producer=1'",
         "qwen3-30b-a3b, 8, bf16, '1,40', 'gemm=wgmma,block_m=64,block_n=64,block_k=64,warps_m=4,warps_n=1,stages=5,group_m=8,split_k=4,split_max_tokens=8,producer=1'",

@@ -21,7 +21,10 @@ import java.util.Optional;
  *   <li>Tensor cores: 64×64 tiles (the gated B tile is 128 rows: gate and up together, one wgmma n=128), K depth 64
  *       in 3 stages (83 KiB; wgmma 4 stages, 97 KiB: one stays with the group in flight), 4 warps stacked along M (one warpgroup), GROUP_M 8 so eight row tiles share each
  *       weight tile from L2, and split-K 4 for T ≤ 32, where GroupGEMM 2 otherwise has too few tiles to stream the
- *       weights at full bandwidth.
+ *       weights at full bandwidth. Prefill on wgmma (an expert's mean rows ≥ 128): 128×128 tiles (the gated B tile
+ *       256 rows, one m64n256k16 per warpgroup) with two warpgroups stacked along M, 4 stages (192 KiB gated; 3 where only sm_80's 163 KiB hold), the
+ *       regime of the published H100 grouped GEMMs (CUTLASS, DeepGEMM, vLLM's tuned Triton configurations); below
+ *       it a 128-row tile is mostly padding.
  *   <li>Gating: one warp per token where the target has shuffles, one work-item on a CPU, else the next power of two
  *       ≥ E (32…256); the scan
  *       group likewise covers the experts; chunks of 64 assignments keep the count matrix small.
@@ -43,7 +46,28 @@ public final class Heuristic {
         return defaults(s, t, gemm(s, t));
     }
 
-    /** The defaults for main loop {@code g}. */
+    /** Mean rows per expert from which the wgmma loop takes the prefill tiles (see the class comment). */
+    public static final long PREFILL_ROWS_PER_EXPERT = 128;
+
+    /** The defaults for main loop {@code g} at {@code tokens} tokens: the tiles follow the regime where the loop has one. */
+    public static KernelParams defaults(MoeLayerSpec s, Target t, Gemm g, long tokens) {
+        KernelParams d = defaults(s, t, g);
+        if (g != Gemm.WGMMA || rowsPerExpert(s, tokens) < PREFILL_ROWS_PER_EXPERT) return d;
+        // the deepest pipeline the target's limits hold (ahead of time: sm_80's shared memory, so 3 stages)
+        ParameterSpace space = ParameterSpace.of(s, t);
+        for (int stages = d.stages(); stages >= 3; stages--) {
+            KernelParams prefill = d.toBuilder().set(Param.BLOCK_M, 128).set(Param.BLOCK_N, 128).set(Param.WARPS_M, 8).set(Param.STAGES, stages).build();
+            if (space.violations(prefill).isEmpty()) return prefill;
+        }
+        return d;
+    }
+
+    /** Mean rows an expert id computes at {@code tokens} tokens (routed and shared). */
+    static long rowsPerExpert(MoeLayerSpec s, long tokens) {
+        return s.computedAssignments(Math.max(0, tokens)) / s.totalExperts();
+    }
+
+    /** The defaults for main loop {@code g} at decode sizes. */
     public static KernelParams defaults(MoeLayerSpec s, Target t, Gemm g) {
         int shuffle = t.caps().shuffleWidth();
         KernelParams.Builder b = KernelParams.builder().gemm(g)

@@ -23,7 +23,7 @@ public final class ParamResolver {
         Map<Param, Object> db = hit.map(TunedParams.Hit::values).orElse(Map.of());
         Map<Param, ParamSource> sources = new EnumMap<>(Param.class);
         Gemm gemm = (Gemm) pick(Param.GEMM, user, db, Heuristic.gemm(spec, target), sources);
-        KernelParams heuristic = Heuristic.defaults(spec, target, gemm);
+        KernelParams heuristic = Heuristic.defaults(spec, target, gemm, tokens);
         KernelParams.Builder b = KernelParams.builder().gemm(gemm);
         for (Param p : Param.values()) if (p != Param.GEMM) b.set(p, pick(p, user, db, heuristic.get(p), sources));
         KernelParams params = ParameterSpace.of(spec, target).check(b.build());
