@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# What a user gets against the heuristic and NumPy, on this machine: for each layer, the heuristic's plan (an empty
+# tuned database) and the default (the shipped tuned database), run alternately ROUNDS times, each with the NumPy peer
+# timed on the same inputs in the same process run and NumPy's sgemm/copy as independent floors; then mixtral /4 (real
+# proportions of GroupGEMM 1's K) with the default. The last default run of each layer writes its report folder under
+# bench/results/<device>/; every run's table goes to a log beside it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. bench/alternate.sh
+export ROUNDS=${ROUNDS:-3} TOKENS=${TOKENS:-1,16,128,512} REPS=${REPS:-7}
+dir=bench/results/${DEVICE:-pocl-cpu-$(date -u +%Y-%m-%d)}
+mkdir -p "$dir"
+empty=$(mktemp -d)
+trap 'rmdir "$empty"' EXIT
+for layer in "qwen3-30b-a3b 8" "mixtral-8x7b 16"; do
+  set -- $layer
+  alternate "$dir/$1-s$2.log" "$dir/$1-s$2" "$1" "$2" "heuristic (empty database)" "--db $empty" "default (shipped tuned database)" ""
+done
+./moegen bench --preset mixtral-8x7b --scale 4 --tokens 128,512 --reps "$REPS" --report "$dir/mixtral-8x7b-s4" --force 2>/dev/null \
+  > "$dir/mixtral-8x7b-s4.log"
+echo "mixtral-8x7b /4: $dir/mixtral-8x7b-s4.log"
