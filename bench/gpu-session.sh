@@ -1,75 +1,132 @@
 #!/usr/bin/env bash
-# One call on a lent GPU machine (see the README, "On a GPU"): devices; the tensor-core SASS check; every
-# preset verified through the CUDA backend with the device's default GroupGEMM (wgmma on sm_90a), then the
-# mma.sync and SIMT loops on two presets so a failure points at one loop; the warp-specialised wgmma loop
-# (producer=1, opt-in until this run has measured it), each run under a timeout so a hang in its mbarrier
-# hand-over costs seconds, not the call; then issue 4's benchmark shapes with floors measured in the same
-# run and the PyTorch peers on the same inputs (an eager loop over the experts and torch._grouped_mm: --peers
-# auto picks them on CUDA where python3 has PyTorch), producer=1 against the default at prefill, and the
-# decode forward as a CUDA graph. Runs from the self-contained bundle (bin/bundle, carried as
-# dist/moegen): no JDK or Maven there. Writes everything under $OUT (default ./gpu-out).
+# One call on a lent GPU machine (see the README, "On a GPU"). The device tool lends 15 minutes in all and 10 per
+# command, and brings back at most 8 files from $OUT: so the work runs as phases in order of worth, each started
+# only while the time it needs is left of BUDGET_S (default 540 s), each under a timeout of the time left, and after
+# every phase the results so far are packed into $OUT/gpu-results.tar.gz beside $OUT/summary.txt (one line per
+# phase: its exit code and seconds, or why it was skipped). A killed call still returns what was packed.
+# Phases: device facts; the tensor-core SASS of the default plan (HGMMA / HMMA counts); three presets verified with
+# the default loop; issue 14's benchmark shapes (Qwen3-30B-A3B, Mixtral-TP2) at T = 1 ... 4096 with floors measured
+# in the same run; the PyTorch peers (eager loop, torch._grouped_mm) on the same inputs at scale 4 (a peer is checked
+# against the Java reference first, minutes of CPU at full size); the warp-specialised loop (producer=1, opt-in until
+# measured here) verified and benched; the decode forward as a CUDA graph; every other preset verified; the mma,
+# SIMT and tiled loops verified; the mma loop benched.
+# Runs from the self-contained bundle: carry dist/moegen.tar.xz (bin/bundle; the folder itself is over the carry
+# limit together with the repository) or dist/moegen. No JDK or Maven is needed there.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=${OUT:-gpu-out}
+budget=${BUDGET_S:-540}
+start=$SECONDS
 mkdir -p "$out"
-m=dist/moegen/moegen
-[ -x "$m" ] || { echo "no bundle at $m: run bin/bundle here and carry dist/moegen" >&2; exit 2; }
-{ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; date -u; } > "$out/device.txt" 2>&1
-$m devices | tee -a "$out/device.txt"
+work=$(mktemp -d)
+summary="$out/summary.txt"
+: > "$summary"
 status=0
+m=dist/moegen/moegen
+if [ ! -x "$m" ] && [ -f dist/moegen.tar.xz ]; then tar -xJf dist/moegen.tar.xz -C dist; fi
+[ -x "$m" ] || { echo "no bundle at $m or dist/moegen.tar.xz: run bin/bundle here and carry dist/moegen.tar.xz" | tee -a "$summary" >&2; exit 2; }
 
-# SASS: the tensor-core instructions the PTX promises (cuobjdump exists on GPU machines only)
-if $m generate --backend cuda --preset qwen3-30b-a3b --out "$out/generated" > "$out/generate.txt" 2>&1 && command -v cuobjdump > /dev/null; then
-  for c in "$out"/generated/*.cubin; do
+pack() {
+  tar -czf "$out/gpu-results.tar.gz.tmp" -C "$work" . && mv "$out/gpu-results.tar.gz.tmp" "$out/gpu-results.tar.gz"
+}
+
+# phase NAME NEED_S FUNCTION: runs FUNCTION (its output to NAME.txt) when NEED_S seconds of the budget are left
+phase() {
+  local name=$1 need=$2 fn=$3 left=$((budget - (SECONDS - start))) t0=$SECONDS rc
+  if [ "$left" -lt "$need" ]; then
+    echo "$name: skipped, ${left}s of the budget left, needs ~${need}s" | tee -a "$summary"
+    return
+  fi
+  timeout "$left" bash -c "$(declare -f "$fn"); m=$m; work=$work; $fn" > "$work/$name.txt" 2>&1
+  rc=$?
+  [ "$rc" = 0 ] || status=1
+  echo "$name: exit $rc in $((SECONDS - t0))s; $(grep -E 'checks, .* passed|^[0-9]+ +[0-9]+ ' "$work/$name.txt" | tail -1)" | tee -a "$summary"
+  pack
+}
+
+facts() {
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+  date -u
+  $m devices
+}
+sass() {
+  command -v cuobjdump > /dev/null || { echo "no cuobjdump"; return 1; }
+  $m generate --backend cuda --arch sm_90a --preset qwen3-30b-a3b --tokens 4096 --out "$work/generated" || return 1
+  for c in "$work"/generated/*.cubin; do
     cuobjdump -sass "$c" > "$c.sass" 2>&1
-    echo "$(basename "$c"): HGMMA $(grep -c HGMMA "$c.sass"), HMMA $(grep -c HMMA "$c.sass")" | tee -a "$out/sass.txt"
+    echo "$(basename "$c"): HGMMA $(grep -c HGMMA "$c.sass"), HMMA $(grep -c HMMA "$c.sass")"
   done
-else
-  echo "no SASS check (generate failed or no cuobjdump)" | tee -a "$out/sass.txt"
-fi
-
-for p in $($m presets | awk 'NR>2 {print $1}'); do
-  $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 > "$out/verify-$p.txt" 2>&1 || status=1
-  echo "$p: $(tail -1 "$out/verify-$p.txt")"
-done
-for g in mma simt tiled; do
-  for p in qwen3-30b-a3b deepseek-v3; do
-    $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param gemm=$g,block_m=64,warps_m=4,warps_n=1,stages=3 \
-      > "$out/verify-$p-$g.txt" 2>&1 || status=1
-    echo "$p gemm=$g: $(tail -1 "$out/verify-$p-$g.txt")"
+}
+verify_presets() { # PRESET... [-- PARAMS]
+  local rc=0 p
+  for p in "$@"; do
+    $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 || rc=1
   done
-done
-
-# warp specialisation: one math warpgroup (64 x 64) and two (128 x 128, gate+up in one m64n256 instruction)
-ws1=gemm=wgmma,block_m=64,warps_m=4,warps_n=1,block_n=64,block_k=64,stages=4,producer=1
-ws2=gemm=wgmma,block_m=128,warps_m=8,warps_n=1,block_n=128,block_k=64,stages=4,producer=1
-for ws in "$ws1" "$ws2"; do
-  for p in qwen3-30b-a3b mixtral-8x7b; do
-    tag=$p-ws-$(echo "$ws" | sed 's/.*block_m=\([0-9]*\).*/\1/')
-    timeout 120 $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param "$ws" > "$out/verify-$tag.txt" 2>&1 || status=1
-    echo "$tag: $(tail -1 "$out/verify-$tag.txt")"
+  return $rc
+}
+verify_default() { verify_presets qwen3-30b-a3b mixtral-8x7b deepseek-v3; }
+verify_rest() { verify_presets $($m presets | awk 'NR>2 {print $1}' | grep -vx -e qwen3-30b-a3b -e mixtral-8x7b -e deepseek-v3); }
+bench_qwen3() {
+  $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --reps 10 --out "$work/bench-qwen3.json"
+}
+bench_mixtral_tp2() {
+  $m bench --backend cuda --peers none --spec bench/specs/mixtral-8x7b-tp2.yaml --tokens 1,16,128,1024,4096 --reps 10 --out "$work/bench-mixtral-tp2.json"
+}
+peers_torch() {
+  $m bench --backend cuda --peers torch --preset qwen3-30b-a3b --scale 4 --tokens 1,16,128,512 --reps 10 --out "$work/peers-qwen3-s4.json" &&
+  $m bench --backend cuda --peers torch --preset mixtral-8x7b --scale 4 --tokens 1,16,128 --reps 10 --out "$work/peers-mixtral-s4.json"
+}
+# warp specialisation: one math warpgroup (64 x 64) and two (128 x 128, gate+up in one m64n256 instruction); a hang in
+# the mbarrier hand-over costs its timeout, not the call
+WS1=gemm=wgmma,block_m=64,warps_m=4,warps_n=1,block_n=64,block_k=64,stages=4,producer=1
+WS2=gemm=wgmma,block_m=128,warps_m=8,warps_n=1,block_n=128,block_k=64,stages=4,producer=1
+verify_ws() {
+  local rc=0 ws p tag
+  for ws in "$WS1" "$WS2"; do
+    for p in qwen3-30b-a3b mixtral-8x7b; do
+      tag=$p-$(echo "$ws" | sed 's/.*block_m=\([0-9]*\).*/\1/')
+      timeout 90 $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param "$ws" > "$work/verify-ws-$tag.txt" 2>&1 || rc=1
+      echo "$tag: $(tail -1 "$work/verify-ws-$tag.txt")"
+    done
   done
-done
+  return $rc
+}
+bench_ws() {
+  $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$WS2" --out "$work/bench-qwen3-ws.json"
+}
+bench_graphs() { # bench's wall column times forward(), and bench fails if its y differs from the timed run's
+  MOEGEN_CUDA_GRAPHS=1 $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 --out "$work/bench-qwen3-graphs.json"
+}
+verify_loops() {
+  local rc=0 g p
+  for g in mma simt tiled; do
+    for p in qwen3-30b-a3b deepseek-v3; do
+      echo "== $p gemm=$g"
+      $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param gemm=$g,block_m=64,warps_m=4,warps_n=1,stages=3 || rc=1
+    done
+  done
+  return $rc
+}
+bench_mma() {
+  $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,128,4096 --reps 10 --param gemm=mma --out "$work/bench-qwen3-mma.json"
+}
 
-# full-size shapes without peers: a peer is checked against the Java reference first, minutes of CPU at this size
-$m bench --backend cuda --peers none --spec bench/specs/mixtral-8x7b-tp2.yaml --tokens 1,16,128,1024,4096 --reps 10 \
-  --out "$out/bench-mixtral-8x7b-tp2.json" | tee "$out/bench-mixtral-8x7b-tp2.txt" || status=1
-$m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128,1024,4096 --reps 10 \
-  --out "$out/bench-qwen3-30b-a3b.json" | tee "$out/bench-qwen3-30b-a3b.txt" || status=1
-$m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,128,4096 --reps 10 --param gemm=mma \
-  --out "$out/bench-qwen3-30b-a3b-mma.json" | tee "$out/bench-qwen3-30b-a3b-mma.txt" || status=1
-# decode forward as one CUDA graph (opt-in): bench's wall column times forward(), and bench fails if its y differs
-MOEGEN_CUDA_GRAPHS=1 timeout 300 $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 \
-  --out "$out/bench-qwen3-30b-a3b-graphs.json" | tee "$out/bench-qwen3-30b-a3b-graphs.txt" || status=1
-if grep -q "0 failed" "$out/verify-qwen3-30b-a3b-ws-128.txt" 2>/dev/null; then
-  timeout 300 $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$ws2" \
-    --out "$out/bench-qwen3-30b-a3b-ws.json" | tee "$out/bench-qwen3-30b-a3b-ws.txt" || status=1
-fi
-# the PyTorch peers (eager loop, torch._grouped_mm) side by side on the same inputs, at a scale the Java reference
-# that checks them first computes in seconds
-for pt in qwen3-30b-a3b:1,16,128,512 mixtral-8x7b:1,16,128; do
-  p=${pt%%:*}
-  timeout 240 $m bench --backend cuda --peers torch --preset "$p" --scale 4 --tokens "${pt#*:}" --reps 10 \
-    --out "$out/bench-$p-s4-peers.json" | tee "$out/bench-$p-s4-peers.txt" || status=1
-done
+declare -fx verify_presets # the phases that call it run in their own shell
+export WS1 WS2
+phase facts 10 facts
+phase sass 30 sass
+phase verify-default 60 verify_default
+phase bench-qwen3 90 bench_qwen3
+phase bench-mixtral-tp2 90 bench_mixtral_tp2
+phase peers-torch 120 peers_torch
+phase verify-ws 60 verify_ws
+if grep -q "checks, .* 0 failed" "$work/verify-ws-qwen3-30b-a3b-128.txt" 2>/dev/null; then phase bench-ws 60 bench_ws
+else echo "bench-ws: skipped, the 128x128 producer loop did not verify" | tee -a "$summary"; fi
+phase bench-graphs 60 bench_graphs
+phase verify-rest 120 verify_rest
+phase verify-loops 90 verify_loops
+phase bench-mma 60 bench_mma
+echo "total $((SECONDS - start))s of a ${budget}s budget; exit $status" | tee -a "$summary"
+pack
+rm -rf "$work"
 exit $status
