@@ -105,6 +105,26 @@ class NvccTest {
         assertTrue(entry(Files.readString(r.ptx().get(1)), "moe_group_gemm_1").contains("wgmma.mma_async.sync.aligned.m64n256k16"), "gate and up in one m64n256");
     }
 
+    /**
+     * GroupGEMM 2 with the combine fused (fuse_combine=1) compiles for sm_80 (mma) and sm_90a (wgmma) without spills: its
+     * PTX counts with a global atomic add between fences, reads the other tiles' outputs from L2 (ld.global.cg), and the
+     * plan launches no combine kernel.
+     */
+    @Test
+    void fusedCombineCompiles(@TempDir Path dir) throws Exception {
+        var spec = Presets.get("qwen3-30b-a3b");
+        KernelParams p = ParamResolver.resolve(spec, CudaDialect.AHEAD_OF_TIME, java.util.Map.of("fuse_combine", "1"), TunedParams.NONE, 1).params();
+        var plan = Lowering.lower(spec, CudaDialect.AHEAD_OF_TIME, p);
+        assertTrue(plan.kernelsFor(1).stream().noneMatch(k -> k.role() == dev.moegen.codegen.plan.KernelRole.COMBINE));
+        Nvcc.Result r = compile(plan, dir);
+        for (ResourceUsage k : r.report().kernels()) assertFalse(k.spills(), k.toString());
+        for (Path ptx : r.ptx()) {
+            String gemm2 = entry(Files.readString(ptx), "moe_group_gemm_2");
+            for (String want : List.of("atom.global.add.u32", "ld.global.cg.f32", "membar.gl"))
+                assertTrue(gemm2.contains(want), ptx.getFileName() + ": " + want);
+        }
+    }
+
     /** The portable plans compile too: the tiled loop (fp32 layers and odd shapes take it on CUDA) and the SIMT loop, without spills. */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"tiled", "simt"})

@@ -97,6 +97,43 @@ class OpenClLayerTest {
         }
     }
 
+    /**
+     * GroupGEMM 2 combining in place of moe_combine (fuse_combine): no combine launch, every kernel checked, and y bitwise
+     * the separate combine's on the same device, forward after forward on other inputs (so a counter left behind would
+     * show) and across T: with split-K slices (T <= split_max_tokens), both tensor-core loops, and a capacity under which
+     * many tokens keep no slot, whose rows are zeros.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "qwen3-30b-a3b, 'gemm=mma,block_m=32,block_n=16,block_k=32,warps_m=2,warps_n=1,stages=2,group_m=4,split_k=3,split_max_tokens=8'",
+        "mixtral-8x7b, 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8'",
+        "capacity, 'gemm=mma,block_m=16,block_n=8,block_k=32,warps_m=1,warps_n=1,stages=2,group_m=2,split_k=1,split_max_tokens=0'",
+    })
+    void groupGemm2CombinesBitwiseAsTheCombineKernel(String preset, String params) {
+        MoeLayerSpec s = preset.equals("capacity") // top-1 of 8 at half the mean load: most of a batch's tokens keep no slot
+                ? MoeLayerSpec.builder("capacity").dtype(DType.BF16).hidden(64).intermediate(32).experts(8, 1)
+                        .routing(dev.moegen.dsl.layer.Routing.softmax(false)).capacityFactor(0.5).build()
+                : Presets.get(preset).scaled(16);
+        var o = new java.util.LinkedHashMap<String, String>();
+        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
+        KernelPlan separate = Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params());
+        o.put("fuse_combine", "1");
+        KernelPlan fused = Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params());
+        assertTrue(fused.kernelsFor(1).stream().noneMatch(k -> k.role() == dev.moegen.codegen.plan.KernelRole.COMBINE), "no combine launch");
+        PlanLayer a = new PlanLayer(ctx, separate, 90), b = new PlanLayer(ctx, fused, 90);
+        LayerInputs w = LayerInputs.random(s, 1, 5);
+        a.setWeights(w.weights());
+        b.setWeights(w.weights());
+        for (int t : new int[] {1, 7, 90, 7}) {
+            var out = LayerVerifier.verify(b, LayerInputs.random(s, t, 60 + t).withWeightsOf(w));
+            for (CheckRow r : out.rows()) assertTrue(r.pass(), preset + " T=" + t + " " + r.kernel() + ": " + r.detail());
+            for (int seed : new int[] {1, 2, 1}) {
+                float[] x = LayerInputs.random(s, t, 100 * seed + t).x();
+                assertArrayEquals(a.forward(x, t), b.forward(x, t), preset + " T=" + t + " input " + seed);
+            }
+        }
+    }
+
     /** After a plain forward, loadStats() launches the statistics kernel alone and returns what a checked run computes. */
     @org.junit.jupiter.api.Test
     void loadStatsAfterAForwardMatchTheCheckedRun() {

@@ -50,6 +50,9 @@ final class Constraints {
                 p -> p.gemm().tensorCores() && p.blockK() % 8 == 0 && p.mathThreads() % (p.blockK() / 8) != 0
                         ? why("block_k = " + p.blockK() + ": block_k / 8 = " + p.blockK() / 8 + " must divide the " + p.mathThreads() + " threads")
                         : none()));
+        c.add(new Constraint("fuse-combine", GROUP_GEMM, "fuse_combine = 1 needs producer = 0 (the combine follows the block's own tiles)",
+                p -> p.gemm().tensorCores() && p.get(Param.FUSE_COMBINE).equals(1) && p.producer()
+                        ? why("fuse_combine = 1 with producer = 1: must be producer = 0") : none()));
         c.add(new Constraint("tc-threads", GROUP_GEMM, "tensor cores: 32 × warps_m × warps_n ≤ min(512, max threads per block (" + maxThreads + ")), with a producer 128 more ≤ max threads",
                 p -> p.gemm().tensorCores() && (p.warpsM() * p.warpsN() > 16 || p.mathThreads() > maxThreads)
                         ? why("warps_m × warps_n = " + p.warpsM() * p.warpsN() + ": must be ≤ " + Math.min(16, maxThreads / 32) + " (" + Math.min(512, maxThreads) + " threads)")

@@ -79,6 +79,8 @@ public final class KernelParams {
     public int groupM() { return ints[Param.GROUP_M.ordinal()]; }
     /** Whether a producer warpgroup feeds the math warpgroups (wgmma only). */
     public boolean producer() { return gemm == Gemm.WGMMA && ints[Param.PRODUCER.ordinal()] == 1; }
+    /** GroupGEMM 2 combines too (tensor-core loops without a producer warpgroup): the plan launches no combine kernel. */
+    public boolean fuseCombine() { return gemm.tensorCores() && !producer() && ints[Param.FUSE_COMBINE.ordinal()] == 1; }
     public int splitK() { return ints[Param.SPLIT_K.ordinal()]; }
     public int splitMaxTokens() { return ints[Param.SPLIT_MAX_TOKENS.ordinal()]; }
     public int gateWg() { return ints[Param.GATE_WG.ordinal()]; }
@@ -103,6 +105,7 @@ public final class KernelParams {
             case BLOCK_N2 -> blockN2();
             case MWI2 -> mwi2();
             case NWI2 -> nwi2();
+            case FUSE_COMBINE -> fuseCombine() ? 1 : 0; // read by the tensor-core GroupGEMM 2 alone
             default -> intValue(p);
         };
     }

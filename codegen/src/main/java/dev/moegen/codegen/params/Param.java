@@ -34,7 +34,9 @@ public enum Param {
     VW(Family.GROUP_GEMM, new Domain.PowerOfTwo(1, 16, 4), Loops.TILED, "vector width: output columns per weight load and per FMA (activations are read vw k at a time)"),
     BLOCK_N2(Family.GROUP_GEMM, new Domain.IntRange(0, 256, List.of(0, 16, 32, 64, 128)), Loops.TILED, "GroupGEMM 2's block_n (0: GroupGEMM 1's)"),
     MWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4, 8)), Loops.TILED, "GroupGEMM 2's mwi (0: GroupGEMM 1's)"),
-    NWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4)), Loops.TILED, "GroupGEMM 2's nwi (0: GroupGEMM 1's)");
+    NWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4)), Loops.TILED, "GroupGEMM 2's nwi (0: GroupGEMM 1's)"),
+    FUSE_COMBINE(Family.GROUP_GEMM, new Domain.IntRange(0, 1, List.of(0, 1)), Loops.TENSOR_CORES,
+            "1: GroupGEMM 2 also combines (a token's last tile of a column block adds its slots into y; no combine launch)");
 
     /** Sets of main loops (a holder: enum constants may not read the enum's own static fields). */
     private static final class Loops {

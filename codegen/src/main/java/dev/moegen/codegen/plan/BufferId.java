@@ -34,10 +34,15 @@ public enum BufferId {
     TOKEN_LSE("token_lse", DType.FP32, Role.SCRATCH, "T"),
     EXPERT_LOAD("expert_load", DType.INT32, Role.OUTPUT, "E+1"),
     LOAD_STATS("load_stats", DType.FP32, Role.OUTPUT, "E+2"),
-    UPDATED_BIAS("updated_bias", DType.FP32, Role.OUTPUT, "E", s -> s.routing().correctionBias());
+    UPDATED_BIAS("updated_bias", DType.FP32, Role.OUTPUT, "E", s -> s.routing().correctionBias()),
+    /** Per token and GroupGEMM 2 column block: its tiles finished so far, when GroupGEMM 2 combines (fuse_combine). */
+    COMBINE_COUNTERS("combine_counters", DType.INT32, Role.COUNTER, "T*ceil(H/BLOCK_N)");
 
-    /** What a buffer is for: inputs and weights are uploaded; outputs are poisoned before a checked run and read back; scratch is neither. */
-    public enum Role { INPUT, WEIGHT, OUTPUT, SCRATCH }
+    /**
+     * What a buffer is for: inputs and weights are uploaded; outputs are poisoned before a checked run and read back;
+     * scratch is neither; counters are zeroed when allocated and before a checked run, and the kernels leave them zero.
+     */
+    public enum Role { INPUT, WEIGHT, OUTPUT, SCRATCH, COUNTER }
 
     private final String id;
     private final DType dtype;

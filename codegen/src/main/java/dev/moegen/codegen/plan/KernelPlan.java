@@ -81,6 +81,7 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case ALIGN_COUNT, ALIGN_SCAN, ALIGN_SCATTER -> !fused;
             case ALIGN_FUSED -> fused;
             case LOAD_STATS -> false;
+            case COMBINE -> !params.fuseCombine(); // GroupGEMM 2 combines
             default -> true;
         }).toList());
         if (stats) kernels.stream().filter(k -> k.role() == KernelRole.LOAD_STATS).forEach(ks::add);
@@ -146,6 +147,7 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case EXPERT_LOAD -> s.experts() + 1;
             case LOAD_STATS -> s.experts() + 2;
             case UPDATED_BIAS -> s.experts();
+            case COMBINE_COUNTERS -> Math.multiplyExact(Math.max(1, tokens), (h + params.blockN() - 1) / params.blockN());
         };
     }
 

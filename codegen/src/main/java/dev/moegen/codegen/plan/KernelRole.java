@@ -65,7 +65,14 @@ public enum KernelRole {
      * {@code tensorMaps} (the warp-specialised wgmma loop) the GroupGEMMs also take their weight's TMA tensor map.
      */
     public List<KernelArg> signature(MoeLayerSpec s, boolean tensorMaps) {
+        return signature(s, tensorMaps, false);
+    }
+
+    /** As {@link #signature(MoeLayerSpec, boolean)}; with {@code fusedCombine} GroupGEMM 2 also takes what the combine reads and writes. */
+    public List<KernelArg> signature(MoeLayerSpec s, boolean tensorMaps, boolean fusedCombine) {
         List<KernelArg> args = new ArrayList<>(signature(s));
+        if (fusedCombine && this == GROUP_GEMM_2)
+            args.addAll(args.size() - 1, List.of(new KernelArg.Buffer(SLOT_POSITION, false), new KernelArg.Buffer(Y, true), new KernelArg.Buffer(COMBINE_COUNTERS, true)));
         if (tensorMaps && this == GROUP_GEMM_1) args.add(new KernelArg.TensorMap(W13));
         if (tensorMaps && this == GROUP_GEMM_2) args.add(new KernelArg.TensorMap(W2));
         return args;
@@ -96,9 +103,9 @@ public enum KernelRole {
     }
 
     /** The C parameter list for the shared kernel bodies: "GLOBAL const act_t* x, ..., int T". */
-    public String renderSignature(MoeLayerSpec s, boolean tensorMaps) {
+    public String renderSignature(MoeLayerSpec s, boolean tensorMaps, boolean fusedCombine) {
         List<String> parts = new ArrayList<>();
-        for (KernelArg a : signature(s, tensorMaps)) {
+        for (KernelArg a : signature(s, tensorMaps, fusedCombine)) {
             parts.add(switch (a) {
                 case KernelArg.Buffer b -> "GLOBAL " + (b.writes() ? "" : "const ") + cType(b.buffer()) + "* " + b.param();
                 case KernelArg.Scalar sc -> "int " + sc.scalar().id();

@@ -73,11 +73,12 @@ public final class Lowering {
                 case ExpertChoice x -> choice.add(n.name()); // its own kernel after the gating: a selection over all tokens
             }
         }
-        List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec)).map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();
+        List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec))
+                .filter(b -> b != BufferId.COMBINE_COUNTERS || params.fuseCombine()).map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();
         return new KernelPlan(spec, target, params, kernels, buffers);
     }
 
     private static PlannedKernel kernel(MoeLayerSpec spec, KernelParams params, KernelRole role, List<String> fuses) {
-        return new PlannedKernel(role, role.signature(spec, params.producer()), fuses);
+        return new PlannedKernel(role, role.signature(spec, params.producer(), params.fuseCombine()), fuses);
     }
 }

@@ -88,7 +88,9 @@ public final class LayerVerifier {
                         : Tolerance.forDtype(DType.FP32).forReduction(i), validRowH), run.millis(KernelRole.GROUP_GEMM_2)));
         // combine on the device's expert outputs
         double[] refY = Reference.combine(s, t, al, toDouble(run.f(EXPERT_OUT)));
-        rows.add(row(KernelRole.COMBINE.entry(), "[" + t + "," + h + "]", Compare.close(Y.id(), run.f(Y), refY, storage.max(Tolerance.forDtype(DType.FP32).forReduction(slots))), run.millis(KernelRole.COMBINE)));
+        // with fuse_combine, GroupGEMM 2's tiles wrote y: its time is GroupGEMM 2's
+        String combine = KernelRole.COMBINE.entry() + (plan.params().fuseCombine() ? " (in " + KernelRole.GROUP_GEMM_2.entry() + ")" : "");
+        rows.add(row(combine, "[" + t + "," + h + "]", Compare.close(Y.id(), run.f(Y), refY, storage.max(Tolerance.forDtype(DType.FP32).forReduction(slots))), run.millis(KernelRole.COMBINE)));
 
         // load statistics on the device's logits and routing
         rows.add(loadStats(run, in, devLogits, new RoutingResult(t, slots, devIds, route.weights()), kept));

@@ -52,6 +52,7 @@ public final class PlanLayer {
             buffers.put(b.id(), dev.alloc(bytes));
             allocated.put(b.id(), bytes);
         }
+        zeroCounters();
         PlannedBuffer x = plan.buffer(BufferId.X);
         this.xStaging = Arena.ofAuto().allocate(Math.max(1, Math.multiplyExact(plan.elements(BufferId.X, maxTokens), (long) x.dtype().bytes())), 16);
     }
@@ -79,6 +80,7 @@ public final class PlanLayer {
             buffers.put(b.id(), reuse ? from.buffers.get(b.id()) : dev.alloc(bytes));
             allocated.put(b.id(), reuse ? have : bytes);
         }
+        zeroCounters();
         this.xStaging = from.xStaging;
     }
 
@@ -137,6 +139,12 @@ public final class PlanLayer {
         filler.accept(buffers.get(id), plan.elements(id, maxTokens));
     }
 
+    /** Counter buffers start at zero; the kernels leave them so (a token's last tile clears its count). */
+    private void zeroCounters() {
+        for (PlannedBuffer b : plan.buffers())
+            if (b.role() == BufferId.Role.COUNTER) dev.fill(buffers.get(b.id()), (byte) 0, allocated.get(b.id()));
+    }
+
     /** Uploads one weight. */
     public void setWeight(BufferId id, float[] v) {
         upload(plan.buffer(id), v, plan.elements(id, maxTokens));
@@ -148,6 +156,7 @@ public final class PlanLayer {
         for (PlannedBuffer b : plan.buffers())
             if (b.role() == BufferId.Role.OUTPUT || b.role() == BufferId.Role.SCRATCH)
                 dev.fill(buffers.get(b.id()), (byte) 0xFF, plan.capacityElements(b.id(), maxTokens) * b.dtype().bytes());
+        zeroCounters(); // a failed or interrupted launch may have left counts behind
         Map<KernelRole, Long> nanos = launch(x, tokens, true);
         return readBack(tokens, nanos);
     }

@@ -152,6 +152,61 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
                 <@store_pair stage "p" "n" "acc[ni * 4 + 2 * h]" "acc[ni * 4 + 2 * h + 1]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h]", "0.0f") gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + 1]", "0.0f")/>;
             }
 </#macro>
+#if FUSE_COMBINE
+#define NUM_N2 ((HIDDEN + BLOCK_N - 1) / BLOCK_N)
+/* Slot rows of token t this forward computes: its kept slots times the K slices (what its counters count to). */
+DEVICE_FN int fused_combine_need(GLOBAL const int* slot_position, int t, int splits) {
+    int kept = 0;
+    for (int s = 0; s < SLOTS; ++s) kept += slot_position[t * SLOTS + s] >= 0;
+    return kept * splits;
+}
+
+/* y rows of the tokens no slot kept (nothing will count for them): zeros, as moe_combine writes; split 0's blocks */
+DEVICE_FN void fused_combine_zero_rows(GLOBAL const int* slot_position, GLOBAL act_t* y, int T, int tid) {
+    for (int t = GROUP_ID(0); t < T; t += NUM_GROUPS(0))
+        if (fused_combine_need(slot_position, t, 1) == 0)
+            for (int h = tid; h < HIDDEN; h += GEMM_THREADS) STORE_ACT(y, (idx_t)t * HIDDEN + h, 0.0f);
+}
+
+/* After a GroupGEMM 2 tile's stores (every thread of the block calls it: it has barriers). Each valid row of the
+ * tile, a (token, slot), counts once per K slice on its token's counter for this column block; the row whose count
+ * completes the token (every kept slot, every slice) is the token's last, and the block then adds the token's slices
+ * for these columns in moe_combine's order (slots, then slices), so y is bitwise moe_combine's; it clears the counter
+ * for the next forward. s_done: BLOCK_M ints of shared memory (the row table, read by now). */
+DEVICE_FN void fused_combine_tile(GLOBAL const float* out, GLOBAL const int* sorted_token_ids, GLOBAL const int* slot_position,
+                                  GLOBAL act_t* y, GLOBAL int* counters, LOCAL_PTR int* s_done, int m0, int n0, int T, int splits, int tid) {
+    FENCE_GLOBAL(); /* this thread's expert_out stores, visible before any count they complete */
+    BARRIER();
+    for (int r = tid; r < BLOCK_M; r += GEMM_THREADS) {
+        const int a = sorted_token_ids[m0 + r];
+        int done = -1;
+        if (a < T * SLOTS) {
+            const int t = a / SLOTS;
+            GLOBAL int* count = counters + (idx_t)t * NUM_N2 + n0 / BLOCK_N;
+            if (ATOMIC_ADD_GLOBAL(count, 1) == fused_combine_need(slot_position, t, splits) - 1) {
+                *count = 0;
+                done = t;
+            }
+        }
+        s_done[r] = done;
+    }
+    BARRIER();
+    FENCE_GLOBAL(); /* the other tiles' stores, counted before this one's, are read after the count */
+    const idx_t slab = (idx_t)MAX_PADDED(T) * HIDDEN;
+    for (int i = tid; i < BLOCK_M * BLOCK_N; i += GEMM_THREADS) {
+        const int t = s_done[i / BLOCK_N], h = n0 + i % BLOCK_N;
+        if (t < 0 || h >= HIDDEN) continue;
+        float acc = 0.0f;
+        for (int s = 0; s < SLOTS; ++s) {
+            const int p = slot_position[t * SLOTS + s];
+            if (p < 0) continue;
+            for (int k = 0; k < splits; ++k) acc += LOAD_L2(out + k * slab + (idx_t)p * HIDDEN + h);
+        }
+        STORE_ACT(y, (idx_t)t * HIDDEN + h, acc);
+    }
+}
+#endif
+
 <#macro group_gemm_tc stage>
 <#if stage == 1><#assign K = "HIDDEN" N = "INTER" gatedStage = gated A = "x" W = "w13"><#else><#assign K = "INTER" N = "HIDDEN" gatedStage = false A = "inter" W = "w2"></#if>
 <#assign BR = gatedStage?then("(2 * BLOCK_N)", "BLOCK_N") sets = gatedStage?then(2, 1)>
@@ -274,6 +329,11 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
     const int pid = GROUP_ID(0), per_group = GROUP_M * num_n, first_m = pid / per_group * GROUP_M;
     const int group_rows = min(num_m - first_m, GROUP_M);
     const int pid_m = first_m + (pid % per_group) % group_rows, pid_n = (pid % per_group) / group_rows;
+<#if stage == 2>
+#if FUSE_COMBINE
+    if (GROUP_ID(2) == 0) fused_combine_zero_rows(slot_position, y, T, LOCAL_ID(0));
+#endif
+</#if>
     if (pid_m * BLOCK_M >= num_tokens_post_padded[0]) return;
     const int tid = LOCAL_ID(0), lane = tid & 31, warp = tid >> 5, g = lane >> 2, t4 = lane & 3;
     const int m0 = pid_m * BLOCK_M, n0 = pid_n * BLOCK_N, sentinel = T * SLOTS;
@@ -400,6 +460,11 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
         }
 #endif
     }
+<#if stage == 2>
+#if FUSE_COMBINE
+    fused_combine_tile(out, sorted_token_ids, slot_position, y, combine_counters, s_row, m0, n0, T, splits, tid);
+#endif
+</#if>
 #endif
 }
 </#macro>

@@ -107,3 +107,8 @@ DEVICE_FN void mbar_wait(unsigned char* b, int parity, unsigned char* bars) {
 #define SETMAXNREG_MATH() asm volatile("setmaxnreg.inc.sync.aligned.u32 %0;\n" :: "n"(MATH_REGISTERS))
 #endif
 #endif
+
+/* the fused combine (FUSE_COMBINE): a tile's stores published before its count, other blocks' tiles read from L2 */
+#define FENCE_GLOBAL() __threadfence()
+#define ATOMIC_ADD_GLOBAL(p, v) atomicAdd((p), (v))
+#define LOAD_L2(p) __ldcg(p)

@@ -226,3 +226,8 @@ DEVICE_FN void mbar_wait(__local uchar* b, int parity, __local uchar* bars) {
 }
 #endif
 </#if>
+
+/* the fused combine (FUSE_COMBINE): a tile's stores published before its count, other work-groups' tiles read again */
+#define FENCE_GLOBAL() mem_fence(CLK_GLOBAL_MEM_FENCE)
+#define ATOMIC_ADD_GLOBAL(p, v) atomic_add((volatile __global int*)(p), (v))
+#define LOAD_L2(p) (*(volatile __global const float*)(p))
