@@ -8,7 +8,8 @@
 # the default loop; issue 14's benchmark shapes (Qwen3-30B-A3B, Mixtral-TP2) at T = 1 ... 4096 with floors measured
 # in the same run; the PyTorch peers (eager loop, torch._grouped_mm) on the same inputs at scale 4 (a peer is checked
 # against the Java reference first, minutes of CPU at full size); the warp-specialised loop (producer=1, opt-in until
-# measured here) verified and benched; the decode forward as a CUDA graph; every other preset verified; the mma,
+# measured here) verified and benched; GroupGEMM 2 with the combine fused (fuse_combine=1) verified and benched at
+# decode; the decode forward as a CUDA graph; every other preset verified; the mma,
 # SIMT and tiled loops verified; the mma loop benched.
 # Runs from the self-contained bundle: carry dist/moegen.tar.xz (bin/bundle; the folder itself is over the carry
 # limit together with the repository) or dist/moegen. No JDK or Maven is needed there.
@@ -22,6 +23,7 @@ work=$(mktemp -d)
 summary="$out/summary.txt"
 : > "$summary"
 status=0
+last=
 m=dist/moegen/moegen
 if [ ! -x "$m" ] && [ -f dist/moegen.tar.xz ]; then tar -xJf dist/moegen.tar.xz -C dist; fi
 [ -x "$m" ] || { echo "no bundle at $m or dist/moegen.tar.xz: run bin/bundle here and carry dist/moegen.tar.xz" | tee -a "$summary" >&2; exit 2; }
@@ -35,10 +37,12 @@ phase() {
   local name=$1 need=$2 fn=$3 left=$((budget - (SECONDS - start))) t0=$SECONDS rc
   if [ "$left" -lt "$need" ]; then
     echo "$name: skipped, ${left}s of the budget left, needs ~${need}s" | tee -a "$summary"
+    last=skipped
     return
   fi
   timeout "$left" bash -c "$(declare -f "$fn"); m=$m; work=$work; $fn" > "$work/$name.txt" 2>&1
   rc=$?
+  last=$rc
   [ "$rc" = 0 ] || status=1
   echo "$name: exit $rc in $((SECONDS - t0))s; $(grep -E 'checks, .* passed|^[0-9]+ +[0-9]+ ' "$work/$name.txt" | tail -1)" | tee -a "$summary"
   pack
@@ -94,6 +98,17 @@ verify_ws() {
 bench_ws() {
   $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$WS2" --out "$work/bench-qwen3-ws.json"
 }
+# GroupGEMM 2 combining (fuse_combine=1): correct on real memory ordering, and what it saves at decode
+verify_fused() {
+  local rc=0 p
+  for p in qwen3-30b-a3b mixtral-8x7b deepseek-v3; do
+    $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param fuse_combine=1 || rc=1
+  done
+  return $rc
+}
+bench_fused() {
+  $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 --param fuse_combine=1 --out "$work/bench-qwen3-fused.json"
+}
 bench_graphs() { # bench's wall column times forward(), and bench fails if its y differs from the timed run's
   MOEGEN_CUDA_GRAPHS=1 $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 --out "$work/bench-qwen3-graphs.json"
 }
@@ -122,6 +137,9 @@ phase peers-torch 120 peers_torch
 phase verify-ws 60 verify_ws
 if grep -q "checks, .* 0 failed" "$work/verify-ws-qwen3-30b-a3b-128.txt" 2>/dev/null; then phase bench-ws 60 bench_ws
 else echo "bench-ws: skipped, the 128x128 producer loop did not verify" | tee -a "$summary"; fi
+phase verify-fused 45 verify_fused
+if [ "$last" = 0 ]; then phase bench-fused 45 bench_fused
+else echo "bench-fused: skipped, fuse_combine=1 did not verify ($last)" | tee -a "$summary"; fi
 phase bench-graphs 60 bench_graphs
 phase verify-rest 120 verify_rest
 phase verify-loops 90 verify_loops
