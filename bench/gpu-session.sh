@@ -8,8 +8,8 @@
 # the default loop; issue 14's benchmark shapes (Qwen3-30B-A3B, Mixtral-TP2) at T = 1 ... 4096 with floors measured
 # in the same run; the PyTorch peers (eager loop, torch._grouped_mm) on the same inputs at scale 4 (a peer is checked
 # against the Java reference first, minutes of CPU at full size); the warp-specialised loop (producer=1, opt-in until
-# measured here) verified and benched; GroupGEMM 2 with the combine fused (fuse_combine=1) verified and benched at
-# decode; the decode forward as a CUDA graph; every other preset verified; the mma,
+# measured here) verified and benched; GroupGEMM 2 with the combine fused (fuse_combine=1) and GroupGEMM 1 in K
+# slices (split_k1) verified and benched at decode; the decode forward as a CUDA graph; every other preset verified; the mma,
 # SIMT and tiled loops verified; the mma loop benched.
 # Runs from the self-contained bundle: carry dist/moegen.tar.xz (bin/bundle; the folder itself is over the carry
 # limit together with the repository) or dist/moegen. No JDK or Maven is needed there.
@@ -98,16 +98,18 @@ verify_ws() {
 bench_ws() {
   $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 128,1024,4096 --reps 10 --param "$WS2" --out "$work/bench-qwen3-ws.json"
 }
-# GroupGEMM 2 combining (fuse_combine=1): correct on real memory ordering, and what it saves at decode
+# the counting GroupGEMMs: GroupGEMM 2 combining (fuse_combine=1), correct on real memory ordering, and what it saves
+# and GroupGEMM 1 in K slices at decode (split_k1=2; 4 for Qwen3's few tiles)
+FUSED=fuse_combine=1,split_k1=4
 verify_fused() {
   local rc=0 p
   for p in qwen3-30b-a3b mixtral-8x7b deepseek-v3; do
-    $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param fuse_combine=1 || rc=1
+    $m verify --backend cuda --preset "$p" --scale 8 --tokens 1,16,256 --seed 1 --param "$FUSED" || rc=1
   done
   return $rc
 }
 bench_fused() {
-  $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 --param fuse_combine=1 --out "$work/bench-qwen3-fused.json"
+  $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 --param "$FUSED" --out "$work/bench-qwen3-fused.json"
 }
 bench_graphs() { # bench's wall column times forward(), and bench fails if its y differs from the timed run's
   MOEGEN_CUDA_GRAPHS=1 $m bench --backend cuda --peers none --preset qwen3-30b-a3b --tokens 1,16,128 --reps 20 --out "$work/bench-qwen3-graphs.json"
@@ -127,7 +129,7 @@ bench_mma() {
 }
 
 declare -fx verify_presets # the phases that call it run in their own shell
-export WS1 WS2
+export WS1 WS2 FUSED
 phase facts 10 facts
 phase sass 30 sass
 phase verify-default 60 verify_default
@@ -139,7 +141,7 @@ if grep -q "checks, .* 0 failed" "$work/verify-ws-qwen3-30b-a3b-128.txt" 2>/dev/
 else echo "bench-ws: skipped, the 128x128 producer loop did not verify" | tee -a "$summary"; fi
 phase verify-fused 45 verify_fused
 if [ "$last" = 0 ]; then phase bench-fused 45 bench_fused
-else echo "bench-fused: skipped, fuse_combine=1 did not verify ($last)" | tee -a "$summary"; fi
+else echo "bench-fused: skipped, $FUSED did not verify ($last)" | tee -a "$summary"; fi
 phase bench-graphs 60 bench_graphs
 phase verify-rest 120 verify_rest
 phase verify-loops 90 verify_loops

@@ -106,23 +106,26 @@ class NvccTest {
     }
 
     /**
-     * GroupGEMM 2 with the combine fused (fuse_combine=1) compiles for sm_80 (mma) and sm_90a (wgmma) without spills: its
-     * PTX counts with a global atomic add between fences, reads the other tiles' outputs from L2 (ld.global.cg), and the
-     * plan launches no combine kernel.
+     * The counting GroupGEMMs — GroupGEMM 1 in K slices (split_k1=2) and GroupGEMM 2 with the combine fused
+     * (fuse_combine=1) — compile for sm_80 (mma) and sm_90a (wgmma) without spills: each counts with a global atomic add
+     * between fences and reads the other blocks' outputs from L2 (ld.global.cg); the plan launches no combine kernel
+     * and GroupGEMM 1 in two slices at decode.
      */
     @Test
-    void fusedCombineCompiles(@TempDir Path dir) throws Exception {
+    void countingGroupGemmsCompile(@TempDir Path dir) throws Exception {
         var spec = Presets.get("qwen3-30b-a3b");
-        KernelParams p = ParamResolver.resolve(spec, CudaDialect.AHEAD_OF_TIME, java.util.Map.of("fuse_combine", "1"), TunedParams.NONE, 1).params();
+        KernelParams p = ParamResolver.resolve(spec, CudaDialect.AHEAD_OF_TIME, java.util.Map.of("fuse_combine", "1", "split_k1", "2"), TunedParams.NONE, 1).params();
         var plan = Lowering.lower(spec, CudaDialect.AHEAD_OF_TIME, p);
         assertTrue(plan.kernelsFor(1).stream().noneMatch(k -> k.role() == dev.moegen.codegen.plan.KernelRole.COMBINE));
+        assertEquals(2, plan.launch(plan.kernel(dev.moegen.codegen.plan.KernelRole.GROUP_GEMM_1), 1).global()[2], "GroupGEMM 1 in 2 slices at T=1");
         Nvcc.Result r = compile(plan, dir);
         for (ResourceUsage k : r.report().kernels()) assertFalse(k.spills(), k.toString());
-        for (Path ptx : r.ptx()) {
-            String gemm2 = entry(Files.readString(ptx), "moe_group_gemm_2");
-            for (String want : List.of("atom.global.add.u32", "ld.global.cg.f32", "membar.gl"))
-                assertTrue(gemm2.contains(want), ptx.getFileName() + ": " + want);
-        }
+        for (Path ptx : r.ptx())
+            for (String gemm : List.of("moe_group_gemm_1", "moe_group_gemm_2")) {
+                String body = entry(Files.readString(ptx), gemm);
+                for (String want : List.of("atom.global.add.u32", "ld.global.cg.f32", "membar.gl"))
+                    assertTrue(body.contains(want), ptx.getFileName() + " " + gemm + ": " + want);
+            }
     }
 
     /** The portable plans compile too: the tiled loop (fp32 layers and odd shapes take it on CUDA) and the SIMT loop, without spills. */

@@ -134,6 +134,31 @@ class OpenClLayerTest {
         }
     }
 
+    /**
+     * The kernels that count (GroupGEMM 1 in K slices, GroupGEMM 2 combining) leave their counters at zero: checked runs
+     * zero them first, so after two checked runs two forwards on the same inputs must give the same y bitwise; a count
+     * left behind makes the second forward's last slice or token never finish.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "qwen3-30b-a3b, 'gemm=mma,block_m=32,block_n=16,block_k=32,warps_m=2,warps_n=1,stages=2,group_m=1,split_k=3,split_max_tokens=8,split_k1=3'",
+        "mixtral-8x7b, 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8,split_k1=2,fuse_combine=1'",
+    })
+    void countingKernelsLeaveTheirCountersAtZero(String preset, String params) {
+        MoeLayerSpec s = Presets.get(preset).scaled(16);
+        var o = new java.util.LinkedHashMap<String, String>();
+        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
+        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params()), 7);
+        LayerInputs w = LayerInputs.random(s, 1, 9);
+        layer.setWeights(w.weights());
+        for (int t : new int[] {1, 7}) {
+            float[] x1 = LayerInputs.random(s, t, 10 + t).x(), x2 = LayerInputs.random(s, t, 20 + t).x();
+            float[] y1 = layer.run(x1, t).f(dev.moegen.codegen.plan.BufferId.Y), y2 = layer.run(x2, t).f(dev.moegen.codegen.plan.BufferId.Y);
+            assertArrayEquals(y1, layer.forward(x1, t), preset + " T=" + t + ", first forward");
+            assertArrayEquals(y2, layer.forward(x2, t), preset + " T=" + t + ", second forward");
+        }
+    }
+
     /** After a plain forward, loadStats() launches the statistics kernel alone and returns what a checked run computes. */
     @org.junit.jupiter.api.Test
     void loadStatsAfterAForwardMatchTheCheckedRun() {
@@ -308,12 +333,16 @@ class OpenClLayerTest {
     @ParameterizedTest(name = "{0} {1} {2} T={3}")
     @CsvSource({
         "qwen3-30b-a3b, 16, bf16, '1,7,64', 'gemm=mma,block_m=32,block_n=16,block_k=32,warps_m=2,warps_n=1,stages=2,group_m=1,split_k=3,split_max_tokens=8'",
-        "gpt-oss-120b, 16, bf16, '2,40', 'gemm=mma,block_m=16,block_n=32,block_k=64,warps_m=1,warps_n=2,stages=3,group_m=4,split_k=2,split_max_tokens=2'",
+        "gpt-oss-120b, 16, bf16, '2,40', 'gemm=mma,block_m=16,block_n=32,block_k=64,warps_m=1,warps_n=2,stages=3,group_m=4,split_k=2,split_max_tokens=2,split_k1=2'",
+        // GroupGEMM 1 in K slices at decode (3 slices of 4 k tiles: one empty), unsplit at T = 64; relu (ungated) in slices
+        "qwen3-30b-a3b, 16, bf16, '1,7,64', 'gemm=mma,block_m=32,block_n=16,block_k=32,warps_m=2,warps_n=1,stages=2,group_m=1,split_k=3,split_max_tokens=8,split_k1=3'",
+        "switch-base-128, 16, bf16, '3,90', 'gemm=mma,block_m=16,block_n=8,block_k=32,warps_m=1,warps_n=1,stages=2,group_m=2,split_k=1,split_max_tokens=8,split_k1=4'",
         "deepseek-v3, 32, fp16, '1,33', 'gemm=mma,block_m=32,block_n=16,block_k=16,warps_m=2,warps_n=2,stages=4,group_m=8,split_k=5,split_max_tokens=40'",
         "switch-base-128, 16, bf16, '90', 'gemm=mma,block_m=16,block_n=8,block_k=32,warps_m=1,warps_n=1,stages=2,group_m=2,split_k=1,split_max_tokens=0'",
         "qwen1.5-moe-a2.7b, 32, bf16, '3', 'gemm=wgmma,block_m=64,block_n=16,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=8,split_k=4,split_max_tokens=3'",
         "gpt-oss-120b, 8, fp16, '3,70', 'gemm=wgmma,block_m=128,block_n=8,block_k=128,warps_m=8,warps_n=1,stages=4,group_m=2,split_k=2,split_max_tokens=3'",
         "mixtral-8x7b, 16, bf16, '5,70', 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8'",
+        "mixtral-8x7b, 16, bf16, '5,70', 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8,split_k1=2,fuse_combine=1'",
         // the wgmma prefill tile (Heuristic: 128x128, the gated B tile 256 rows, two warpgroups) at ~75 rows per expert
         "mixtral-8x7b, 16, bf16, '300', 'gemm=wgmma,block_m=128,block_n=128,block_k=64,warps_m=8,warps_n=1,stages=4,group_m=8,split_k=4,split_max_tokens=32'",
         "mixtral-8x7b, 16, bf16, '5,70', 'gemm=wgmma,block_m=64,block_n=32,block_k=64,warps_m=4,warps_n=1,stages=3,group_m=4,split_k=2,split_max_tokens=8,producer=1'",

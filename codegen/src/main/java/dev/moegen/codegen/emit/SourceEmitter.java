@@ -108,7 +108,7 @@ public final class SourceEmitter {
     /** Each kernel's C parameter list by entry name, rendered from its {@link KernelRole#signature}. */
     static Map<String, String> signatures(KernelPlan plan) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (KernelRole r : KernelRole.values()) m.put(r.entry(), r.renderSignature(plan.spec(), plan.params().producer(), plan.params().fuseCombine()));
+        for (KernelRole r : KernelRole.values()) m.put(r.entry(), r.renderSignature(plan.spec(), plan.params()));
         return m;
     }
 

@@ -50,6 +50,9 @@ final class Constraints {
                 p -> p.gemm().tensorCores() && p.blockK() % 8 == 0 && p.mathThreads() % (p.blockK() / 8) != 0
                         ? why("block_k = " + p.blockK() + ": block_k / 8 = " + p.blockK() / 8 + " must divide the " + p.mathThreads() + " threads")
                         : none()));
+        c.add(new Constraint("split-k1", GROUP_GEMM, "split_k1 > 1 needs producer = 0 (the last slice of a tile finishes it)",
+                p -> p.gemm().tensorCores() && p.intValue(Param.SPLIT_K1) > 1 && p.producer()
+                        ? why("split_k1 = " + p.intValue(Param.SPLIT_K1) + " with producer = 1: must be producer = 0") : none()));
         c.add(new Constraint("fuse-combine", GROUP_GEMM, "fuse_combine = 1 needs producer = 0 (the combine follows the block's own tiles)",
                 p -> p.gemm().tensorCores() && p.get(Param.FUSE_COMBINE).equals(1) && p.producer()
                         ? why("fuse_combine = 1 with producer = 1: must be producer = 0") : none()));

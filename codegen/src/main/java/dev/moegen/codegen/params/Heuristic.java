@@ -78,7 +78,7 @@ public final class Heuristic {
                 .set(Param.ALIGN_CHUNK, alignChunk(s))
                 .set(Param.MWI, 1).set(Param.NWI, 1).set(Param.VW, 1) // read by the tiled loop alone
                 .set(Param.PRODUCER, 0) // warp specialisation stays opt-in until measured on a Hopper GPU
-                .set(Param.FUSE_COMBINE, 0) // the tuner searches it; a default waits for a GPU's figures
+                .set(Param.FUSE_COMBINE, 0).set(Param.SPLIT_K1, 1) // opt-in, like the producer, until a GPU has measured them
                 .set(Param.BLOCK_N2, 0).set(Param.MWI2, 0).set(Param.NWI2, 0); // GroupGEMM 2 tiled as GroupGEMM 1
         if (g.tensorCores())
             return b.set(Param.BLOCK_M, 64).set(Param.BLOCK_N, 64).set(Param.BLOCK_K, 64).set(Param.WARPS_M, 4).set(Param.WARPS_N, 1)

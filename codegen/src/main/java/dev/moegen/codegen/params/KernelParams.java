@@ -106,6 +106,7 @@ public final class KernelParams {
             case MWI2 -> mwi2();
             case NWI2 -> nwi2();
             case FUSE_COMBINE -> fuseCombine() ? 1 : 0; // read by the tensor-core GroupGEMM 2 alone
+            case SPLIT_K1 -> splitGemm1() ? intValue(p) : 1;
             default -> intValue(p);
         };
     }
@@ -207,6 +208,16 @@ public final class KernelParams {
     /** K slices of GroupGEMM 2 for {@code tokens} tokens. */
     public int splits(long tokens) {
         return tokens <= splitMaxTokens() ? splitK() : 1;
+    }
+
+    /** GroupGEMM 1's K slices at {@code tokens} (tensor-core loops without a producer warpgroup; 1 elsewhere). */
+    public int splits1(long tokens) {
+        return splitGemm1() && tokens <= splitMaxTokens() ? ints[Param.SPLIT_K1.ordinal()] : 1;
+    }
+
+    /** Whether GroupGEMM 1 may run in K slices: its partial sums and tile counters are then part of the plan. */
+    public boolean splitGemm1() {
+        return gemm.tensorCores() && !producer() && ints[Param.SPLIT_K1.ordinal()] > 1;
     }
 
     /** Every parameter under its define name ("BLOCK_M"), gemm as its id, GroupGEMM 2's tile resolved: what templates and source headers print. */

@@ -35,8 +35,12 @@ public enum Param {
     BLOCK_N2(Family.GROUP_GEMM, new Domain.IntRange(0, 256, List.of(0, 16, 32, 64, 128)), Loops.TILED, "GroupGEMM 2's block_n (0: GroupGEMM 1's)"),
     MWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4, 8)), Loops.TILED, "GroupGEMM 2's mwi (0: GroupGEMM 1's)"),
     NWI2(Family.GROUP_GEMM, new Domain.IntRange(0, 16, List.of(0, 1, 2, 4)), Loops.TILED, "GroupGEMM 2's nwi (0: GroupGEMM 1's)"),
-    FUSE_COMBINE(Family.GROUP_GEMM, new Domain.IntRange(0, 1, List.of(0, 1)), Loops.TENSOR_CORES,
-            "1: GroupGEMM 2 also combines (a token's last tile of a column block adds its slots into y; no combine launch)");
+    // these two are searched at their off value alone until a GPU run has measured them: each would multiply the
+    // tensor-core space (2 x 3 on ~200,000 points per loop) for a gain only a GPU can show
+    FUSE_COMBINE(Family.GROUP_GEMM, new Domain.IntRange(0, 1, List.of(0)), Loops.TENSOR_CORES,
+            "1: GroupGEMM 2 also combines (a token's last tile of a column block adds its slots into y; no combine launch)"),
+    SPLIT_K1(Family.GROUP_GEMM, new Domain.IntRange(1, 64, List.of(1)), Loops.TENSOR_CORES,
+            "K slices of GroupGEMM 1 on the decode path (T <= split_max_tokens): the last slice of a tile adds them and applies the activation");
 
     /** Sets of main loops (a holder: enum constants may not read the enum's own static fields). */
     private static final class Loops {

@@ -36,7 +36,11 @@ public enum BufferId {
     LOAD_STATS("load_stats", DType.FP32, Role.OUTPUT, "E+2"),
     UPDATED_BIAS("updated_bias", DType.FP32, Role.OUTPUT, "E", s -> s.routing().correctionBias()),
     /** Per token and GroupGEMM 2 column block: its tiles finished so far, when GroupGEMM 2 combines (fuse_combine). */
-    COMBINE_COUNTERS("combine_counters", DType.INT32, Role.COUNTER, "T*ceil(H/BLOCK_N)");
+    COMBINE_COUNTERS("combine_counters", DType.INT32, Role.COUNTER, "T*ceil(H/BLOCK_N)"),
+    /** GroupGEMM 1's raw sums per K slice (gate columns, then up), when it runs in slices (split_k1). */
+    GEMM1_PARTIALS("gemm1_partials", DType.FP32, Role.SCRATCH, "split_k1*maxPadded*N1"),
+    /** Per GroupGEMM 1 tile: its K slices finished so far (split_k1). */
+    GEMM1_COUNTERS("gemm1_counters", DType.INT32, Role.COUNTER, "maxPadded/BLOCK_M*ceil(I/BLOCK_N)");
 
     /**
      * What a buffer is for: inputs and weights are uploaded; outputs are poisoned before a checked run and read back;

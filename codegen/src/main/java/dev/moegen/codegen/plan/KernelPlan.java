@@ -148,6 +148,8 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case LOAD_STATS -> s.experts() + 2;
             case UPDATED_BIAS -> s.experts();
             case COMBINE_COUNTERS -> Math.multiplyExact(Math.max(1, tokens), (h + params.blockN() - 1) / params.blockN());
+            case GEMM1_PARTIALS -> Math.multiplyExact(Math.multiplyExact(maxPadded(tokens), n1), params.splits1(tokens));
+            case GEMM1_COUNTERS -> Math.multiplyExact(maxPadded(tokens) / params.blockM(), (i + params.blockN() - 1) / params.blockN());
         };
     }
 
@@ -178,7 +180,7 @@ public record KernelPlan(MoeLayerSpec spec, Target target, KernelParams params, 
             case ALIGN_CHUNKS -> linear(chunks(tokens));
             case SINGLE_GROUP -> new Launch(new long[] {p.scanWg()}, new long[] {p.scanWg()});
             case EXPERT_GROUPS -> new Launch(new long[] {(long) spec.experts() * p.scanWg()}, new long[] {p.scanWg()});
-            case GEMM1_TILES -> tiles(spec.intermediate(), tokens, 1, spec.activation().gated(), false);
+            case GEMM1_TILES -> tiles(spec.intermediate(), tokens, params.splits1(tokens), spec.activation().gated(), false);
             case GEMM2_TILES -> tiles(spec.hidden(), tokens, params.splits(tokens), false, true);
             case TOKEN_HIDDEN -> linear(Math.multiplyExact(tokens, spec.hidden() / combineVector()));
         };

@@ -3,6 +3,7 @@ package dev.moegen.codegen.plan;
 import static dev.moegen.codegen.plan.BufferId.*;
 import static dev.moegen.codegen.plan.KernelArg.ScalarArg.*;
 
+import dev.moegen.codegen.params.KernelParams;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,20 +62,19 @@ public enum KernelRole {
     }
 
     /**
-     * The arguments in order, for layer {@code s} (optional biases only where the layer has them); with
-     * {@code tensorMaps} (the warp-specialised wgmma loop) the GroupGEMMs also take their weight's TMA tensor map.
+     * The arguments in order, for layer {@code s} with parameters {@code p}: with a producer warpgroup (warp-specialised
+     * wgmma) the GroupGEMMs also take their weight's TMA tensor map; with fuse_combine GroupGEMM 2 also takes what the
+     * combine reads and writes; with split_k1 GroupGEMM 1 also takes its partial sums and tile counters.
      */
-    public List<KernelArg> signature(MoeLayerSpec s, boolean tensorMaps) {
-        return signature(s, tensorMaps, false);
-    }
-
-    /** As {@link #signature(MoeLayerSpec, boolean)}; with {@code fusedCombine} GroupGEMM 2 also takes what the combine reads and writes. */
-    public List<KernelArg> signature(MoeLayerSpec s, boolean tensorMaps, boolean fusedCombine) {
+    public List<KernelArg> signature(MoeLayerSpec s, KernelParams p) {
         List<KernelArg> args = new ArrayList<>(signature(s));
-        if (fusedCombine && this == GROUP_GEMM_2)
-            args.addAll(args.size() - 1, List.of(new KernelArg.Buffer(SLOT_POSITION, false), new KernelArg.Buffer(Y, true), new KernelArg.Buffer(COMBINE_COUNTERS, true)));
-        if (tensorMaps && this == GROUP_GEMM_1) args.add(new KernelArg.TensorMap(W13));
-        if (tensorMaps && this == GROUP_GEMM_2) args.add(new KernelArg.TensorMap(W2));
+        int beforeScalars = args.size() - 1; // the GroupGEMMs end with T
+        if (p.fuseCombine() && this == GROUP_GEMM_2)
+            args.addAll(beforeScalars, List.of(new KernelArg.Buffer(SLOT_POSITION, false), new KernelArg.Buffer(Y, true), new KernelArg.Buffer(COMBINE_COUNTERS, true)));
+        if (p.splitGemm1() && this == GROUP_GEMM_1)
+            args.addAll(beforeScalars, List.of(new KernelArg.Buffer(GEMM1_PARTIALS, true), new KernelArg.Buffer(GEMM1_COUNTERS, true)));
+        if (p.producer() && this == GROUP_GEMM_1) args.add(new KernelArg.TensorMap(W13));
+        if (p.producer() && this == GROUP_GEMM_2) args.add(new KernelArg.TensorMap(W2));
         return args;
     }
 
@@ -103,9 +103,9 @@ public enum KernelRole {
     }
 
     /** The C parameter list for the shared kernel bodies: "GLOBAL const act_t* x, ..., int T". */
-    public String renderSignature(MoeLayerSpec s, boolean tensorMaps, boolean fusedCombine) {
+    public String renderSignature(MoeLayerSpec s, KernelParams p) {
         List<String> parts = new ArrayList<>();
-        for (KernelArg a : signature(s, tensorMaps, fusedCombine)) {
+        for (KernelArg a : signature(s, p)) {
             parts.add(switch (a) {
                 case KernelArg.Buffer b -> "GLOBAL " + (b.writes() ? "" : "const ") + cType(b.buffer()) + "* " + b.param();
                 case KernelArg.Scalar sc -> "int " + sc.scalar().id();

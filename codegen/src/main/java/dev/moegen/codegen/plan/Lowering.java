@@ -74,11 +74,13 @@ public final class Lowering {
             }
         }
         List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec))
-                .filter(b -> b != BufferId.COMBINE_COUNTERS || params.fuseCombine()).map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();
+                .filter(b -> b != BufferId.COMBINE_COUNTERS || params.fuseCombine())
+                .filter(b -> (b != BufferId.GEMM1_PARTIALS && b != BufferId.GEMM1_COUNTERS) || params.splitGemm1())
+                .map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();
         return new KernelPlan(spec, target, params, kernels, buffers);
     }
 
     private static PlannedKernel kernel(MoeLayerSpec spec, KernelParams params, KernelRole role, List<String> fuses) {
-        return new PlannedKernel(role, role.signature(spec, params.producer(), params.fuseCombine()), fuses);
+        return new PlannedKernel(role, role.signature(spec, params), fuses);
     }
 }

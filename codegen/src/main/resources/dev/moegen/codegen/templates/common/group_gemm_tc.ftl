@@ -81,8 +81,22 @@ DEVICE_FN void gemm2_store_pair(GLOBAL float* out,<#if expertBias> GLOBAL const 
     const float w = topk_weights[a];
     STORE_FLOAT_PAIR(out, ((idx_t)split * MAX_PADDED(T) + p) * HIDDEN + n, c0 * w, c1 * w);
 }
-<#-- The pair store of outputs (p, n) and (p, n + 1): gate/up pairs for stage 1, accumulators for stage 2. -->
-<#macro store_pair stage p n a0 a1 u0 u1><#if stage == 1>gemm1_store_pair(out,<#if expertBias> b13,</#if> e, ${p}, ${n}, ${a0}, ${u0}, ${a1}, ${u1})<#else>gemm2_store_pair(out,<#if expertBias> b2,</#if> topk_weights, e, ${p}, sorted_token_ids[${p}], ${n}, ${a0}, ${a1}, split, T)</#if></#macro>
+#if SPLIT_K1 > 1
+/* GroupGEMM 1 in K slices (decode): a slice's raw gate and up sums of outputs (p, n), (p, n + 1), in fp32 */
+DEVICE_FN void gemm1_partial_pair(GLOBAL float* partials, int split, int T, int p, int n, float g0, float u0, float g1, float u1) {
+    GLOBAL float* row = partials + ((idx_t)split * MAX_PADDED(T) + p) * N1;
+    STORE_FLOAT_PAIR(row, n, g0, g1);
+<#if gated>
+    STORE_FLOAT_PAIR(row, INTER + n, u0, u1);
+</#if>
+}
+#define GEMM1_PAIR(p, n, g0, u0, g1, u1) (splits > 1 ? gemm1_partial_pair(gemm1_partials, split, T, p, n, g0, u0, g1, u1) \
+                                                  : gemm1_store_pair(out,<#if expertBias> b13,</#if> e, p, n, g0, u0, g1, u1))
+#else
+#define GEMM1_PAIR(p, n, g0, u0, g1, u1) gemm1_store_pair(out,<#if expertBias> b13,</#if> e, p, n, g0, u0, g1, u1)
+#endif
+<#-- The pair store of outputs (p, n) and (p, n + 1): gate/up pairs for stage 1 (a K slice's raw sums where GroupGEMM 1 is split), accumulators for stage 2. -->
+<#macro store_pair stage p n a0 a1 u0 u1><#if stage == 1>GEMM1_PAIR(${p}, ${n}, ${a0}, ${u0}, ${a1}, ${u1})<#else>gemm2_store_pair(out,<#if expertBias> b2,</#if> topk_weights, e, ${p}, sorted_token_ids[${p}], ${n}, ${a0}, ${a1}, split, T)</#if></#macro>
 #if USE_WGMMA
 
 <#include "wgmma_desc.ftl">
@@ -152,6 +166,42 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
                 <@store_pair stage "p" "n" "acc[ni * 4 + 2 * h]" "acc[ni * 4 + 2 * h + 1]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h]", "0.0f") gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + 1]", "0.0f")/>;
             }
 </#macro>
+#if SPLIT_K1 > 1
+/* After a GroupGEMM 1 slice's stores (every thread of the block calls it: it has barriers): the tile's slices are
+ * counted; the last one adds them in slice order (deterministic), applies bias and activation and stores the tile as
+ * the unsplit kernel does, and takes the count back to zero for the next forward. flag: one int of shared memory. */
+DEVICE_FN void gemm1_finish_tile(GLOBAL const float* partials, GLOBAL int* counters, GLOBAL act_t* out,<#if expertBias> GLOBAL const float* b13,</#if>
+                                 LOCAL_PTR const int* s_row, LOCAL_PTR int* flag, idx_t e, int m0, int n0, int tile, int T, int splits, int tid) {
+    FENCE_GLOBAL(); /* this slice's partial sums, visible before its count */
+    BARRIER();
+    if (tid == 0) {
+        const int last = ATOMIC_ADD_GLOBAL(counters + tile, 1) == splits - 1;
+        /* the count taken back, not stored over: a slice that finished early would leave it off zero, not heal it */
+        if (last) ATOMIC_ADD_GLOBAL(counters + tile, -splits);
+        flag[0] = last;
+    }
+    BARRIER();
+    if (!flag[0]) return; /* the whole block alike, after its last barrier */
+    FENCE_GLOBAL();
+    const idx_t slab = (idx_t)MAX_PADDED(T) * N1;
+    for (int i = tid; i < BLOCK_M * (BLOCK_N / 2); i += GEMM_THREADS) {
+        const int r = i / (BLOCK_N / 2), n = n0 + 2 * (i % (BLOCK_N / 2)), p = m0 + r;
+        if (s_row[r] < 0 || n >= INTER) continue;
+        float g0 = 0.0f, g1 = 0.0f, u0 = 0.0f, u1 = 0.0f;
+        for (int k = 0; k < splits; ++k) {
+            GLOBAL const float* row = partials + k * slab + (idx_t)p * N1;
+            g0 += LOAD_L2(row + n);
+            g1 += LOAD_L2(row + n + 1);
+<#if gated>
+            u0 += LOAD_L2(row + INTER + n);
+            u1 += LOAD_L2(row + INTER + n + 1);
+</#if>
+        }
+        gemm1_store_pair(out,<#if expertBias> b13,</#if> e, p, n, g0, u0, g1, u1);
+    }
+}
+#endif
+
 #if FUSE_COMBINE
 #define NUM_N2 ((HIDDEN + BLOCK_N - 1) / BLOCK_N)
 /* Slot rows of token t this forward computes: its kept slots times the K slices (what its counters count to). */
@@ -171,8 +221,8 @@ DEVICE_FN void fused_combine_zero_rows(GLOBAL const int* slot_position, GLOBAL a
 /* After a GroupGEMM 2 tile's stores (every thread of the block calls it: it has barriers). Each valid row of the
  * tile, a (token, slot), counts once per K slice on its token's counter for this column block; the row whose count
  * completes the token (every kept slot, every slice) is the token's last, and the block then adds the token's slices
- * for these columns in moe_combine's order (slots, then slices), so y is bitwise moe_combine's; it clears the counter
- * for the next forward. s_done: BLOCK_M ints of shared memory (the row table, read by now). */
+ * for these columns in moe_combine's order (slots, then slices), so y is bitwise moe_combine's; it takes its count back
+ * to zero for the next forward. s_done: BLOCK_M ints of shared memory (the row table, read by now). */
 DEVICE_FN void fused_combine_tile(GLOBAL const float* out, GLOBAL const int* sorted_token_ids, GLOBAL const int* slot_position,
                                   GLOBAL act_t* y, GLOBAL int* counters, LOCAL_PTR int* s_done, int m0, int n0, int T, int splits, int tid) {
     FENCE_GLOBAL(); /* this thread's expert_out stores, visible before any count they complete */
@@ -183,8 +233,9 @@ DEVICE_FN void fused_combine_tile(GLOBAL const float* out, GLOBAL const int* sor
         if (a < T * SLOTS) {
             const int t = a / SLOTS;
             GLOBAL int* count = counters + (idx_t)t * NUM_N2 + n0 / BLOCK_N;
-            if (ATOMIC_ADD_GLOBAL(count, 1) == fused_combine_need(slot_position, t, splits) - 1) {
-                *count = 0;
+            const int need = fused_combine_need(slot_position, t, splits);
+            if (ATOMIC_ADD_GLOBAL(count, 1) == need - 1) {
+                ATOMIC_ADD_GLOBAL(count, -need); /* taken back, not stored over (see gemm1_finish_tile) */
                 done = t;
             }
         }
@@ -338,7 +389,18 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
     const int tid = LOCAL_ID(0), lane = tid & 31, warp = tid >> 5, g = lane >> 2, t4 = lane & 3;
     const int m0 = pid_m * BLOCK_M, n0 = pid_n * BLOCK_N, sentinel = T * SLOTS;
     const idx_t e = expert_ids[pid_m];
+<#if stage == 1>
+#if SPLIT_K1 > 1
+    /* GroupGEMM 1 in K slices at decode (grid z: NUM_GROUPS(2) = 1 above split_max_tokens) */
+    const int splits = NUM_GROUPS(2), split = GROUP_ID(2);
+    const int k_tiles = (${K} + BLOCK_K - 1) / BLOCK_K, per_split = (k_tiles + splits - 1) / splits;
+    const int kt0 = min(k_tiles, split * per_split), kt1 = min(k_tiles, kt0 + per_split);
+#else
 <@k_slice stage K/>
+#endif
+<#else>
+<@k_slice stage K/>
+</#if>
     LOCAL_PTR ushort* As = tiles;
     LOCAL_PTR ushort* Bs = tiles + STAGES * TILE_ELEMS(BLOCK_M);
     for (int r = tid; r < BLOCK_M; r += GEMM_THREADS) {
@@ -460,7 +522,13 @@ ${kq["moe_group_gemm_" + stage]} void moe_group_gemm_${stage}(${sig["moe_group_g
         }
 #endif
     }
-<#if stage == 2>
+<#if stage == 1>
+#if SPLIT_K1 > 1
+    if (splits > 1)
+        gemm1_finish_tile(gemm1_partials, gemm1_counters, out,<#if expertBias> b13,</#if> s_row, (LOCAL_PTR int*)tiles, e, m0, n0,
+                          pid_m * num_n + pid_n, T, splits, tid);
+#endif
+<#else>
 #if FUSE_COMBINE
     fused_combine_tile(out, sorted_token_ids, slot_position, y, combine_counters, s_row, m0, n0, T, splits, tid);
 #endif
