@@ -139,7 +139,7 @@ public final class PlanLayer {
         filler.accept(buffers.get(id), plan.elements(id, maxTokens));
     }
 
-    /** Counter buffers start at zero; the kernels leave them so (a token's last tile clears its count). */
+    /** Counter buffers start at zero; the kernels leave them so (whoever completes a count takes it back). */
     private void zeroCounters() {
         for (PlannedBuffer b : plan.buffers())
             if (b.role() == BufferId.Role.COUNTER) dev.fill(buffers.get(b.id()), (byte) 0, allocated.get(b.id()));
