@@ -4,7 +4,7 @@
 # only while the time it needs is left of BUDGET_S (default 540 s), each under a timeout of the time left, and after
 # every phase the results so far are packed into $OUT/gpu-results.tar.gz beside $OUT/summary.txt (one line per
 # phase: its exit code and seconds, or why it was skipped). A killed call still returns what was packed.
-# Phases: device facts; the tensor-core SASS of the default plan (HGMMA / HMMA counts); three presets verified with
+# Phases: device facts; the tensor-core SASS of the Hopper prefill plan (HGMMA / HMMA counts); three presets verified with
 # the default loop; issue 14's benchmark shapes (Qwen3-30B-A3B, Mixtral-TP2) at T = 1 ... 4096 with floors measured
 # in the same run; the PyTorch peers (eager loop, torch._grouped_mm) on the same inputs at scale 4 (a peer is checked
 # against the Java reference first, minutes of CPU at full size); the warp-specialised loop (producer=1, opt-in until
