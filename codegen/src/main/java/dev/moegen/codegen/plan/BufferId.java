@@ -1,5 +1,6 @@
 package dev.moegen.codegen.plan;
 
+import dev.moegen.codegen.params.KernelParams;
 import dev.moegen.dsl.layer.MoeLayerSpec;
 import dev.moegen.dsl.types.DType;
 import java.util.function.Predicate;
@@ -91,6 +92,15 @@ public enum BufferId {
 
     public boolean presentIn(MoeLayerSpec s) {
         return present.test(s);
+    }
+
+    /** Whether a plan of layer {@code s} with parameters {@code p} has this buffer: the counting kernels' buffers only with them. */
+    public boolean presentIn(MoeLayerSpec s, KernelParams p) {
+        return presentIn(s) && switch (this) {
+            case COMBINE_COUNTERS -> p.fuseCombine();
+            case GEMM1_PARTIALS, GEMM1_COUNTERS -> p.splitGemm1();
+            default -> true;
+        };
     }
 
     public static BufferId byId(String id) {

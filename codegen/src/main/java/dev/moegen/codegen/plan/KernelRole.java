@@ -62,26 +62,13 @@ public enum KernelRole {
     }
 
     /**
-     * The arguments in order, for layer {@code s} with parameters {@code p}: with a producer warpgroup (warp-specialised
-     * wgmma) the GroupGEMMs also take their weight's TMA tensor map; with fuse_combine GroupGEMM 2 also takes what the
-     * combine reads and writes; with split_k1 GroupGEMM 1 also takes its partial sums and tile counters.
+     * The arguments in order, for layer {@code s} with parameters {@code p}: buffers the plan lacks (optional biases,
+     * the counting kernels' buffers) are left out; with fuse_combine GroupGEMM 2 also takes what the combine reads and
+     * writes; with a producer warpgroup (warp-specialised wgmma) the GroupGEMMs take their weight's TMA tensor map last.
      */
     public List<KernelArg> signature(MoeLayerSpec s, KernelParams p) {
-        List<KernelArg> args = new ArrayList<>(signature(s));
-        int beforeScalars = args.size() - 1; // the GroupGEMMs end with T
-        if (p.fuseCombine() && this == GROUP_GEMM_2)
-            args.addAll(beforeScalars, List.of(new KernelArg.Buffer(SLOT_POSITION, false), new KernelArg.Buffer(Y, true), new KernelArg.Buffer(COMBINE_COUNTERS, true)));
-        if (p.splitGemm1() && this == GROUP_GEMM_1)
-            args.addAll(beforeScalars, List.of(new KernelArg.Buffer(GEMM1_PARTIALS, true), new KernelArg.Buffer(GEMM1_COUNTERS, true)));
-        if (p.producer() && this == GROUP_GEMM_1) args.add(new KernelArg.TensorMap(W13));
-        if (p.producer() && this == GROUP_GEMM_2) args.add(new KernelArg.TensorMap(W2));
-        return args;
-    }
-
-    /** The arguments in order, for layer {@code s} (optional biases only where the layer has them). */
-    public List<KernelArg> signature(MoeLayerSpec s) {
-        Sig g = new Sig(s);
-        return switch (this) {
+        Sig g = new Sig(s, p);
+        List<KernelArg> args = switch (this) {
             case ROUTER_GEMM -> g.in(X, W_ROUTER, B_ROUTER).out(LOGITS).scalars(TOKENS).args;
             // noisy gating and GShard's coin draw from the stream the seed keys
             case GATING -> g.in(LOGITS, E_SCORE_CORRECTION_BIAS).out(TOPK_IDS, TOPK_WEIGHTS).scalars(TOKENS).scalarIf(s.routing().random(), SEED).args;
@@ -92,14 +79,18 @@ public enum KernelRole {
             case ALIGN_SCATTER -> g.in(TOPK_IDS).out(CHUNK_COUNTS).in(EXPERT_START).out(SORTED_TOKEN_IDS, SLOT_POSITION).scalars(TOKENS, CAPACITY).args;
             case ALIGN_FUSED -> g.in(TOPK_IDS).out(CHUNK_COUNTS, EXPERT_START, EXPERT_KEPT, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED, SLOT_POSITION)
                     .scalars(TOKENS, CAPACITY).args;
-            case GROUP_GEMM_1 -> g.in(X, W13, B13, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(INTER, "out").scalars(TOKENS).args;
+            case GROUP_GEMM_1 -> g.in(X, W13, B13, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(INTER, "out")
+                    .out(GEMM1_PARTIALS, GEMM1_COUNTERS).scalars(TOKENS).args;
             case GROUP_GEMM_2 -> g.in(INTER, W2, B2, TOPK_WEIGHTS, SORTED_TOKEN_IDS, EXPERT_IDS, NUM_TOKENS_POST_PADDED).outAs(EXPERT_OUT, "out")
-                    .scalars(TOKENS).args;
+                    .inIf(p.fuseCombine(), SLOT_POSITION).outIf(p.fuseCombine(), Y).out(COMBINE_COUNTERS).scalars(TOKENS).args;
             case COMBINE -> g.in(EXPERT_OUT, SLOT_POSITION).out(Y).scalars(TOKENS, SPLITS).args;
             // the gate logits' noise is drawn again, from the forward's seed
             case LOAD_STATS -> g.in(LOGITS, TOPK_IDS, EXPERT_KEPT, E_SCORE_CORRECTION_BIAS).out(TOKEN_LSE, EXPERT_LOAD, BufferId.LOAD_STATS, UPDATED_BIAS)
                     .scalars(TOKENS).scalarIf(s.routing().noisyGating(), SEED).args;
         };
+        if (p.producer() && this == GROUP_GEMM_1) args.add(new KernelArg.TensorMap(W13));
+        if (p.producer() && this == GROUP_GEMM_2) args.add(new KernelArg.TensorMap(W2));
+        return args;
     }
 
     /** The C parameter list for the shared kernel bodies: "GLOBAL const act_t* x, ..., int T". */
@@ -129,23 +120,34 @@ public enum KernelRole {
         throw new IllegalArgumentException("no kernel '" + entry + "'");
     }
 
-    /** Builds a signature; buffers the layer lacks (optional biases) are left out. */
+    /** Builds a signature; buffers the plan lacks (optional biases, the counting kernels' buffers) are left out. */
     private static final class Sig {
         final MoeLayerSpec s;
+        final KernelParams p;
         final List<KernelArg> args = new ArrayList<>();
 
-        Sig(MoeLayerSpec s) {
+        Sig(MoeLayerSpec s, KernelParams p) {
             this.s = s;
+            this.p = p;
         }
 
         Sig in(BufferId... bs) {
-            for (BufferId b : bs) if (b.presentIn(s)) args.add(new KernelArg.Buffer(b, false));
+            for (BufferId b : bs) if (b.presentIn(s, p)) args.add(new KernelArg.Buffer(b, false));
             return this;
         }
 
         Sig out(BufferId... bs) {
-            for (BufferId b : bs) if (b.presentIn(s)) args.add(new KernelArg.Buffer(b, true));
+            for (BufferId b : bs) if (b.presentIn(s, p)) args.add(new KernelArg.Buffer(b, true));
             return this;
+        }
+
+        /** Buffers every plan has that this kernel reads ({@code in}) or writes ({@code out}) only where {@code needed}. */
+        Sig inIf(boolean needed, BufferId... bs) {
+            return needed ? in(bs) : this;
+        }
+
+        Sig outIf(boolean needed, BufferId... bs) {
+            return needed ? out(bs) : this;
         }
 
         Sig outAs(BufferId b, String param) {

@@ -73,9 +73,7 @@ public final class Lowering {
                 case ExpertChoice x -> choice.add(n.name()); // its own kernel after the gating: a selection over all tokens
             }
         }
-        List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec))
-                .filter(b -> b != BufferId.COMBINE_COUNTERS || params.fuseCombine())
-                .filter(b -> (b != BufferId.GEMM1_PARTIALS && b != BufferId.GEMM1_COUNTERS) || params.splitGemm1())
+        List<PlannedBuffer> buffers = Arrays.stream(BufferId.values()).filter(b -> b.presentIn(spec, params))
                 .map(b -> new PlannedBuffer(b, b.dtype(spec))).toList();
         return new KernelPlan(spec, target, params, kernels, buffers);
     }
