@@ -166,20 +166,26 @@ DEVICE_FN void wgmma_tile_${t.stage}(float* acc, LOCAL_PTR const ushort* a, LOCA
                 <@store_pair stage "p" "n" "acc[ni * 4 + 2 * h]" "acc[ni * 4 + 2 * h + 1]" gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h]", "0.0f") gatedStage?then("acc[(ni + BLOCK_N / 8) * 4 + 2 * h + 1]", "0.0f")/>;
             }
 </#macro>
+#if SPLIT_K1 > 1 || FUSE_COMBINE
+/* One more on *count; 1 for the caller whose addition completes need, which takes the count back to zero for the
+ * next forward: by an atomic subtraction, not a store, so a caller that completed too early leaves it off zero
+ * instead of hiding the error. */
+DEVICE_FN int count_completes(GLOBAL int* count, int need) {
+    if (ATOMIC_ADD_GLOBAL(count, 1) != need - 1) return 0;
+    ATOMIC_ADD_GLOBAL(count, -need);
+    return 1;
+}
+#endif
+
 #if SPLIT_K1 > 1
 /* After a GroupGEMM 1 slice's stores (every thread of the block calls it: it has barriers): the tile's slices are
  * counted; the last one adds them in slice order (deterministic), applies bias and activation and stores the tile as
- * the unsplit kernel does, and takes the count back to zero for the next forward. flag: one int of shared memory. */
+ * the unsplit kernel does. flag: one int of shared memory. */
 DEVICE_FN void gemm1_finish_tile(GLOBAL const float* partials, GLOBAL int* counters, GLOBAL act_t* out,<#if expertBias> GLOBAL const float* b13,</#if>
                                  LOCAL_PTR const int* s_row, LOCAL_PTR int* flag, idx_t e, int m0, int n0, int tile, int T, int splits, int tid) {
     FENCE_GLOBAL(); /* this slice's partial sums, visible before its count */
     BARRIER();
-    if (tid == 0) {
-        const int last = ATOMIC_ADD_GLOBAL(counters + tile, 1) == splits - 1;
-        /* the count taken back, not stored over: a slice that finished early would leave it off zero, not heal it */
-        if (last) ATOMIC_ADD_GLOBAL(counters + tile, -splits);
-        flag[0] = last;
-    }
+    if (tid == 0) flag[0] = count_completes(counters + tile, splits);
     BARRIER();
     if (!flag[0]) return; /* the whole block alike, after its last barrier */
     FENCE_GLOBAL();
@@ -221,8 +227,7 @@ DEVICE_FN void fused_combine_zero_rows(GLOBAL const int* slot_position, GLOBAL a
 /* After a GroupGEMM 2 tile's stores (every thread of the block calls it: it has barriers). Each valid row of the
  * tile, a (token, slot), counts once per K slice on its token's counter for this column block; the row whose count
  * completes the token (every kept slot, every slice) is the token's last, and the block then adds the token's slices
- * for these columns in moe_combine's order (slots, then slices), so y is bitwise moe_combine's; it takes its count back
- * to zero for the next forward. s_done: BLOCK_M ints of shared memory (the row table, read by now). */
+ * for these columns in moe_combine's order (slots, then slices), so y is bitwise moe_combine's. s_done: BLOCK_M ints of shared memory (the row table, read by now). */
 DEVICE_FN void fused_combine_tile(GLOBAL const float* out, GLOBAL const int* sorted_token_ids, GLOBAL const int* slot_position,
                                   GLOBAL act_t* y, GLOBAL int* counters, LOCAL_PTR int* s_done, int m0, int n0, int T, int splits, int tid) {
     FENCE_GLOBAL(); /* this thread's expert_out stores, visible before any count they complete */
@@ -232,12 +237,7 @@ DEVICE_FN void fused_combine_tile(GLOBAL const float* out, GLOBAL const int* sor
         int done = -1;
         if (a < T * SLOTS) {
             const int t = a / SLOTS;
-            GLOBAL int* count = counters + (idx_t)t * NUM_N2 + n0 / BLOCK_N;
-            const int need = fused_combine_need(slot_position, t, splits);
-            if (ATOMIC_ADD_GLOBAL(count, 1) == need - 1) {
-                ATOMIC_ADD_GLOBAL(count, -need); /* taken back, not stored over (see gemm1_finish_tile) */
-                done = t;
-            }
+            if (count_completes(counters + (idx_t)t * NUM_N2 + n0 / BLOCK_N, fused_combine_need(slot_position, t, splits))) done = t;
         }
         s_done[r] = done;
     }
