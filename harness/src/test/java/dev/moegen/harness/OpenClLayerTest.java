@@ -83,6 +83,13 @@ class OpenClLayerTest {
         matchesReference(s, tokens);
     }
 
+    /** Layer {@code s} lowered for this device with "key=value,..." parameters over the heuristic's, as {@code --param} takes them. */
+    private static KernelPlan planWith(MoeLayerSpec s, String params) {
+        var o = new java.util.LinkedHashMap<String, String>();
+        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
+        return Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params());
+    }
+
     /** forward() (the untimed, replayable sequence) gives bitwise the y of the timed, checked run, input after input. */
     @org.junit.jupiter.api.Test
     void forwardIsTheTimedRun() {
@@ -114,11 +121,7 @@ class OpenClLayerTest {
                 ? MoeLayerSpec.builder("capacity").dtype(DType.BF16).hidden(64).intermediate(32).experts(8, 1)
                         .routing(dev.moegen.dsl.layer.Routing.softmax(false)).capacityFactor(0.5).build()
                 : Presets.get(preset).scaled(16);
-        var o = new java.util.LinkedHashMap<String, String>();
-        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
-        KernelPlan separate = Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params());
-        o.put("fuse_combine", "1");
-        KernelPlan fused = Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params());
+        KernelPlan separate = planWith(s, params), fused = planWith(s, params + ",fuse_combine=1");
         assertTrue(fused.kernelsFor(1).stream().noneMatch(k -> k.role() == dev.moegen.codegen.plan.KernelRole.COMBINE), "no combine launch");
         PlanLayer a = new PlanLayer(ctx, separate, 90), b = new PlanLayer(ctx, fused, 90);
         LayerInputs w = LayerInputs.random(s, 1, 5);
@@ -146,9 +149,7 @@ class OpenClLayerTest {
     })
     void countingKernelsLeaveTheirCountersAtZero(String preset, String params) {
         MoeLayerSpec s = Presets.get(preset).scaled(16);
-        var o = new java.util.LinkedHashMap<String, String>();
-        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
-        PlanLayer layer = new PlanLayer(ctx, Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params()), 7);
+        PlanLayer layer = new PlanLayer(ctx, planWith(s, params), 7);
         LayerInputs w = LayerInputs.random(s, 1, 9);
         layer.setWeights(w.weights());
         for (int t : new int[] {1, 7}) {
@@ -351,9 +352,7 @@ class OpenClLayerTest {
     })
     void tensorCoreLoopMatchesReference(String preset, int scale, String dtype, String tokens, String params) {
         MoeLayerSpec s = Presets.get(preset).scaled(scale).withDtype(DType.parse(dtype));
-        var o = new java.util.LinkedHashMap<String, String>();
-        for (String kv : params.split(",")) o.put(kv.split("=")[0], kv.split("=")[1]);
-        KernelPlan plan = Lowering.lower(s, ctx.target(), ParamResolver.resolve(s, ctx.target(), o, TunedParams.NONE, 0).params());
+        KernelPlan plan = planWith(s, params);
         int[] ts = java.util.Arrays.stream(tokens.split(",")).mapToInt(Integer::parseInt).toArray();
         PlanLayer layer = new PlanLayer(ctx, plan, java.util.Arrays.stream(ts).max().orElseThrow());
         LayerInputs w = LayerInputs.random(s, 1, 77);
