@@ -16,3 +16,24 @@ alternate() {
   done
   echo "$preset /$scale: $log"
 }
+
+# `alternate_layers DIR LABEL_A "ARGS_A" LABEL_B "ARGS_B"`: `alternate` on the two layers the CPU comparisons share
+# (qwen3-30b-a3b /8, mixtral-8x7b /16), each with DIR/PRESET-sSCALE.log and the report folder DIR/PRESET-sSCALE.
+alternate_layers() {
+  local dir=$1 layer preset scale
+  shift
+  for layer in "qwen3-30b-a3b 8" "mixtral-8x7b 16"; do
+    read -r preset scale <<< "$layer"
+    alternate "$dir/$preset-s$scale.log" "$dir/$preset-s$scale" "$preset" "$scale" "$@"
+  done
+}
+
+# `mixtral_s4 DIR "ARGS"`: mixtral-8x7b /4 at T = 128, 512 (H = 1024: GroupGEMM 1's K at real-model proportions), one run
+# with ARGS, its table to DIR/mixtral-8x7b-s4.log and its report folder beside it.
+mixtral_s4() {
+  # shellcheck disable=SC2086 # the argument string is a word list
+  ./moegen bench --preset mixtral-8x7b --scale 4 --tokens 128,512 --reps "$REPS" $2 --report "$1/mixtral-8x7b-s4" --force 2>/dev/null \
+    > "$1/mixtral-8x7b-s4.log"
+  echo "mixtral-8x7b /4: $1/mixtral-8x7b-s4.log"
+}
+

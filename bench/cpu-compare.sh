@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . bench/alternate.sh
 export ROUNDS=${ROUNDS:-2} TOKENS=${TOKENS:-1,16,128,512} REPS=${REPS:-7}
-reps=$REPS
 device=${DEVICE:-pocl-cpu-$(date -u +%Y-%m-%d)}
 dir=bench/results/$device
 mkdir -p "$dir"
@@ -16,12 +15,7 @@ before="gemm=simt,block_n=16,gate_wg=128"
 # an empty tuned database: "default" is the heuristic's plan, not the shipped tuned one
 empty=$(mktemp -d)
 trap 'rmdir "$empty"' EXIT
-for layer in "qwen3-30b-a3b 8" "mixtral-8x7b 16"; do
-  set -- $layer
-  alternate "$dir/$1-s$2.log" "$dir/$1-s$2" "$1" "$2" "before ($before)" "--param $before --db $empty" "default" "--db $empty"
-done
+alternate_layers "$dir" "before ($before)" "--param $before --db $empty" "default" "--db $empty"
 # GroupGEMM 1's K is H: 256 at /16, so horizontal sums and the activation weigh as much as the FMAs there; at /4
 # (H = 1024) the loops run at their real-model proportions. Today's default only (the old plan needs minutes here).
-./moegen bench --preset mixtral-8x7b --scale 4 --tokens 128,512 --reps "$reps" --db "$empty" --report "$dir/mixtral-8x7b-s4" --force 2>/dev/null \
-  > "$dir/mixtral-8x7b-s4.log"
-echo "mixtral-8x7b /4: $dir/mixtral-8x7b-s4.log"
+mixtral_s4 "$dir" "--db $empty"

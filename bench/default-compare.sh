@@ -12,10 +12,5 @@ dir=bench/results/${DEVICE:-pocl-cpu-$(date -u +%Y-%m-%d)}
 mkdir -p "$dir"
 empty=$(mktemp -d)
 trap 'rmdir "$empty"' EXIT
-for layer in "qwen3-30b-a3b 8" "mixtral-8x7b 16"; do
-  set -- $layer
-  alternate "$dir/$1-s$2.log" "$dir/$1-s$2" "$1" "$2" "heuristic (empty database)" "--db $empty" "default (shipped tuned database)" ""
-done
-./moegen bench --preset mixtral-8x7b --scale 4 --tokens 128,512 --reps "$REPS" --report "$dir/mixtral-8x7b-s4" --force 2>/dev/null \
-  > "$dir/mixtral-8x7b-s4.log"
-echo "mixtral-8x7b /4: $dir/mixtral-8x7b-s4.log"
+alternate_layers "$dir" "heuristic (empty database)" "--db $empty" "default (shipped tuned database)" ""
+mixtral_s4 "$dir" ""
