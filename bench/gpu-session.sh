@@ -11,7 +11,7 @@
 # measured here) verified and benched; GroupGEMM 2 with the combine fused (fuse_combine=1) and GroupGEMM 1 in K
 # slices (split_k1) verified and benched at decode; the decode forward as a CUDA graph; every other preset verified; the mma,
 # SIMT and tiled loops verified; the mma loop benched.
-# Runs from the self-contained bundle: carry dist/moegen.tar.xz (bin/bundle; the folder itself is over the carry
+# Runs from the self-contained bundle: carry dist/moegen.tar.xz (bin/bundle --archive; the folder itself is over the carry
 # limit together with the repository) or dist/moegen. No JDK or Maven is needed there.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,7 +26,7 @@ status=0
 last=
 m=dist/moegen/moegen
 if [ ! -x "$m" ] && [ -f dist/moegen.tar.xz ]; then tar -xJf dist/moegen.tar.xz -C dist; fi
-[ -x "$m" ] || { echo "no bundle at $m or dist/moegen.tar.xz: run bin/bundle here and carry dist/moegen.tar.xz" | tee -a "$summary" >&2; exit 2; }
+[ -x "$m" ] || { echo "no bundle at $m or dist/moegen.tar.xz: run bin/bundle --archive here and carry dist/moegen.tar.xz" | tee -a "$summary" >&2; exit 2; }
 
 pack() {
   tar -czf "$out/gpu-results.tar.gz.tmp" -C "$work" . && mv "$out/gpu-results.tar.gz.tmp" "$out/gpu-results.tar.gz"
